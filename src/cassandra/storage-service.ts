@@ -1,0 +1,60 @@
+// Cassandra knowledge: reading StorageService through Jolokia and making sure the answer is what
+// Cassandra would say, not whatever the agent happened to send.
+
+import { JolokiaAgentError, JolokiaProtocolError } from '../jolokia/errors.js';
+import type { CallLimits, JolokiaClient } from '../jolokia/client.js';
+import type { ReadRequest } from '../jolokia/types.js';
+import { STORAGE_SERVICE, StorageServiceAttribute } from './mbeans.js';
+
+export interface BackupStatus {
+  readonly incrementalBackupsEnabled: boolean;
+  /** Absent when the agent's policy does not allow reading it: it is only informative. */
+  readonly releaseVersion?: string;
+  /** Round trip of the Jolokia request, in seconds. */
+  readonly roundTripSeconds: number;
+}
+
+const backupRequest: ReadRequest = {
+  type: 'read',
+  mbean: STORAGE_SERVICE,
+  attribute: StorageServiceAttribute.incrementalBackupsEnabled,
+};
+const versionRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, attribute: StorageServiceAttribute.releaseVersion };
+
+/** One bulk request: the backup flag, and the release version for the long output. */
+export async function readBackupStatus(client: JolokiaClient, limits: CallLimits): Promise<BackupStatus> {
+  const started = process.hrtime.bigint();
+  const [backup, version] = await client.bulk([backupRequest, versionRequest], limits);
+  const roundTripSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const enabled = withCassandraHint(() => client.valueOf(backup!, backupRequest));
+  if (typeof enabled !== 'boolean') {
+    throw new JolokiaProtocolError(
+      `The agent at ${client.where} gave ${describeValue(enabled)} for ${StorageServiceAttribute.incrementalBackupsEnabled}, where Cassandra has a boolean`,
+    );
+  }
+  const release = version?.status === 200 && 'value' in version ? version.value : undefined;
+  return {
+    incrementalBackupsEnabled: enabled,
+    ...(typeof release === 'string' ? { releaseVersion: release } : {}),
+    roundTripSeconds,
+  };
+}
+
+/** A missing StorageService means the JVM behind the agent is not (yet) a Cassandra node. */
+function withCassandraHint<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof JolokiaAgentError && error.status === 404) {
+      throw new JolokiaAgentError(error.status, error.errorType, `${error.message} (is this a Cassandra node, and has it finished starting?)`);
+    }
+    throw error;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string "${value.slice(0, 20)}"`;
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

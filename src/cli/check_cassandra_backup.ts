@@ -1,0 +1,123 @@
+// Plugin: check_cassandra_backup — is incremental backup running on a Cassandra node, as
+// `nodetool statusbackup` would say, asked over Jolokia instead of a JVM per check.
+
+import { readBackupStatus } from '../cassandra/storage-service.js';
+import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
+import { BACKUP_FACTS_WHEN_UNKNOWN, backupStatusReport, type BackupExpectation } from '../checks/backup-status.js';
+import { JolokiaClient } from '../jolokia/client.js';
+import { UsageError } from '../runtime/errors.js';
+import type { OptionSpec } from '../runtime/options.js';
+import { sanitize, type Renderer } from '../runtime/output.js';
+import { parseStateOption, type PluginDefinition } from '../runtime/plugin.js';
+import { reportState, reportSummary } from '../runtime/result.js';
+import { VERSION } from '../version.js';
+import { CONNECTION_OPTIONS, describeConnection, readConnection, type ConnectionSettings } from './connection.js';
+import { renderHelp } from './help.js';
+
+const NAME = 'check_cassandra_backup';
+
+interface BackupCheckConfig {
+  readonly connection: ConnectionSettings;
+  readonly expectation: BackupExpectation;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: 'Backup status', help: 'What this node should do. Nodes that should not back up: --expect disabled.' },
+  { name: 'disabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: 'Backup status', help: 'State when backup is disabled but expected enabled.' },
+  { name: 'enabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: 'Backup status', help: 'State when backup is enabled but expected disabled.' },
+  ...CONNECTION_OPTIONS,
+];
+
+/** `--format nodetool`: exactly what `nodetool statusbackup` prints, so its scripts can call us instead. */
+const renderNodetool: Renderer = (report, context) => {
+  const enabled = report.facts['backup_enabled'];
+  if (typeof enabled === 'boolean') {
+    return { stdout: `${enabled ? NODETOOL_BACKUP_WORDS.enabled : NODETOOL_BACKUP_WORDS.disabled}\n` };
+  }
+  // Like nodetool when it cannot connect: nothing on stdout, the reason on stderr, a non-zero exit.
+  const debug = context.debug.map((line) => `${sanitize(line, 2000)}\n`).join('');
+  return { stdout: '', stderr: `${context.service} ${reportState(report).name} - ${sanitize(reportSummary(report))}\n${debug}` };
+};
+
+export const plugin: PluginDefinition<BackupCheckConfig> = {
+  name: NAME,
+  service: 'CASSANDRA BACKUP',
+  metricPrefix: 'cassandra_backup',
+  version: VERSION,
+  options: OPTIONS,
+  usage: [
+    `${NAME} [--url URL | -H HOST [-p PORT] [--path PATH] [--ssl]]`,
+    '         [-u USER [--password-file FILE]] [--ca-file FILE | --insecure] [--cert FILE --key FILE]',
+    '         [--expect enabled|disabled] [--disabled-state STATE] [--format nagios|json|prometheus|nodetool]',
+    '         [-t SECONDS] [--timeout-state STATE] [--extra-opts [SECTION][@FILE]] [-v]... | -h | -V',
+  ].join('\n'),
+
+  configure(options, env) {
+    const expect = options.value('expect') ?? 'enabled';
+    if (expect !== 'enabled' && expect !== 'disabled') throw new UsageError(`--expect: '${expect}' is not enabled or disabled`);
+    return {
+      connection: readConnection(options, env, `${NAME}/${VERSION}`),
+      expectation: {
+        expect,
+        disabledState: parseStateOption('disabled-state', options.value('disabled-state') ?? 'warning'),
+        enabledState: parseStateOption('enabled-state', options.value('enabled-state') ?? 'warning'),
+      },
+    };
+  },
+
+  describe(config) {
+    const { expectation } = config;
+    return [
+      ...describeConnection(config.connection),
+      `expect: backup ${expectation.expect} (disabled unexpectedly: ${expectation.disabledState.name}, enabled unexpectedly: ${expectation.enabledState.name})`,
+    ];
+  },
+
+  async check(config, context) {
+    const client = new JolokiaClient(config.connection.endpoint);
+    const status = await readBackupStatus(client, {
+      // A little under the plugin's deadline, so the client's more precise message wins the race.
+      timeoutMs: Math.max(1, context.deadline - Date.now() - 100),
+      signal: context.signal,
+      trace: (line) => context.debug(3, line),
+    });
+    const report = backupStatusReport(status, config.expectation, client.where);
+    return { ...report, details: [...report.details, ...config.connection.warnings.map((w) => `warning: ${w}`)] };
+  },
+
+  extraFormats: { nodetool: renderNodetool },
+  factsWhenUnknown: BACKUP_FACTS_WHEN_UNKNOWN,
+
+  help(definition, allOptions) {
+    return renderHelp(
+      {
+        name: NAME,
+        version: definition.version,
+        usage: definition.usage,
+        description: [
+          'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
+          'With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table\'s backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.',
+        ],
+        states: [
+          'OK (0): backup is enabled (or disabled, with --expect disabled).',
+          'WARNING (1): backup is disabled although expected enabled (or the reverse). --disabled-state / --enabled-state choose another state.',
+          'CRITICAL (2): only when chosen with --disabled-state critical or --enabled-state critical.',
+          'UNKNOWN (3): the status could not be read: no connection, timeout, authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s; also bad options. The line says what went wrong and where.',
+        ],
+        examples: [
+          ['Nagios / NRPE on the node itself (the agent on its default port):', `${NAME}`],
+          ['A remote node, the password kept out of the process list:', `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw`],
+          ['Options from an INI file section [cassandra] (passwords too):', `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini`],
+          ['A node that should not back up:', `${NAME} -H analytics1 --expect disabled`],
+          ['JSON health line, as the seed\'s script printed it ({"backup_enabled": true, "status": "running", ...}):', `${NAME} --format json`],
+          ['Prometheus, for node_exporter\'s textfile collector:', `${NAME} --format prometheus > /var/lib/node_exporter/cassandra_backup.prom.$$; mv /var/lib/node_exporter/cassandra_backup.prom.$$ /var/lib/node_exporter/cassandra_backup.prom`],
+          ['A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running):', `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done`],
+        ],
+        footer: [
+          'Output follows the Monitoring Plugins guidelines: one status line with perfdata (backup_enabled, time), long output from -v on. Every format keeps the same exit codes.',
+        ],
+      },
+      allOptions,
+    );
+  },
+};

@@ -1,0 +1,170 @@
+// Command line: the options every Jolokia-based plugin shares (where the agent is, who we are,
+// how TLS is verified), and how they become a JolokiaEndpoint. Local files are read here, so a
+// missing password file or CA is a usage error before anything is sent.
+
+import { readFileSync, statSync } from 'node:fs';
+import { displayUrl, type JolokiaEndpoint, type TlsSettings } from '../jolokia/client.js';
+import { UsageError } from '../runtime/errors.js';
+import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+
+export const DEFAULT_PORT = 8778;
+export const DEFAULT_PATH = '/jolokia';
+export const DEFAULT_HOST = '127.0.0.1';
+export const PASSWORD_ENV = 'JOLOKIA_PASSWORD';
+
+const GROUP = 'Jolokia agent';
+
+export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
+  { name: 'url', kind: 'value', arg: 'URL', group: GROUP, help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
+  { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
+  { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: String(DEFAULT_PORT), group: GROUP, help: 'Port of the Jolokia agent.' },
+  { name: 'path', kind: 'value', arg: 'PATH', default: DEFAULT_PATH, group: GROUP, help: 'Path of the Jolokia agent.' },
+  { name: 'ssl', kind: 'flag', group: GROUP, help: 'Use HTTPS with --hostname.' },
+  { name: 'user', short: 'u', kind: 'value', arg: 'USER', group: GROUP, help: 'User for the agent\'s HTTP basic authentication.' },
+  { name: 'password-file', kind: 'value', arg: 'FILE', group: GROUP, help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.` },
+  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
+  { name: 'ca-file', kind: 'value', arg: 'FILE', group: GROUP, help: 'Trust the CA certificate(s) in this PEM file instead of the system store.' },
+  { name: 'insecure', kind: 'flag', group: GROUP, help: 'Do not verify the agent\'s TLS certificate. Anyone on the path can then read the password.' },
+  { name: 'cert', kind: 'value', arg: 'FILE', group: GROUP, help: 'Client certificate (PEM) for agents that demand one.' },
+  { name: 'key', kind: 'value', arg: 'FILE', group: GROUP, help: 'Private key (PEM) of --cert.' },
+];
+
+export interface ConnectionSettings {
+  readonly endpoint: JolokiaEndpoint;
+  /** Where the password came from, for -vv; never the password itself. */
+  readonly passwordSource: string;
+  /** Things the operator should fix, shown in the long output. */
+  readonly warnings: readonly string[];
+}
+
+export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, userAgent: string): ConnectionSettings {
+  const label = "Cassandra's Jolokia agent";
+  const warnings: string[] = [];
+  const url = agentUrl(options);
+  let user = options.value('user') ?? (url.username === '' ? undefined : decodeURIComponent(url.username));
+  const fromUrl = url.password === '' ? undefined : decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  if (user === '') user = undefined;
+
+  let password: string | undefined;
+  let passwordSource = 'none';
+  const file = options.value('password-file');
+  if (options.has('password') && file !== undefined) throw new UsageError('give either --password or --password-file, not both');
+  if (options.has('password')) {
+    password = options.value('password');
+    passwordSource = '--password (or password= in --extra-opts)';
+  } else if (file !== undefined) {
+    password = readPasswordFile(file, warnings);
+    passwordSource = `--password-file ${file}`;
+  } else if (fromUrl !== undefined) {
+    password = fromUrl;
+    passwordSource = 'the URL';
+  } else if (env[PASSWORD_ENV] !== undefined && env[PASSWORD_ENV] !== '') {
+    password = env[PASSWORD_ENV];
+    passwordSource = `the ${PASSWORD_ENV} environment variable`;
+  }
+  if (password !== undefined && user === undefined) throw new UsageError(`a password was given (${passwordSource}) but no --user`);
+
+  const tls = readTls(options, url);
+  const endpoint: JolokiaEndpoint = {
+    url,
+    userAgent,
+    label,
+    ...(user === undefined ? {} : { user }),
+    ...(password === undefined ? {} : { password }),
+    ...(tls === undefined ? {} : { tls }),
+  };
+  return { endpoint, passwordSource, warnings };
+}
+
+export function describeConnection(settings: ConnectionSettings): string[] {
+  const { endpoint } = settings;
+  const tls = endpoint.tls;
+  return [
+    `agent: ${displayUrl(endpoint.url)}`,
+    `user: ${endpoint.user ?? '(none)'}; password from ${settings.passwordSource}`,
+    ...(endpoint.url.protocol === 'https:'
+      ? [`tls: ${tls?.insecure === true ? 'certificate NOT verified (--insecure)' : tls?.ca !== undefined ? 'verified against --ca-file' : 'verified against the system CAs'}${tls?.cert !== undefined ? ', client certificate given' : ''}`]
+      : []),
+  ];
+}
+
+function agentUrl(options: ParsedOptions): URL {
+  const given = options.value('url');
+  const pieces = ['hostname', 'port', 'path', 'ssl'].filter((name) => options.has(name));
+  if (given !== undefined) {
+    if (pieces.length > 0) throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
+    let url: URL;
+    try {
+      url = new URL(given);
+    } catch {
+      throw new UsageError(`--url: '${given.replace(/\/\/[^@/]*@/, '//…@')}' is not a URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+    if (url.search !== '' || url.hash !== '') throw new UsageError('--url: give the agent\'s base URL without a query or fragment');
+    return url;
+  }
+  const host = options.value('hostname') ?? DEFAULT_HOST;
+  if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/.test(host)) {
+    throw new UsageError(`--hostname: '${host}' is not a host name or address`);
+  }
+  const port = parsePort(options.value('port'));
+  const path = options.value('path') ?? DEFAULT_PATH;
+  if (!path.startsWith('/') || /[\s?#]/.test(path)) throw new UsageError(`--path: '${path}' must start with / and hold no spaces, ? or #`);
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const scheme = options.flag('ssl') ? 'https' : 'http';
+  try {
+    return new URL(`${scheme}://${bracketed}:${port}${path}`);
+  } catch {
+    throw new UsageError(`--hostname: '${host}' is not a host name or address`);
+  }
+}
+
+export function parsePort(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PORT;
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535) throw new UsageError(`--port: '${text}' is not a port number (1-65535)`);
+  return port;
+}
+
+function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
+  const caFile = options.value('ca-file');
+  const certFile = options.value('cert');
+  const keyFile = options.value('key');
+  const insecure = options.flag('insecure');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together');
+  if (url.protocol !== 'https:') {
+    const given = [caFile && '--ca-file', certFile && '--cert', insecure && '--insecure'].filter(Boolean);
+    if (given.length > 0) throw new UsageError(`${given.join(', ')} only make sense with HTTPS (--ssl or an https:// --url)`);
+    return undefined;
+  }
+  return {
+    insecure,
+    ...(caFile === undefined ? {} : { ca: readLocalFile('--ca-file', caFile) }),
+    ...(certFile === undefined ? {} : { cert: readLocalFile('--cert', certFile) }),
+    ...(keyFile === undefined ? {} : { key: readLocalFile('--key', keyFile) }),
+  };
+}
+
+function readPasswordFile(file: string, warnings: string[]): string {
+  const text = readLocalFile('--password-file', file);
+  const password = text.split(/\r?\n/, 1)[0] ?? '';
+  if (password === '') throw new UsageError(`--password-file: ${file} is empty`);
+  try {
+    if ((statSync(file).mode & 0o077) !== 0) warnings.push(`password file ${file} can be read by group or others: chmod 600 it`);
+  } catch {
+    // it was just read, so it exists; a stat failure changes nothing
+  }
+  return password;
+}
+
+function readLocalFile(option: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
+    throw new UsageError(`${option}: cannot read ${file} (${why})`);
+  }
+}

@@ -1,0 +1,128 @@
+// Runtime: `--extra-opts=[section][@file]`, the Monitoring Plugins way to keep options such as
+// passwords out of the process list and out of monitoring configuration. The INI options are
+// placed before the command line's, so the command line wins.
+
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { UsageError } from './errors.js';
+import type { OptionSpec } from './options.js';
+
+/** Where the Monitoring Plugins look when no file is named, in this order. */
+export const DEFAULT_INI_FILES = [
+  '/usr/local/etc/monitoring-plugins/monitoring-plugins.ini',
+  '/etc/monitoring-plugins/monitoring-plugins.ini',
+  '/etc/monitoring-plugins.ini',
+  '/usr/local/etc/nagios/plugins.ini',
+  '/usr/local/etc/nagios/nagios-plugins.ini',
+  '/etc/nagios/plugins.ini',
+  '/etc/nagios/nagios-plugins.ini',
+  '/etc/nagios-plugins.ini',
+];
+
+const OPTION_NAME = 'extra-opts';
+
+/**
+ * Expands every `--extra-opts[=section][@file]` in argv into the options its INI section holds.
+ * Returns the new argv and the files that were read (for -vv).
+ */
+export function expandExtraOpts(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  pluginName: string,
+  env: NodeJS.ProcessEnv,
+): { argv: string[]; sources: string[] } {
+  const fromIni: string[] = [];
+  const rest: string[] = [];
+  const sources: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    let spec: string | undefined;
+    if (arg === `--${OPTION_NAME}`) {
+      // The value is optional: take the next word only when it is not an option itself.
+      const next = argv[i + 1];
+      spec = next !== undefined && !next.startsWith('-') ? (i++, next) : '';
+    } else if (arg.startsWith(`--${OPTION_NAME}=`)) {
+      spec = arg.slice(OPTION_NAME.length + 3);
+    }
+    if (spec === undefined) {
+      rest.push(arg);
+      continue;
+    }
+    const { section, file } = locate(spec, pluginName, env);
+    sources.push(`[${section}]@${file}`);
+    for (const [key, value] of readSection(file, section)) fromIni.push(...toArguments(key, value, specs, file, section));
+  }
+  return { argv: [...fromIni, ...rest], sources };
+}
+
+function locate(spec: string, pluginName: string, env: NodeJS.ProcessEnv): { section: string; file: string } {
+  const at = spec.indexOf('@');
+  const section = (at === -1 ? spec : spec.slice(0, at)).trim() || pluginName;
+  const named = at === -1 ? '' : spec.slice(at + 1).trim();
+  if (named !== '') return { section, file: named };
+  const fromEnv = env['MP_CONFIG_FILE'];
+  if (fromEnv !== undefined && fromEnv !== '') return { section, file: fromEnv };
+  for (const candidate of DEFAULT_INI_FILES) {
+    try {
+      accessSync(candidate, constants.R_OK);
+      return { section, file: candidate };
+    } catch {
+      // not there or not readable: try the next place
+    }
+  }
+  throw new UsageError(
+    `--extra-opts: no file named and none found (MP_CONFIG_FILE is not set; looked in ${DEFAULT_INI_FILES[0]} and ${DEFAULT_INI_FILES.length - 1} other places)`,
+  );
+}
+
+/** The key=value pairs of one section, in file order; repeated keys are kept. */
+export function readSection(file: string, section: string): [string, string][] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--extra-opts: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const pairs = parseIniSection(text, section);
+  if (pairs === undefined) throw new UsageError(`--extra-opts: ${file} has no section [${section}]`);
+  return pairs;
+}
+
+/** Returns undefined when the section does not exist (an empty section is a valid, empty answer). */
+export function parseIniSection(text: string, section: string): [string, string][] | undefined {
+  let current: string | undefined;
+  let found = false;
+  const pairs: [string, string][] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    if (line.startsWith('[') && line.endsWith(']')) {
+      current = line.slice(1, -1).trim();
+      if (current === section) found = true;
+      continue;
+    }
+    if (current !== section) continue;
+    const eq = line.indexOf('=');
+    const key = (eq === -1 ? line : line.slice(0, eq)).trim();
+    let value = eq === -1 ? '' : line.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    pairs.push([key, value]);
+  }
+  return found ? pairs : undefined;
+}
+
+const TRUE_WORDS = ['', 'true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+function toArguments(key: string, value: string, specs: readonly OptionSpec[], file: string, section: string): string[] {
+  const spec = specs.find((s) => s.name === key);
+  if (spec === undefined || spec.name === OPTION_NAME) {
+    throw new UsageError(`--extra-opts: unknown option '${key}' in [${section}] of ${file}`);
+  }
+  if (spec.kind === 'flag' || spec.kind === 'count') {
+    const word = value.toLowerCase();
+    if (TRUE_WORDS.includes(word)) return [`--${key}`];
+    if (FALSE_WORDS.includes(word)) return [];
+    throw new UsageError(`--extra-opts: '${key}' in [${section}] of ${file} is a flag: write '${key}=' (or true/false)`);
+  }
+  return [`--${key}=${value}`];
+}

@@ -1,0 +1,109 @@
+// Runtime (presentation): the output formats every plugin gets for free, and the sanitiser that
+// keeps text from outside (agent errors, names, paths) from breaking a status line.
+
+import { formatNumber, formatPerfdata } from './perfdata.js';
+import { reportState, reportSummary, type Metric, type Report } from './result.js';
+
+/** What a renderer needs to know about the plugin and the run besides the report. */
+export interface RenderContext {
+  /** Status line prefix, e.g. `CASSANDRA BACKUP`. */
+  readonly service: string;
+  /** Prefix of the metric that carries the check's state in Prometheus output. */
+  readonly metricPrefix: string;
+  readonly verbosity: number;
+  /** Configuration and protocol lines collected at -vv and -vvv. */
+  readonly debug: readonly string[];
+}
+
+export interface Rendered {
+  readonly stdout: string;
+  readonly stderr?: string;
+}
+
+export type Renderer = (report: Report, context: RenderContext) => Rendered;
+
+const STATUS_TEXT_LIMIT = 200;
+const DETAIL_LINES_LIMIT = 100;
+
+/**
+ * Makes outside text safe for one line of plugin output: no line breaks or control characters,
+ * no `|` (it would start perfdata), bounded length.
+ */
+export function sanitize(text: string, limit = STATUS_TEXT_LIMIT): string {
+  const flat = text
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/gu, ' ')
+    .replace(/\|/g, '/')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (flat.length <= limit) return flat;
+  return `${Array.from(flat).slice(0, limit - 1).join('').trimEnd()}…`;
+}
+
+/** `SERVICE STATE - summary | perfdata`, then long output from -v on. */
+export const renderNagios: Renderer = (report, context) => {
+  const state = reportState(report);
+  const perfdata = report.perfdata.map(formatPerfdata).join(' ');
+  let text = `${context.service} ${state.name} - ${sanitize(reportSummary(report))}`;
+  if (perfdata !== '') text += ` | ${perfdata}`;
+  const lines = [text];
+  if (context.verbosity >= 1) {
+    const details = report.details.map((line) => sanitize(line, 400));
+    lines.push(...details.slice(0, DETAIL_LINES_LIMIT));
+    if (details.length > DETAIL_LINES_LIMIT) lines.push(`… ${details.length - DETAIL_LINES_LIMIT} more lines`);
+  }
+  lines.push(...context.debug.map((line) => sanitize(line, 2000)));
+  return { stdout: `${lines.join('\n')}\n` };
+};
+
+/** One JSON object on one line: the check's facts, then state, exit code and message. */
+export const renderJson: Renderer = (report, context) => {
+  const state = reportState(report);
+  const body = {
+    ...report.facts,
+    state: state.name,
+    exit_code: state.code,
+    message: sanitize(reportSummary(report)),
+    ...(context.verbosity >= 1 ? { details: report.details.map((line) => sanitize(line, 400)) } : {}),
+  };
+  return { stdout: `${JSON.stringify(body)}\n`, ...debugOnStderr(context) };
+};
+
+/** Prometheus text exposition format, for node_exporter's textfile collector. */
+export const renderPrometheus: Renderer = (report, context) => {
+  const state = reportState(report);
+  const metrics: Metric[] = [
+    ...report.metrics,
+    {
+      name: `${context.metricPrefix}_check_state`,
+      help: 'State of the monitoring check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',
+      type: 'gauge',
+      value: state.code,
+    },
+  ];
+  const lines: string[] = [];
+  const described = new Set<string>();
+  for (const metric of metrics) {
+    if (!described.has(metric.name)) {
+      described.add(metric.name);
+      lines.push(`# HELP ${metric.name} ${metric.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
+      lines.push(`# TYPE ${metric.name} ${metric.type}`);
+    }
+    lines.push(`${metric.name}${formatLabels(metric.labels)} ${formatNumber(metric.value)}`);
+  }
+  return { stdout: `${lines.join('\n')}\n`, ...debugOnStderr(context) };
+};
+
+function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  if (labels === undefined) return '';
+  const pairs = Object.entries(labels).map(
+    ([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
+  return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
+}
+
+/** Machine formats keep stdout parseable: their -v lines go to stderr. */
+function debugOnStderr(context: RenderContext): { stderr?: string } {
+  return context.debug.length > 0 ? { stderr: `${context.debug.map((l) => sanitize(l, 2000)).join('\n')}\n` } : {};
+}
+
+export const STANDARD_FORMATS = { nagios: renderNagios, json: renderJson, prometheus: renderPrometheus } as const;
