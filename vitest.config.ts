@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 // Two projects: fast tests that need nothing but Node, and the integration suite that
 // runs the plugins against a real Cassandra node started once by the global setup.
 export default defineConfig({
+  define: { PACKAGE_VERSION: JSON.stringify(version) },
   test: {
     projects: [
       {

@@ -2,9 +2,10 @@
 // how TLS is verified), and how they become a JolokiaEndpoint. Local files are read here, so a
 // missing password file or CA is a usage error before anything is sent.
 
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { displayUrl, type JolokiaEndpoint, type TlsSettings } from '../jolokia/client.js';
 import { UsageError } from '../runtime/errors.js';
+import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 
 export const DEFAULT_PORT = 8778;
@@ -141,14 +142,14 @@ function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
   }
   return {
     insecure,
-    ...(caFile === undefined ? {} : { ca: readLocalFile('--ca-file', caFile) }),
-    ...(certFile === undefined ? {} : { cert: readLocalFile('--cert', certFile) }),
-    ...(keyFile === undefined ? {} : { key: readLocalFile('--key', keyFile) }),
+    ...(caFile === undefined ? {} : { ca: readOptionFile('--ca-file', caFile) }),
+    ...(certFile === undefined ? {} : { cert: readOptionFile('--cert', certFile) }),
+    ...(keyFile === undefined ? {} : { key: readOptionFile('--key', keyFile) }),
   };
 }
 
 function readPasswordFile(file: string, warnings: string[]): string {
-  const text = readLocalFile('--password-file', file);
+  const text = readOptionFile('--password-file', file);
   const password = text.split(/\r?\n/, 1)[0] ?? '';
   if (password === '') throw new UsageError(`--password-file: ${file} is empty`);
   try {
@@ -157,14 +158,4 @@ function readPasswordFile(file: string, warnings: string[]): string {
     // it was just read, so it exists; a stat failure changes nothing
   }
   return password;
-}
-
-function readLocalFile(option: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new UsageError(`${option}: cannot read ${file} (${why})`);
-  }
 }

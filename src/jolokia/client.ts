@@ -80,7 +80,7 @@ export class JolokiaClient {
     const detail = 'error' in response && typeof response.error === 'string' ? `: ${response.error}` : '';
     const errorType = 'error_type' in response && typeof response.error_type === 'string' ? response.error_type : undefined;
     let message: string;
-    if (response.status === 404) message = `The agent at ${this.where} has no ${target}${detail}`;
+    if (response.status === 404) message = `The agent at ${this.where} has no ${missingTarget(request, errorType) ?? `${target}${detail}`}`;
     else if (response.status === 403) message = `The Jolokia access policy of the agent at ${this.where} forbids ${request.type} of ${target}${detail}`;
     else message = `The agent at ${this.where} answered ${request.type} of ${target} with error ${response.status}${detail}`;
     throw new JolokiaAgentError(response.status, errorType, message);
@@ -316,6 +316,14 @@ function describeTarget(request: JolokiaRequest): string {
     case 'version':
       return 'the agent version';
   }
+}
+
+/** A 404's error type says whether the MBean or only its attribute is missing. */
+function missingTarget(request: JolokiaRequest, errorType: string | undefined): string | undefined {
+  if (!('mbean' in request)) return undefined;
+  if (errorType?.endsWith('InstanceNotFoundException')) return `MBean ${request.mbean}`;
+  if (errorType?.endsWith('AttributeNotFoundException') && request.type === 'read') return `attribute ${String(request.attribute)} on MBean ${request.mbean}`;
+  return undefined;
 }
 
 /** JMX object names are equal whatever the order of their key properties. */

@@ -2,8 +2,9 @@
 // passwords out of the process list and out of monitoring configuration. The INI options are
 // placed before the command line's, so the command line wins.
 
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { UsageError } from './errors.js';
+import { readOptionFile } from './files.js';
 import type { OptionSpec } from './options.js';
 
 /** Where the Monitoring Plugins look when no file is named, in this order. */
@@ -76,12 +77,7 @@ function locate(spec: string, pluginName: string, env: NodeJS.ProcessEnv): { sec
 
 /** The key=value pairs of one section, in file order; repeated keys are kept. */
 export function readSection(file: string, section: string): [string, string][] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--extra-opts: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  const text = readOptionFile('--extra-opts', file);
   const pairs = parseIniSection(text, section);
   if (pairs === undefined) throw new UsageError(`--extra-opts: ${file} has no section [${section}]`);
   return pairs;

@@ -1,0 +1,70 @@
+// The runtime's process boundary, run in-process: the timeout guard and the one place where
+// every failure becomes a state.
+import { describe, expect, it } from 'vitest';
+import { CheckError, UsageError } from '../../../src/runtime/errors.js';
+import { execute, type PluginDefinition } from '../../../src/runtime/plugin.js';
+import type { Report } from '../../../src/runtime/result.js';
+import { OK } from '../../../src/runtime/state.js';
+
+function plugin(check: () => Promise<Report>): PluginDefinition<{ n: number }> {
+  return {
+    name: 'check_test',
+    service: 'TEST',
+    metricPrefix: 'test',
+    version: '1.2.3',
+    options: [{ name: 'number', short: 'n', kind: 'value', group: 'Test', help: 'a number' }],
+    usage: 'check_test [-n N]',
+    configure(options) {
+      const n = Number(options.value('number') ?? '1');
+      if (!Number.isInteger(n)) throw new UsageError('--number: not an integer');
+      return { n };
+    },
+    check,
+    help: () => 'help text\n',
+  };
+}
+
+const ok = async (): Promise<Report> => ({ results: [{ state: OK, summary: 'fine' }], perfdata: [], details: [], facts: {}, metrics: [] });
+
+describe('execute', () => {
+  it('renders the report and exits with its state', async () => {
+    expect(await execute(plugin(ok), [], {})).toEqual({ exitCode: 0, stdout: 'TEST OK - fine\n', stderr: '' });
+  });
+
+  it('a check that never ends is cut at the timeout with --timeout-state', async () => {
+    const started = Date.now();
+    const outcome = await execute(plugin(() => new Promise<Report>(() => undefined)), ['-t', '0.3', '--timeout-state', 'warning'], {});
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcome).toEqual({ exitCode: 1, stdout: 'TEST WARNING - no result within the timeout of 0.3 s\n', stderr: '' });
+  });
+
+  it('a CheckError is UNKNOWN with its sentence', async () => {
+    const outcome = await execute(plugin(() => Promise.reject(new CheckError('agent said no'))), [], {});
+    expect(outcome).toEqual({ exitCode: 3, stdout: 'TEST UNKNOWN - agent said no\n', stderr: '' });
+  });
+
+  it('a bug is UNKNOWN too, with the stack only at -vvv', async () => {
+    const bug = () => Promise.reject(new TypeError('x is undefined'));
+    const quiet = await execute(plugin(bug), [], {});
+    expect(quiet.exitCode).toBe(3);
+    expect(quiet.stdout).toBe('TEST UNKNOWN - internal error: TypeError: x is undefined (run with -vvv for details, and please report it)\n');
+    const loud = await execute(plugin(bug), ['-vvv'], {});
+    expect(loud.stdout).toMatch(/\nTypeError: x is undefined at /);
+  });
+
+  it('a usage error prints the usage and exits 3', async () => {
+    const outcome = await execute(plugin(ok), ['-n', 'x'], {});
+    expect(outcome.exitCode).toBe(3);
+    expect(outcome.stdout).toBe("TEST UNKNOWN - --number: not an integer\nUsage: check_test [-n N]\nTry 'check_test --help' for more information.\n");
+  });
+
+  it('--help and --version exit 3, as the C plugins do', async () => {
+    expect(await execute(plugin(ok), ['--help'], {})).toEqual({ exitCode: 3, stdout: 'help text\n', stderr: '' });
+    expect(await execute(plugin(ok), ['-V'], {})).toEqual({ exitCode: 3, stdout: 'check_test 1.2.3\n', stderr: '' });
+  });
+
+  it('-vv describes the settings', async () => {
+    const outcome = await execute(plugin(ok), ['-vv', '-t', '7'], {});
+    expect(outcome.stdout).toBe('TEST OK - fine\ntimeout: 7 s, then UNKNOWN\n');
+  });
+});
