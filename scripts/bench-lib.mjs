@@ -1,0 +1,92 @@
+// Shared by the benchmarks: a local Jolokia-speaking server, side-by-side measurement with
+// /usr/bin/time, medians and per-round ratios, and a Markdown table.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus } from 'node:os';
+
+export const TIME = '/usr/bin/time';
+
+export function requireTime() {
+  if (!existsSync(TIME)) {
+    console.error(`${TIME} is needed for peak memory (Debian package "time")`);
+    process.exit(2);
+  }
+}
+
+/** Answers every read with true (and a version string), as StorageService would. */
+export async function startStatusServer() {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      // POST carries a request or a bulk of them; a GET (/read/<mbean>/<attribute>) gets one answer.
+      const parsed = body === '' ? { type: 'read', attribute: decodeURIComponent(req.url.split('/').pop() ?? '') } : JSON.parse(body);
+      const answerFor = (r) => ({ status: 200, value: r.attribute === 'ReleaseVersion' ? '5.0.6' : true, request: r });
+      const answer = JSON.stringify(Array.isArray(parsed) ? parsed.map(answerFor) : answerFor(parsed));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(answer);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/jolokia`, close: () => server.close() };
+}
+
+function measureOnce(argv) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(TIME, ['-f', '%M', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ seconds, kib: Number(err.trim().split('\n').pop()), code });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Runs the commands in alternation (`warmup` rounds discarded), the first being the baseline.
+ * Ratios are medians of per-round ratios, so a noisy stretch affects both sides of a pair.
+ */
+export async function sideBySide(commands, { runs = 20, warmup = 3 } = {}) {
+  const samples = commands.map(() => ({ seconds: [], kib: [], codes: new Set() }));
+  for (let round = 0; round < warmup + runs; round++) {
+    for (const [i, command] of commands.entries()) {
+      const { seconds, kib, code } = await measureOnce(command.argv);
+      if (round < warmup) continue;
+      samples[i].seconds.push(seconds);
+      samples[i].kib.push(kib);
+      samples[i].codes.add(code);
+    }
+  }
+  const ratio = (i, key) => median(samples[i][key].map((v, round) => v / samples[0][key][round]));
+  return commands.map((command, i) => ({
+    name: command.name,
+    wallMs: median(samples[i].seconds) * 1000,
+    wallRatio: ratio(i, 'seconds'),
+    rssMiB: median(samples[i].kib) / 1024,
+    rssRatio: ratio(i, 'kib'),
+    exitCodes: [...samples[i].codes].join(','),
+  }));
+}
+
+export function markdownTable(rows) {
+  return [
+    '| command | wall (median) | × baseline | peak RSS (median) | × baseline | exit |',
+    '|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) => `| ${r.name} | ${r.wallMs.toFixed(1)} ms | ${r.wallRatio.toFixed(2)} | ${r.rssMiB.toFixed(1)} MiB | ${r.rssRatio.toFixed(2)} | ${r.exitCodes} |`,
+    ),
+  ].join('\n');
+}
+
+export function machine() {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
