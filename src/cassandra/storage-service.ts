@@ -10,6 +10,8 @@ export interface BackupStatus {
   readonly incrementalBackupsEnabled: boolean;
   /** Absent when the agent's policy does not allow reading it: it is only informative. */
   readonly releaseVersion?: string;
+  /** The node's data directories, when asked for. */
+  readonly dataFileLocations?: readonly string[];
   /** Round trip of the Jolokia request, in seconds. */
   readonly roundTripSeconds: number;
 }
@@ -20,11 +22,16 @@ const backupRequest: ReadRequest = {
   attribute: StorageServiceAttribute.incrementalBackupsEnabled,
 };
 const versionRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, attribute: StorageServiceAttribute.releaseVersion };
+const locationsRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, attribute: StorageServiceAttribute.allDataFileLocations };
 
-/** One bulk request: the backup flag, and the release version for the long output. */
-export async function readBackupStatus(client: JolokiaClient, limits: CallLimits): Promise<BackupStatus> {
+/**
+ * One bulk request: the backup flag, the release version for the long output, and, for the
+ * freshness check, the data directories.
+ */
+export async function readBackupStatus(client: JolokiaClient, limits: CallLimits, options: { dataFileLocations?: boolean } = {}): Promise<BackupStatus> {
   const started = process.hrtime.bigint();
-  const [backup, version] = await client.bulk([backupRequest, versionRequest], limits);
+  const requests = options.dataFileLocations ? [backupRequest, versionRequest, locationsRequest] : [backupRequest, versionRequest];
+  const [backup, version, locations] = await client.bulk(requests, limits);
   const roundTripSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const enabled = withCassandraHint(() => client.valueOf(backup!, backupRequest));
   if (typeof enabled !== 'boolean') {
@@ -33,8 +40,17 @@ export async function readBackupStatus(client: JolokiaClient, limits: CallLimits
     );
   }
   const release = version?.status === 200 && 'value' in version ? version.value : undefined;
+  let dataFileLocations: string[] | undefined;
+  if (locations !== undefined) {
+    const value = client.valueOf(locations, locationsRequest);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
+      throw new JolokiaProtocolError(`The agent at ${client.where} gave ${describeValue(value)} for ${StorageServiceAttribute.allDataFileLocations}, where Cassandra has a list of paths`);
+    }
+    dataFileLocations = value as string[];
+  }
   return {
     incrementalBackupsEnabled: enabled,
+    ...(dataFileLocations === undefined ? {} : { dataFileLocations }),
     ...(typeof release === 'string' ? { releaseVersion: release } : {}),
     roundTripSeconds,
   };

@@ -1,12 +1,14 @@
 // Plugin: check_cassandra_backup — is incremental backup running on a Cassandra node, as
 // `nodetool statusbackup` would say, asked over Jolokia instead of a JVM per check.
 
-import { readBackupStatus } from '../cassandra/storage-service.js';
+import { parseTableSelector } from '../cassandra/identifiers.js';
 import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
-import { BACKUP_FACTS_WHEN_UNKNOWN, backupStatusReport, type BackupExpectation } from '../checks/backup-status.js';
+import { checkBackup, type BackupCheckSettings, type FreshnessRequest } from '../checks/backup.js';
+import { BACKUP_FACTS_WHEN_UNKNOWN } from '../checks/backup-status.js';
+import { parseDuration } from '../runtime/duration.js';
 import { JolokiaClient } from '../jolokia/client.js';
 import { UsageError } from '../runtime/errors.js';
-import type { OptionSpec } from '../runtime/options.js';
+import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 import { sanitize, type Renderer } from '../runtime/output.js';
 import { parseStateOption, type PluginDefinition } from '../runtime/plugin.js';
 import { reportState, reportSummary } from '../runtime/result.js';
@@ -16,17 +18,45 @@ import { renderHelp } from './help.js';
 
 const NAME = 'check_cassandra_backup';
 
-interface BackupCheckConfig {
+interface BackupCheckConfig extends BackupCheckSettings {
   readonly connection: ConnectionSettings;
-  readonly expectation: BackupExpectation;
 }
+
+const FRESHNESS = 'Backup freshness (run on the node: reads its data directories)';
 
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: 'Backup status', help: 'What this node should do. Nodes that should not back up: --expect disabled.' },
   { name: 'disabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: 'Backup status', help: 'State when backup is disabled but expected enabled.' },
   { name: 'enabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: 'Backup status', help: 'State when backup is enabled but expected disabled.' },
+  { name: 'flush', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.' },
+  { name: 'keyspace', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Look at the backups/ of this keyspace or table without flushing. Repeatable.' },
+  { name: 'data-dir', kind: 'list', arg: 'DIR', group: FRESHNESS, help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).' },
+  { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a selected table is older, e.g. 90m, 6h, 2d.' },
+  { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a selected table is older.' },
   ...CONNECTION_OPTIONS,
 ];
+
+function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
+  const flush = options.list('flush').map((text) => parseTableSelector(text, '--flush'));
+  const look = options.list('keyspace').map((text) => parseTableSelector(text, '--keyspace'));
+  const maxAge = options.has('max-age') ? parseDuration(options.value('max-age') ?? '', '--max-age') : undefined;
+  const criticalAge = options.has('critical-age') ? parseDuration(options.value('critical-age') ?? '', '--critical-age') : undefined;
+  const dataDirectories = options.list('data-dir');
+  if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge) throw new UsageError('--critical-age is shorter than --max-age');
+  if (flush.length === 0 && look.length === 0) {
+    const stray = ['max-age', 'critical-age', 'data-dir'].filter((name) => options.has(name));
+    if (stray.length > 0) throw new UsageError(`--${stray[0]} needs tables to look at: give --flush or --keyspace`);
+    return undefined;
+  }
+  if (dataDirectories.some((d) => d.trim() === '')) throw new UsageError('--data-dir: empty path');
+  return {
+    flush,
+    look,
+    ...(maxAge === undefined ? {} : { maxAge }),
+    ...(criticalAge === undefined ? {} : { criticalAge }),
+    ...(dataDirectories.length === 0 ? {} : { dataDirectories }),
+  };
+}
 
 /** `--format nodetool`: exactly what `nodetool statusbackup` prints, so its scripts can call us instead. */
 const renderNodetool: Renderer = (report, context) => {
@@ -49,14 +79,17 @@ export const plugin: PluginDefinition<BackupCheckConfig> = {
     `${NAME} [--url URL | -H HOST [-p PORT] [--path PATH] [--ssl]]`,
     '         [-u USER [--password-file FILE]] [--ca-file FILE | --insecure] [--cert FILE --key FILE]',
     '         [--expect enabled|disabled] [--disabled-state STATE] [--format nagios|json|prometheus|nodetool]',
+    '         [--flush KS[.TABLE]]... [--keyspace KS[.TABLE]]... [--data-dir DIR]... [--max-age DURATION] [--critical-age DURATION]',
     '         [-t SECONDS] [--timeout-state STATE] [--extra-opts [SECTION][@FILE]] [-v]... | -h | -V',
   ].join('\n'),
 
   configure(options, env) {
     const expect = options.value('expect') ?? 'enabled';
     if (expect !== 'enabled' && expect !== 'disabled') throw new UsageError(`--expect: '${expect}' is not enabled or disabled`);
+    const freshness = readFreshness(options);
     return {
       connection: readConnection(options, env, `${NAME}/${VERSION}`),
+      ...(freshness === undefined ? {} : { freshness }),
       expectation: {
         expect,
         disabledState: parseStateOption('disabled-state', options.value('disabled-state') ?? 'warning'),
@@ -66,22 +99,29 @@ export const plugin: PluginDefinition<BackupCheckConfig> = {
   },
 
   describe(config) {
-    const { expectation } = config;
+    const { expectation, freshness } = config;
+    const selectors = (list: FreshnessRequest['flush']) => list.map((s) => (s.table === undefined ? s.keyspace : `${s.keyspace}.${s.table}`)).join(', ') || '(none)';
     return [
       ...describeConnection(config.connection),
       `expect: backup ${expectation.expect} (disabled unexpectedly: ${expectation.disabledState.name}, enabled unexpectedly: ${expectation.enabledState.name})`,
+      ...(freshness === undefined
+        ? []
+        : [
+            `flush: ${selectors(freshness.flush)}; look at: ${selectors(freshness.look)}`,
+            `data directories: ${freshness.dataDirectories?.join(', ') ?? 'as the node reports them'}`,
+            `max age: ${freshness.maxAge ?? '-'} s, critical age: ${freshness.criticalAge ?? '-'} s`,
+          ]),
     ];
   },
 
   async check(config, context) {
     const client = new JolokiaClient(config.connection.endpoint);
-    const status = await readBackupStatus(client, {
-      // A little under the plugin's deadline, so the client's more precise message wins the race.
-      timeoutMs: Math.max(1, context.deadline - Date.now() - 100),
+    const report = await checkBackup(client, config, {
+      // A little before the plugin's deadline, so the client's more precise message wins the race.
+      deadline: context.deadline - 100,
       signal: context.signal,
       trace: (line) => context.debug(3, line),
     });
-    const report = backupStatusReport(status, config.expectation, client.where);
     return { ...report, details: [...report.details, ...config.connection.warnings.map((w) => `warning: ${w}`)] };
   },
 

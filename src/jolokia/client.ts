@@ -37,7 +37,8 @@ export interface JolokiaEndpoint {
 }
 
 export interface CallLimits {
-  readonly timeoutMs: number;
+  /** When to give up (ms since the epoch). Shared by the calls of one check, so each gets what is left. */
+  readonly deadline: number;
   /** Reading stops, with an error, past this many bytes. */
   readonly maxResponseBytes?: number;
   readonly signal?: AbortSignal;
@@ -120,6 +121,7 @@ export class JolokiaClient {
     limits.trace?.(`> ${truncate(body)}`);
 
     const maxBytes = limits.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const timeoutMs = Math.max(1, limits.deadline - Date.now());
     return new Promise((resolve, reject) => {
       let phase: TimeoutPhase = 'connect';
       let received = 0;
@@ -135,8 +137,8 @@ export class JolokiaClient {
           reject(error);
         } else resolve(value as { status: number; text: string });
       };
-      const timer = setTimeout(() => settle(this.timeoutError(phase, limits.timeoutMs, received)), limits.timeoutMs);
-      const onAbort = (): void => settle(this.timeoutError(phase, limits.timeoutMs, received));
+      const timer = setTimeout(() => settle(this.timeoutError(phase, timeoutMs, received)), timeoutMs);
+      const onAbort = (): void => settle(this.timeoutError(phase, timeoutMs, received));
       limits.signal?.addEventListener('abort', onAbort);
 
       request = transport.request(options, (response: IncomingMessage) => {

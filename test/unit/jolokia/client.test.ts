@@ -24,7 +24,7 @@ async function call(handler: Handler, options: { timeoutMs?: number; maxResponse
   agent = await startFakeAgent(handler);
   const url = new URL(agent.url);
   const client = new JolokiaClient({ url, ...(options.user ? { user: options.user, password: options.password ?? '' } : {}) });
-  return client.bulk([READ], { timeoutMs: options.timeoutMs ?? 2000, ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
+  return client.bulk([READ], { deadline: Date.now() + (options.timeoutMs ?? 2000), ...(options.maxResponseBytes ? { maxResponseBytes: options.maxResponseBytes } : {}) });
 }
 
 describe('JolokiaClient.bulk', () => {

@@ -1,0 +1,158 @@
+// Check: are incremental backups really being written? The seed's troubleshooting step ("status
+// is running but no backup files: force a flush, then look in backups/") as a check. It runs on
+// the node itself, since it reads the data directories. Acquisition lives in
+// cassandra/tables.ts and cassandra/data-layout.ts; this file orders the steps and judges.
+
+import { newestBackupMs, scanTable, type SSTableFile, type TableFiles } from '../cassandra/data-layout.js';
+import { qualifiedName, type TableName } from '../cassandra/identifiers.js';
+import type { TableLocation } from '../cassandra/tables.js';
+import { formatDuration } from '../runtime/duration.js';
+import type { Perfdata } from '../runtime/perfdata.js';
+import { Range } from '../runtime/range.js';
+import type { Metric, Result } from '../runtime/result.js';
+import { CRITICAL, OK, WARNING, worst, type State } from '../runtime/state.js';
+import { basename } from 'node:path';
+
+export interface FreshnessPolicy {
+  /** Seconds: WARNING when the newest backup file of a table is older. */
+  readonly maxAge?: number;
+  /** Seconds: CRITICAL when older. */
+  readonly criticalAge?: number;
+}
+
+/** What one table showed, before judgement. */
+export interface TableObservation {
+  readonly table: TableName;
+  readonly flushed: boolean;
+  /** Whether the memtable held anything when the flush was sent (flushed tables only). */
+  readonly hadData: boolean;
+  readonly before: TableFiles;
+  readonly after: TableFiles;
+}
+
+export interface TableVerdict {
+  readonly table: TableName;
+  readonly state: State;
+  /** One line for the long output, starting with the table's name. */
+  readonly line: string;
+  readonly flushed: boolean;
+  readonly hadData: boolean;
+  readonly newSSTables: number;
+  readonly unlinked: readonly string[];
+  readonly backupFiles: number;
+  /** Seconds since the newest backup Data file was written; undefined when there is none. */
+  readonly newestAgeSeconds: number | undefined;
+}
+
+export function scanTables(dataDirectories: readonly string[], locations: readonly TableLocation[]): TableFiles[] {
+  return locations.map((location) => scanTable(dataDirectories, location.table.keyspace, location.directoryName));
+}
+
+export function judgeTable(observation: TableObservation, policy: FreshnessPolicy, nowMs: number): TableVerdict {
+  const { table, before, after } = observation;
+  const name = qualifiedName(table);
+  const newest = newestBackupMs(after);
+  const newestAgeSeconds = newest === undefined ? undefined : Math.max(0, (nowMs - newest) / 1000);
+  const known = new Set(before.liveData.map((f) => f.path));
+  const created = after.liveData.filter((f) => !known.has(f.path));
+  const linked = new Set(after.backupData.map((f) => f.identity));
+  const unlinked = created.filter((f) => !linked.has(f.identity)).map((f: SSTableFile) => basename(f.path));
+  const knownBackups = new Set(before.backupData.map((f) => f.path));
+  const newBackups = after.backupData.filter((f) => !knownBackups.has(f.path)).length;
+
+  const findings: { state: State; text: string }[] = [];
+  if (observation.flushed) {
+    if (!observation.hadData) findings.push({ state: OK, text: 'nothing to flush' });
+    else if (unlinked.length > 0) findings.push({ state: WARNING, text: `new SSTable ${unlinked.join(', ')} has no hard link in backups/` });
+    else if (created.length === 0 && newBackups === 0) findings.push({ state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' });
+    else findings.push({ state: OK, text: `flushed: ${Math.max(created.length, newBackups)} new SSTable(s), hard-linked in backups/` });
+  }
+  const age = newestAgeSeconds === undefined ? 'no backup file' : `newest backup ${formatDuration(newestAgeSeconds)} old`;
+  if (policy.maxAge !== undefined || policy.criticalAge !== undefined) {
+    if (newestAgeSeconds === undefined) findings.push({ state: WARNING, text: 'no backup file at all' });
+    else if (policy.criticalAge !== undefined && newestAgeSeconds > policy.criticalAge) findings.push({ state: CRITICAL, text: `${age} (critical over ${formatDuration(policy.criticalAge)})` });
+    else if (policy.maxAge !== undefined && newestAgeSeconds > policy.maxAge) findings.push({ state: WARNING, text: `${age} (warning over ${formatDuration(policy.maxAge)})` });
+    else findings.push({ state: OK, text: age });
+  } else if (newestAgeSeconds === undefined && after.liveData.length > 0 && !observation.flushed) {
+    // Data on disk that was never backed up: flushed before backup was switched on, or links lost.
+    findings.push({ state: WARNING, text: `${after.liveData.length} SSTable(s) but no backup file` });
+  } else {
+    findings.push({ state: OK, text: age });
+  }
+  const state = worst(findings.map((f) => f.state));
+  return {
+    table,
+    state,
+    line: `${name}: ${findings.map((f) => f.text).join('; ')}`,
+    flushed: observation.flushed,
+    hadData: observation.hadData,
+    newSSTables: created.length,
+    unlinked,
+    backupFiles: after.backupFileCount,
+    newestAgeSeconds,
+  };
+}
+
+/** The judged tables as results: problems one by one, everything fine as one summary. */
+export function freshnessResults(verdicts: readonly TableVerdict[]): Result[] {
+  const problems = verdicts.filter((v) => v.state !== OK).map((v) => ({ state: v.state, summary: v.line }));
+  const flushed = verdicts.filter((v) => v.flushed);
+  const parts = [`${verdicts.length} table(s) checked`];
+  if (flushed.length > 0) {
+    const written = flushed.filter((v) => v.hadData && v.state === OK).length;
+    const idle = flushed.filter((v) => !v.hadData).length;
+    parts.push(`${written} flushed with new SSTables hard-linked in backups/`);
+    if (idle > 0) parts.push(`${idle} with nothing to flush`);
+  }
+  const ages = verdicts.map((v) => v.newestAgeSeconds).filter((a): a is number => a !== undefined);
+  if (ages.length > 0) parts.push(`oldest newest backup ${formatDuration(Math.max(...ages))} old`);
+  return [...problems, { state: OK, summary: parts.join(', ') }];
+}
+
+export function freshnessPerfdata(verdicts: readonly TableVerdict[], policy: FreshnessPolicy): Perfdata[] {
+  const ages = verdicts.map((v) => v.newestAgeSeconds);
+  const worstAge = ages.some((a) => a === undefined) || ages.length === 0 ? undefined : Math.max(...(ages as number[]));
+  return [
+    {
+      label: 'backup_age',
+      value: worstAge === undefined ? undefined : Math.round(worstAge),
+      unit: 's',
+      warning: policy.maxAge === undefined ? undefined : Range.parse(String(Math.round(policy.maxAge))),
+      critical: policy.criticalAge === undefined ? undefined : Range.parse(String(Math.round(policy.criticalAge))),
+      min: 0,
+    },
+    { label: 'backup_files', value: verdicts.reduce((n, v) => n + v.backupFiles, 0), min: 0 },
+    { label: 'tables_flushed', value: verdicts.filter((v) => v.flushed).length, min: 0 },
+  ];
+}
+
+export function freshnessMetrics(verdicts: readonly TableVerdict[]): Metric[] {
+  return verdicts.flatMap((v) => {
+    const labels = { keyspace: v.table.keyspace, table: v.table.table };
+    const metrics: Metric[] = [
+      { name: 'cassandra_backup_files', help: 'Files in the table\'s backups/ directories (all components).', type: 'gauge', value: v.backupFiles, labels },
+      { name: 'cassandra_backup_table_state', help: 'State of the table\'s backup freshness: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', type: 'gauge', value: v.state.code, labels },
+    ];
+    if (v.newestAgeSeconds !== undefined) {
+      metrics.push({ name: 'cassandra_backup_newest_age_seconds', help: 'Age of the newest backup Data file of the table.', type: 'gauge', value: Math.round(v.newestAgeSeconds), labels });
+    }
+    if (v.flushed) {
+      metrics.push({ name: 'cassandra_backup_unlinked_sstables', help: 'SSTables written by the check\'s flush without a hard link in backups/.', type: 'gauge', value: v.unlinked.length, labels });
+    }
+    return metrics;
+  });
+}
+
+export function freshnessFacts(verdicts: readonly TableVerdict[]): Record<string, unknown>[] {
+  return verdicts.map((v) => ({
+    keyspace: v.table.keyspace,
+    table: v.table.table,
+    state: v.state.name,
+    flushed: v.flushed,
+    had_data: v.flushed ? v.hadData : null,
+    new_sstables: v.newSSTables,
+    unlinked_sstables: v.unlinked,
+    backup_files: v.backupFiles,
+    newest_backup_age_seconds: v.newestAgeSeconds === undefined ? null : Math.round(v.newestAgeSeconds),
+  }));
+}

@@ -1,0 +1,151 @@
+// The freshness logic on temporary folders laid out like a data directory: fast, and including
+// the case a real node cannot easily be made to show (a new SSTable whose backup link is missing).
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataDirectoryError, scanTable } from '../../../src/cassandra/data-layout.js';
+import { freshnessPerfdata, freshnessResults, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
+import { formatPerfdata } from '../../../src/runtime/perfdata.js';
+import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
+import { tableDirectory, writeSSTable } from '../../support/data-dir.js';
+
+const ID = '5a1c395e2b7d11efa7a5bd2f6f6c9d1e';
+const OLD_ID = '0b2f8a402b7d11efa7a5bd2f6f6c9d1e';
+const table = { keyspace: 'shop', table: 'orders' };
+let root: string;
+let data1: string;
+let data2: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'freshness-'));
+  data1 = join(root, 'data1');
+  data2 = join(root, 'data2');
+  mkdirSync(data1);
+  mkdirSync(data2);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const scan = () => scanTable([data1, data2], 'shop', `orders-${ID}`);
+const judge = (observation: Partial<Parameters<typeof judgeTable>[0]>, policy: FreshnessPolicy = {}, now = Date.now()) =>
+  judgeTable({ table, flushed: false, hadData: false, before: scan(), after: scan(), ...observation }, policy, now);
+
+describe('scanTable', () => {
+  it('finds live SSTables and their backups in every data directory, by inode', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1);
+    writeSSTable(tableDirectory(data2, 'shop', 'orders', ID), 2);
+    const files = scan();
+    expect(files.directories).toHaveLength(2);
+    expect(files.liveData.map((f) => f.path.split('/').pop()).sort()).toEqual(['nb-1-big-Data.db', 'nb-2-big-Data.db']);
+    expect(files.backupFileCount).toBe(16);
+    expect(new Set(files.backupData.map((f) => f.identity))).toEqual(new Set(files.liveData.map((f) => f.identity)));
+  });
+
+  it('does not look at the directory of an older incarnation of the table', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', OLD_ID), 7);
+    tableDirectory(data1, 'shop', 'orders', ID);
+    const files = scan();
+    expect(files.liveData).toHaveLength(0);
+    expect(files.backupFileCount).toBe(0);
+  });
+
+  it('counts secondary-index backups in backups/.<index>/', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    writeSSTable(directory, 1);
+    const index = join(directory, 'backups', '.orders_by_customer');
+    mkdirSync(index);
+    writeFileSync(join(index, 'nb-1-big-Data.db'), 'index data');
+    writeFileSync(join(index, 'nb-1-big-Index.db'), 'index index');
+    const files = scan();
+    expect(files.backupData).toHaveLength(2);
+    expect(files.backupFileCount).toBe(10);
+  });
+
+  it('a data directory that does not exist here says to run on the node', () => {
+    expect(() => scanTable([join(root, 'nowhere')], 'shop', `orders-${ID}`)).toThrow(DataDirectoryError);
+    expect(() => scanTable([join(root, 'nowhere')], 'shop', `orders-${ID}`)).toThrow(/does not exist here: run the check on the Cassandra node itself/);
+  });
+});
+
+describe('judgeTable after a flush', () => {
+  it('OK when every new SSTable has its hard link in backups/', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    writeSSTable(directory, 1);
+    const before = scan();
+    writeSSTable(directory, 2);
+    const verdict = judge({ flushed: true, hadData: true, before, after: scan() });
+    expect(verdict.state).toBe(OK);
+    expect(verdict.line).toBe('shop.orders: flushed: 1 new SSTable(s), hard-linked in backups/; newest backup 0s old');
+    expect(verdict.newSSTables).toBe(1);
+  });
+
+  it('WARNING naming the table and the file when a new SSTable has no backup link', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    const before = scan();
+    writeSSTable(directory, 3, { backup: false });
+    const verdict = judge({ flushed: true, hadData: true, before, after: scan() });
+    expect(verdict.state).toBe(WARNING);
+    expect(verdict.line).toContain('shop.orders: new SSTable nb-3-big-Data.db has no hard link in backups/');
+    expect(verdict.unlinked).toEqual(['nb-3-big-Data.db']);
+  });
+
+  it('a backup file with the same name but another inode is not a backup', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    const before = scan();
+    writeSSTable(directory, 4);
+    const backup = join(directory, 'backups', 'nb-4-big-Data.db');
+    unlinkSync(backup);
+    // The same name, but a copy, not a link: it proves nothing.
+    copyFileSync(join(directory, 'nb-4-big-Data.db'), backup);
+    expect(judge({ flushed: true, hadData: true, before, after: scan() }).state).toBe(WARNING);
+  });
+
+  it('OK "nothing to flush" for a table whose memtable was clean', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1);
+    const verdict = judge({ flushed: true, hadData: false });
+    expect(verdict.state).toBe(OK);
+    expect(verdict.line).toMatch(/^shop.orders: nothing to flush; newest backup/);
+  });
+
+  it('WARNING when the memtable held data but the flush wrote nothing', () => {
+    tableDirectory(data1, 'shop', 'orders', ID);
+    expect(judge({ flushed: true, hadData: true }).line).toContain('the flush wrote no new SSTable although the memtable held data');
+  });
+});
+
+describe('judgeTable by age', () => {
+  const hour = 3600;
+  it('both sides of --max-age and --critical-age', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { mtime: new Date(Date.now() - 2 * hour * 1000) });
+    expect(judge({}, { maxAge: 3 * hour }).state).toBe(OK);
+    expect(judge({}, { maxAge: 1 * hour }).state).toBe(WARNING);
+    expect(judge({}, { maxAge: 1 * hour }).line).toBe('shop.orders: newest backup 2h old (warning over 1h)');
+    expect(judge({}, { maxAge: 0.5 * hour, criticalAge: 1.5 * hour }).state).toBe(CRITICAL);
+  });
+
+  it('WARNING for a table with no backup file at all', () => {
+    tableDirectory(data1, 'shop', 'orders', ID);
+    const verdict = judge({}, { maxAge: 3600 });
+    expect(verdict.state).toBe(WARNING);
+    expect(verdict.line).toBe('shop.orders: no backup file at all');
+  });
+
+  it('without thresholds: SSTables on disk but no backup is WARNING, an empty table is OK', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    expect(judge({}).state).toBe(OK);
+    writeSSTable(directory, 1, { backup: false });
+    expect(judge({}).line).toBe('shop.orders: 1 SSTable(s) but no backup file');
+  });
+});
+
+describe('summary and perfdata', () => {
+  it('problems one by one, the rest as one OK summary; perfdata with thresholds', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    writeSSTable(directory, 1, { mtime: new Date(Date.now() - 7200_000) });
+    const policy = { maxAge: 3600, criticalAge: 86_400 };
+    const verdicts = [judge({}, policy)];
+    const results = freshnessResults(verdicts);
+    expect(results.map((r) => r.state)).toEqual([WARNING, OK]);
+    expect(freshnessPerfdata(verdicts, policy).map(formatPerfdata)).toEqual(['backup_age=7200s;3600;86400;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
+  });
+});
