@@ -49,8 +49,11 @@ export interface CallLimits {
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 const TRACE_BODY_LIMIT = 2000;
 
-/** Every request asks for JSON (1.x and 2.0 agents say text/plain otherwise) and no stack traces. */
-const REQUEST_CONFIG = { mimeType: 'application/json', includeStackTrace: false, serializeException: false } as const;
+/**
+ * Processing parameters for every POST. They go in the query string: the agents (1.x and 2.x)
+ * ignore a per-request `config.mimeType`, and answer text/plain without it (1.x, 2.0).
+ */
+const PROCESSING_QUERY = 'mimeType=application/json&includeStackTrace=false&serializeException=false';
 
 /** The URL as it may be shown: no user, no password, no query. */
 export function displayUrl(url: URL): string {
@@ -66,7 +69,7 @@ export class JolokiaClient {
 
   /** Sends the requests in one POST; the answers come back in the same order. */
   async bulk(requests: readonly JolokiaRequest[], limits: CallLimits): Promise<JolokiaResponse[]> {
-    const body = JSON.stringify(requests.map((r) => ({ ...r, config: { ...REQUEST_CONFIG, ...r.config } })));
+    const body = JSON.stringify(requests);
     const answer = await this.post(body, limits);
     const parsed = this.parse(answer.text);
     const responses = this.toResponses(parsed, requests.length);
@@ -92,7 +95,8 @@ export class JolokiaClient {
     const secure = url.protocol === 'https:';
     // Loaded on first use: a plain-HTTP check never pays for TLS.
     const transport = secure ? await import('node:https') : await import('node:http');
-    const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    // The 1.x agent answers 404 to a POST on /jolokia without the trailing slash.
+    const path = `${url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`}?${PROCESSING_QUERY}`;
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       Accept: 'application/json',
@@ -294,15 +298,19 @@ function classifyConnectionError(error: NodeJS.ErrnoException, url: URL): [Conne
   return ['other', code === '' ? error.message : `${code}: ${error.message}`];
 }
 
-/** The short error text a Jolokia agent puts into a non-200 HTTP answer, if there is one. */
+/**
+ * The short error text of a non-200 HTTP answer: the `error` of a JSON body, or the start of a
+ * plain one (2.x agents answer some malformed requests with HTTP 400 and plain text).
+ */
 function agentErrorText(text: string): string | undefined {
   try {
     const parsed: unknown = JSON.parse(text);
     if (isRecord(parsed) && typeof parsed['error'] === 'string') return parsed['error'];
+    return undefined;
   } catch {
-    // not JSON: the status code says enough
+    const plain = text.replace(/<[^>]*>/g, ' ').trim();
+    return plain === '' ? undefined : plain.slice(0, 120);
   }
-  return undefined;
 }
 
 function describeTarget(request: JolokiaRequest): string {

@@ -12,7 +12,7 @@ export interface FakeAgent {
   readonly url: string;
   readonly port: number;
   /** Bodies of the requests received, in order. */
-  readonly received: { headers: IncomingMessage['headers']; body: string }[];
+  readonly received: { url: string; headers: IncomingMessage['headers']; body: string }[];
   close(): Promise<void>;
 }
 
@@ -24,7 +24,7 @@ export async function startFakeAgent(handler: Handler): Promise<FakeAgent> {
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: request.headers, body });
+      received.push({ url: request.url ?? '', headers: request.headers, body });
       handler(request, body, response);
     });
   });

@@ -21,13 +21,15 @@ export interface PluginRun {
 export function runPlugin(
   name: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; killAfterMs?: number; onSpawn?: (pid: number) => void } = {},
+  options: { env?: NodeJS.ProcessEnv; killAfterMs?: number; onSpawn?: (pid: number) => void; uid?: number; gid?: number } = {},
 ): Promise<PluginRun> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(join(ROOT, 'plugins', name), [...args], {
       env: { PATH: process.env['PATH'], ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';

@@ -1,0 +1,839 @@
+// Test harness: a REAL Apache Cassandra 5.0 node with REAL Jolokia JVM agents (2.x and 1.x).
+//
+// Plain JavaScript (ESM) so that both vitest (test/integration/global-setup.ts) and humans
+// (scripts/cassandra.mjs) can use it on Node 20 without a TypeScript loader. Types: harness.d.mts.
+// What was learned while building it: docs/REAL-CASSANDRA.md.
+//
+// Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '..', '..');
+const POM = path.join(HERE, 'pom.xml');
+const SHIM_SOURCE = path.join(HERE, 'IsolatedAgent.java');
+export const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'cassandra');
+
+const noop = () => {};
+
+// ---------------------------------------------------------------------------------------------
+// JVM flags (conf/jvm17-server.options and conf/jvm17-clients.options of Cassandra 5.0)
+
+const SERVER_EXPORTS = [
+  'java.base/jdk.internal.misc',
+  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+  'java.rmi/sun.rmi.registry',
+  'java.rmi/sun.rmi.server',
+  'java.sql/java.sql',
+  'java.base/java.lang.ref',
+  'jdk.unsupported/sun.misc',
+  'jdk.compiler/com.sun.tools.javac.file',
+  'jdk.attach/sun.tools.attach',
+];
+const SERVER_OPENS = [
+  'java.base/java.lang.module',
+  'java.base/jdk.internal.loader',
+  'java.base/jdk.internal.ref',
+  'java.base/jdk.internal.reflect',
+  'java.base/jdk.internal.math',
+  'java.base/jdk.internal.module',
+  'java.base/jdk.internal.util.jar',
+  'jdk.management/com.sun.management.internal',
+  'java.base/sun.nio.ch',
+  'java.base/java.io',
+  'java.base/java.lang.reflect',
+  'jdk.compiler/com.sun.tools.javac',
+  'java.base/java.lang',
+  'java.base/java.util',
+];
+// nodetool fails without these ("Cassandra is unable to access required classes": FileUtils needs sun.nio.ch).
+const CLIENT_EXPORTS = [
+  'java.base/jdk.internal.misc',
+  'java.base/jdk.internal.ref',
+  'java.base/sun.nio.ch',
+  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
+  'java.rmi/sun.rmi.registry',
+  'java.rmi/sun.rmi.server',
+  'java.sql/java.sql',
+  'jdk.unsupported/sun.misc',
+  'jdk.compiler/com.sun.tools.javac.file',
+  'jdk.attach/sun.tools.attach',
+];
+const CLIENT_OPENS = [
+  'java.base/java.lang.module',
+  'java.base/jdk.internal.loader',
+  'java.base/jdk.internal.ref',
+  'java.base/jdk.internal.reflect',
+  'java.base/jdk.internal.math',
+  'java.base/jdk.internal.module',
+  'java.base/jdk.internal.util.jar',
+  'jdk.management/com.sun.management.internal',
+  'java.base/sun.nio.ch',
+  'java.base/java.io',
+  'java.base/java.util.concurrent',
+  'java.base/java.util',
+  'java.base/java.util.concurrent.atomic',
+  'java.base/java.lang',
+  'java.base/java.math',
+  'jdk.compiler/com.sun.tools.javac',
+  'java.base/java.lang.reflect',
+  'java.base/java.net',
+];
+
+const modulePrefs = (exports, opens) => [
+  ...exports.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
+  ...opens.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Jolokia policies
+
+/** The project's documented policy (what the plugins need, nothing more). */
+export const PROJECT_POLICY_FILE = path.join(REPO_ROOT, 'docs', 'jolokia-access.xml');
+
+/** The same policy with every <operation> grant removed: each exec is then refused (inner status 403). */
+export function withoutExec(policyXml) {
+  const stripped = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
+  if (stripped === policyXml) throw new Error('withoutExec: the policy grants no <operation>');
+  return stripped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function which(cmd) {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, cmd);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    let timer;
+    if (opts.timeoutMs) {
+      timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    }
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
+    });
+  });
+}
+
+function tail(file, lines) {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    const all = text.split('\n');
+    if (all.at(-1) === '') all.pop();
+    return all.slice(-lines).join('\n');
+  } catch (err) {
+    return `(cannot read ${file}: ${err.message})`;
+  }
+}
+
+async function exists(p) {
+  try {
+    await fsp.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then close). */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = net.createServer();
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      servers.push(server);
+    }
+    return servers.map((s) => /** @type {net.AddressInfo} */ (s.address()).port);
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))));
+  }
+}
+
+function readPomVersions() {
+  const pom = fs.readFileSync(POM, 'utf8');
+  const prop = (name) => {
+    const m = pom.match(new RegExp(`<${name.replace('.', '\\.')}>([^<]+)</${name.replace('.', '\\.')}>`));
+    if (!m?.[1]) throw new Error(`test/cassandra/pom.xml: property <${name}> not found`);
+    return m[1].trim();
+  };
+  return {
+    cassandra: prop('cassandra.version'),
+    jolokia2: prop('jolokia2.version'),
+    jolokia1: prop('jolokia1.version'),
+  };
+}
+
+/** Finds the JDK: $JAVA_HOME/bin/java, else `java` on PATH. Checks its major version (17..23). */
+function findJava() {
+  const fromHome = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : null;
+  const java = fromHome && fs.existsSync(fromHome) ? fromHome : which('java');
+  if (!java) {
+    throw new Error(
+      'Real-Cassandra tests need a Java 17 JDK: no `java` on PATH and no usable $JAVA_HOME. ' +
+        'Install one (Debian: apt-get install openjdk-17-jdk-headless).',
+    );
+  }
+  const out = spawnSync(java, ['-version'], { encoding: 'utf8' });
+  const text = `${out.stderr ?? ''}${out.stdout ?? ''}`;
+  const m = text.match(/version "(\d+)(?:\.(\d+))?/);
+  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
+  if (!(major >= 17 && major < 24)) {
+    throw new Error(
+      `Real-Cassandra tests need Java 17..23 (Cassandra 5.0 runs on 11/17, Jolokia 2.6 needs 17, JDK 24+ ` +
+        `removed the SecurityManager Cassandra installs). ${java} says: ${text.split('\n')[0] ?? text}`,
+    );
+  }
+  const binDir = path.dirname(fs.realpathSync(java));
+  const javac = path.join(binDir, 'javac');
+  const jar = path.join(binDir, 'jar');
+  if (!fs.existsSync(javac) || !fs.existsSync(jar)) {
+    throw new Error(
+      `Real-Cassandra tests need a full JDK (javac and jar beside ${fs.realpathSync(java)}), to build the ` +
+        'small agent that isolates the Jolokia 1.x agent. Debian: apt-get install openjdk-17-jdk-headless.',
+    );
+  }
+  return { java, javac, jar, javaMajor: major };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Artifacts
+
+/** @type {Promise<import('./harness.d.mts').Artifacts> | undefined} */
+let artifactsPromise;
+
+/** @param {import('./harness.d.mts').EnsureArtifactsOptions} [options] */
+export function ensureArtifacts(options = {}) {
+  artifactsPromise ??= doEnsureArtifacts(options.log ?? noop).catch((err) => {
+    artifactsPromise = undefined;
+    throw err;
+  });
+  return artifactsPromise;
+}
+
+async function doEnsureArtifacts(log) {
+  const { java, javac, jar, javaMajor } = findJava();
+  const versions = readPomVersions();
+  const versionDir = path.join(CACHE_DIR, versions.cassandra);
+  const libDir = path.join(versionDir, 'lib');
+  const agentsDir = path.join(CACHE_DIR, 'agents');
+  const jolokia2Jar = path.join(agentsDir, `jolokia-agent-jvm-${versions.jolokia2}-javaagent.jar`);
+  const jolokia1Jar = path.join(agentsDir, `jolokia-jvm-${versions.jolokia1}.jar`);
+  const cassandraJar = path.join(libDir, `cassandra-all-${versions.cassandra}.jar`);
+  const marker = path.join(versionDir, '.fetched.json');
+  const markerText = JSON.stringify(versions);
+
+  const cached =
+    (await exists(marker)) &&
+    (await fsp.readFile(marker, 'utf8')) === markerText &&
+    (await exists(cassandraJar)) &&
+    (await exists(jolokia2Jar)) &&
+    (await exists(jolokia1Jar));
+
+  let fetched = false;
+  let fetchMs = 0;
+  if (!cached) {
+    const mvn = which('mvn');
+    if (!mvn) {
+      throw new Error(
+        'Real-Cassandra tests need Maven to fetch cassandra-all and the Jolokia agents into .cache/cassandra: ' +
+          'no `mvn` on PATH (Debian: apt-get install maven).',
+      );
+    }
+    log(`fetching Cassandra ${versions.cassandra} + Jolokia ${versions.jolokia2}/${versions.jolokia1} with Maven ...`);
+    const t0 = Date.now();
+    await fsp.rm(libDir, { recursive: true, force: true }); // no stale jars from an earlier partial fetch
+    const res = await run(mvn, ['-q', '-B', '-f', POM, 'generate-resources', `-Dcache.dir=${CACHE_DIR}`], {
+      cwd: HERE,
+      env: { ...process.env, JAVA_HOME: process.env.JAVA_HOME ?? path.resolve(path.dirname(fs.realpathSync(java)), '..') },
+    });
+    fetchMs = Date.now() - t0;
+    if (res.code !== 0) {
+      throw new Error(`mvn failed (exit ${res.code}) fetching the Cassandra test artifacts:\n${res.stdout}\n${res.stderr}`);
+    }
+    for (const f of [cassandraJar, jolokia2Jar, jolokia1Jar]) {
+      if (!(await exists(f))) {
+        throw new Error(`mvn succeeded but ${f} is missing. mvn output:\n${res.stdout}\n${res.stderr}`);
+      }
+    }
+    await fsp.writeFile(marker, markerText);
+    fetched = true;
+    log(`fetched in ${(fetchMs / 1000).toFixed(1)} s`);
+  }
+
+  const jamm = (await fsp.readdir(libDir)).find((f) => /^jamm-.*\.jar$/.test(f));
+  const isolatedAgentJar = await ensureIsolatedAgent(agentsDir, javac, jar);
+
+  return {
+    cassandraVersion: versions.cassandra,
+    jolokia2Version: versions.jolokia2,
+    jolokia1Version: versions.jolokia1,
+    cacheDir: CACHE_DIR,
+    libDir,
+    agentsDir,
+    jolokia2Jar,
+    jolokia1Jar,
+    isolatedAgentJar,
+    jammJar: jamm ? path.join(libDir, jamm) : null,
+    java,
+    javaMajor,
+    fetched,
+    fetchMs,
+  };
+}
+
+/** Compiles test/cassandra/IsolatedAgent.java into a cached agent jar (name carries the source hash). */
+async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
+  const source = await fsp.readFile(SHIM_SOURCE);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const target = path.join(agentsDir, `isolated-agent-${hash}.jar`);
+  if (await exists(target)) return target;
+  const build = await fsp.mkdtemp(path.join(os.tmpdir(), 'isolated-agent-'));
+  try {
+    const classes = path.join(build, 'classes');
+    let res = await run(javac, ['--release', '17', '-d', classes, SHIM_SOURCE]);
+    if (res.code !== 0) throw new Error(`javac IsolatedAgent.java failed:\n${res.stdout}${res.stderr}`);
+    const manifest = path.join(build, 'MANIFEST.MF');
+    await fsp.writeFile(manifest, 'Premain-Class: cassandratest.IsolatedAgent\nAgent-Class: cassandratest.IsolatedAgent\n');
+    const tmpJar = path.join(build, 'isolated-agent.jar');
+    res = await run(jarTool, ['--create', '--file', tmpJar, '--manifest', manifest, '-C', classes, '.']);
+    if (res.code !== 0) throw new Error(`jar (isolated agent) failed:\n${res.stdout}${res.stderr}`);
+    await fsp.mkdir(agentsDir, { recursive: true });
+    await fsp.copyFile(tmpJar, `${target}.tmp`);
+    await fsp.rename(`${target}.tmp`, target);
+    return target;
+  } finally {
+    await fsp.rm(build, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP (node:http / node:https) and Jolokia
+
+/**
+ * One HTTP request. Never throws for an HTTP status; rejects on network/TLS errors and timeouts.
+ * @param {string} url
+ * @param {import('./harness.d.mts').HttpRequestOptions} [opts]
+ * @returns {Promise<import('./harness.d.mts').HttpResponse>}
+ */
+export function httpRequest(url, opts = {}) {
+  const u = new URL(url);
+  const isHttps = u.protocol === 'https:';
+  const headers = { ...(opts.headers ?? {}) };
+  let body;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = Buffer.byteLength(body);
+  }
+  if (opts.user !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password ?? ''}`).toString('base64')}`;
+  }
+  const reqOpts = {
+    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    agent: false,
+    ...(isHttps
+      ? {
+          ca: opts.caFile ? fs.readFileSync(opts.caFile) : undefined,
+          rejectUnauthorized: opts.rejectUnauthorized ?? true,
+        }
+      : {}),
+  };
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  return new Promise((resolve, reject) => {
+    const req = (isHttps ? https : http).request(u, reqOpts, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          headers: res.headers,
+          text,
+          json,
+        });
+      });
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${reqOpts.method} ${url}`)));
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+/**
+ * POST a Jolokia request (or bulk array) to an agent, with its credentials and CA unless overridden.
+ * @param {import('./harness.d.mts').AgentInfo} agent
+ * @param {unknown} request
+ * @param {import('./harness.d.mts').JolokiaPostOptions} [opts]
+ */
+export function jolokiaPost(agent, request, opts = {}) {
+  const url = new URL(agent.url);
+  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, String(v));
+  const withCreds = opts.credentials ?? true;
+  const user = opts.user ?? (withCreds ? agent.user : undefined);
+  const password = opts.password ?? (withCreds ? agent.password : undefined);
+  return httpRequest(url.toString(), {
+    body: request,
+    user,
+    password,
+    caFile: opts.caFile === null ? undefined : (opts.caFile ?? agent.caFile),
+    rejectUnauthorized: opts.rejectUnauthorized,
+    timeoutMs: opts.timeoutMs,
+    headers: opts.headers,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// nodetool
+
+/**
+ * Runs the real org.apache.cassandra.tools.NodeTool described by `spec` (serialisable: usable in vitest workers).
+ * @param {import('./harness.d.mts').NodetoolSpec} spec
+ * @param {string[]} args
+ */
+export function runNodetool(spec, ...args) {
+  return run(spec.java, [...spec.args, ...args], { cwd: spec.cwd, timeoutMs: 120_000 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS material (openssl CLI)
+
+async function makeTls(dir) {
+  const openssl = which('openssl');
+  if (!openssl) throw new Error('An https Jolokia agent was requested but `openssl` is not on PATH (Debian: apt-get install openssl).');
+  await fsp.mkdir(dir, { recursive: true });
+  const f = (n) => path.join(dir, n);
+  const steps = [
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30',
+      '-subj', '/CN=cassandra-test CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+      '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost'],
+    ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
+      '-out', f('server.pem'), '-days', '30', '-extfile', f('server.ext')],
+  ];
+  await fsp.writeFile(
+    f('server.ext'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' +
+      'keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+  );
+  for (const args of steps) {
+    const res = await run(openssl, args, { cwd: dir });
+    if (res.code !== 0) throw new Error(`openssl ${args[0]} failed:\n${res.stderr}`);
+  }
+  return { caFile: f('ca.pem'), certFile: f('server.pem'), keyFile: f('server.key') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting and stopping a node
+
+/** @type {Set<() => void>} */
+const liveNodeKillers = new Set();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Safety net: a test run that ends without calling stop() must not leave a JVM behind.
+  process.on('exit', () => {
+    for (const kill of liveNodeKillers) kill();
+  });
+}
+
+// A detached watchdog also covers a Node process that dies by SIGKILL: when Node is gone, it kills the
+// JVM (only if its command line still names our work dir, so a recycled pid is never hit) and removes the dir.
+const WATCHDOG = `
+n="$1"; j="$2"; d="$3"
+while kill -0 "$n" 2>/dev/null && kill -0 "$j" 2>/dev/null; do sleep 2; done
+kill -0 "$n" 2>/dev/null && exit 0
+if kill -0 "$j" 2>/dev/null && tr '\\0' ' ' < "/proc/$j/cmdline" | grep -qF -- "$d"; then
+  kill -9 "$j"; while kill -0 "$j" 2>/dev/null; do sleep 0.2; done
+fi
+rm -rf -- "$d"
+`;
+
+function yamlString(s) {
+  return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
+}
+
+/**
+ * @param {import('./harness.d.mts').StartOptions} [options]
+ * @returns {Promise<import('./harness.d.mts').CassandraNode>}
+ */
+export async function startCassandra(options = {}) {
+  const log = options.log ?? noop;
+  const art = await ensureArtifacts({ log });
+  const agentSpecs = options.agents ?? { main: {} };
+  const agentNames = Object.keys(agentSpecs);
+  if (agentNames.length === 0) throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
+  const mainName = options.mainAgent ?? agentNames.find((n) => (agentSpecs[n]?.version ?? 2) === 2) ?? agentNames[0];
+  if (!mainName || !agentSpecs[mainName]) throw new Error(`startCassandra: mainAgent "${options.mainAgent}" is not among the agents`);
+  const dataDirCount = options.dataDirs ?? 1;
+  if (!Number.isInteger(dataDirCount) || dataDirCount < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
+  const heap = options.heap ?? '1G';
+  const timeoutMs = options.startTimeoutMs ?? 240_000;
+
+  const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-'));
+  const dir = (...p) => path.join(workDir, ...p);
+  let child;
+  let watchdog;
+  let stopped = false;
+  const killNow = () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(/** @type {number} */ (child.pid), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    try {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    } catch {
+      /* best effort */
+    }
+  };
+
+  try {
+    const confDir = dir('conf');
+    const logDir = dir('logs');
+    const dataDirs = Array.from({ length: dataDirCount }, (_, i) => dir(`data${i + 1}`));
+    for (const d of [confDir, logDir, dir('commitlog'), dir('saved_caches'), dir('hints'), dir('storage'), dir('home'), dir('tmp'), ...dataDirs]) {
+      await fsp.mkdir(d, { recursive: true });
+    }
+    const [storagePort, nativePort, jmxPort, ...agentPorts] = await freePorts(3 + agentNames.length);
+    if (storagePort === undefined || nativePort === undefined || jmxPort === undefined) throw new Error('no free ports');
+
+    const yaml = `# written by test/cassandra/harness.mjs
+cluster_name: ${yamlString(options.clusterName ?? 'harness')}
+num_tokens: 1
+initial_token: 0
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:${storagePort}"
+listen_address: 127.0.0.1
+rpc_address: 127.0.0.1
+storage_port: ${storagePort}
+native_transport_port: ${nativePort}
+endpoint_snitch: SimpleSnitch
+memtable_allocation_type: heap_buffers
+auto_snapshot: false
+incremental_backups: ${options.incrementalBackups ? 'true' : 'false'}
+data_file_directories:
+${dataDirs.map((d) => `  - ${yamlString(d)}`).join('\n')}
+commitlog_directory: ${yamlString(dir('commitlog'))}
+saved_caches_directory: ${yamlString(dir('saved_caches'))}
+hints_directory: ${yamlString(dir('hints'))}
+${options.extraYaml ?? ''}
+`;
+    await fsp.writeFile(path.join(confDir, 'cassandra.yaml'), yaml);
+    const logFile = path.join(logDir, 'system.log');
+    const stdoutFile = path.join(logDir, 'stdout.log');
+    await fsp.writeFile(
+      path.join(confDir, 'logback.xml'),
+      `<configuration scan="false">
+  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+    <file>${logFile}</file>
+    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
+  </appender>
+  <root level="INFO"><appender-ref ref="FILE"/></root>
+</configuration>
+`,
+    );
+    const toolsLogback = path.join(confDir, 'logback-tools.xml');
+    await fsp.writeFile(
+      toolsLogback,
+      `<configuration scan="false">
+  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
+    <target>System.err</target>
+    <encoder><pattern>%-5level %logger{0} - %msg%n</pattern></encoder>
+  </appender>
+  <root level="WARN"><appender-ref ref="STDERR"/></root>
+</configuration>
+`,
+    );
+
+    // Agents
+    const needsTls = agentNames.some((n) => agentSpecs[n]?.tls);
+    const tls = needsTls ? await makeTls(dir('tls')) : null;
+    /** @type {Record<string, import('./harness.d.mts').AgentInfo>} */
+    const agents = {};
+    const agentArgs = [];
+    for (const [i, name] of agentNames.entries()) {
+      const spec = agentSpecs[name] ?? {};
+      const port = agentPorts[i];
+      if (port === undefined) throw new Error('no free port for agent');
+      const version = spec.version ?? 2;
+      if (version !== 1 && version !== 2) throw new Error(`agent ${name}: version must be 1 or 2`);
+      if ((spec.user === undefined) !== (spec.password === undefined)) throw new Error(`agent ${name}: give both user and password`);
+      /** @type {Record<string, string>} */
+      const o = { host: '127.0.0.1', port: String(port) };
+      if (version === 1) o.discoveryEnabled = 'false'; // 1.x multicasts discovery by default
+      if (spec.user !== undefined) {
+        o.user = spec.user;
+        o.password = /** @type {string} */ (spec.password);
+      }
+      if (spec.tls && tls) {
+        o.protocol = 'https';
+        o.serverCert = tls.certFile;
+        o.serverKey = tls.keyFile;
+      }
+      let policyFile;
+      if (spec.policyXml !== undefined) {
+        policyFile = dir(`jolokia-access-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.xml`);
+        await fsp.writeFile(policyFile, spec.policyXml);
+        o.policyLocation = `file://${policyFile}`;
+      }
+      for (const [k, v] of Object.entries(spec.options ?? {})) o[k] = String(v);
+      const optString = Object.entries(o)
+        .map(([k, v]) => {
+          if (/[,=]/.test(v)) throw new Error(`agent ${name}: option ${k} may not contain ',' or '='`);
+          return `${k}=${v}`;
+        })
+        .join(',');
+      // 1.x and 2.x share the class org.jolokia.jvmagent.JvmAgent: a 1.x jar beside a 2.x jar on the
+      // system class path silently runs 2.x code. The isolated agent loads the 1.x jar in its own loader.
+      agentArgs.push(
+        version === 2
+          ? `-javaagent:${art.jolokia2Jar}=${optString}`
+          : `-javaagent:${art.isolatedAgentJar}=${art.jolokia1Jar}::${optString}`,
+      );
+      agents[name] = {
+        name,
+        version,
+        agentVersion: '',
+        url: `${spec.tls ? 'https' : 'http'}://127.0.0.1:${port}/jolokia/`,
+        port,
+        tls: Boolean(spec.tls),
+        ...(spec.user !== undefined ? { user: spec.user, password: spec.password } : {}),
+        ...(spec.tls && tls ? { caFile: tls.caFile } : {}),
+        ...(policyFile ? { policyFile } : {}),
+      };
+    }
+
+    const classpath = `${confDir}:${art.libDir}/*`;
+    const jvmArgs = [
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
+      '-Xss256k',
+      '-XX:+UseG1GC',
+      '-XX:+ParallelRefProcEnabled',
+      '-XX:MaxTenuringThreshold=1',
+      '-XX:G1HeapRegionSize=16m',
+      '-XX:G1RSetUpdatingPauseTimePercent=5',
+      '-XX:MaxGCPauseMillis=300',
+      '-XX:InitiatingHeapOccupancyPercent=70',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djdk.attach.allowAttachSelf=true',
+      '-Djava.net.preferIPv4Stack=true',
+      '-Dio.netty.tryReflectionSetAccessible=true',
+      '-Dio.netty.allocator.useCacheForAllThreads=true',
+      '-Dio.netty.allocator.maxOrder=11',
+      ...modulePrefs(SERVER_EXPORTS, SERVER_OPENS),
+      ...(art.jammJar ? [`-javaagent:${art.jammJar}`] : []),
+      ...agentArgs,
+      `-Dcassandra.config=file://${path.join(confDir, 'cassandra.yaml')}`,
+      `-Dcassandra.logdir=${logDir}`,
+      `-Dcassandra.storagedir=${dir('storage')}`,
+      `-Dlogback.configurationFile=${path.join(confDir, 'logback.xml')}`,
+      '-Dcassandra-foreground=yes',
+      `-Dcassandra.jmx.local.port=${jmxPort}`,
+      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      '-Dcassandra.ring_delay_ms=1000',
+      `-Duser.home=${dir('home')}`,
+      `-Djava.io.tmpdir=${dir('tmp')}`, // lz4-java unpacks its .so there; a killed JVM would leave it in /tmp
+      ...(options.extraJvmArgs ?? []),
+      '-cp',
+      classpath,
+      'org.apache.cassandra.service.CassandraDaemon',
+    ];
+
+    const nodetoolSpec = {
+      java: art.java,
+      cwd: workDir,
+      args: [
+        '-Xmx128m',
+        // short-lived client JVM: C1 only + serial GC cut a nodetool call from ~2.2 s to ~1.4 s here
+        '-XX:TieredStopAtLevel=1',
+        '-XX:+UseSerialGC',
+        ...modulePrefs(CLIENT_EXPORTS, CLIENT_OPENS),
+        '-Djdk.attach.allowAttachSelf=true',
+        `-Dlogback.configurationFile=${toolsLogback}`,
+        `-Duser.home=${dir('home')}`, // nodetool appends to ~/.cassandra/nodetool.history
+        '-cp',
+        classpath,
+        'org.apache.cassandra.tools.NodeTool',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(jmxPort),
+      ],
+    };
+
+    log(`starting Cassandra ${art.cassandraVersion} in ${workDir} (${agentNames.length} Jolokia agents)`);
+    const outFd = fs.openSync(stdoutFile, 'a');
+    const t0 = Date.now();
+    try {
+      child = spawn(art.java, jvmArgs, { cwd: workDir, stdio: ['ignore', outFd, outFd] });
+    } finally {
+      fs.closeSync(outFd);
+    }
+    const pid = child.pid;
+    if (pid === undefined) throw new Error(`could not spawn ${art.java}`);
+    installExitHook();
+    liveNodeKillers.add(killNow);
+    watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(pid), workDir], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    watchdog.unref();
+
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    /** @type {{code: number|null, signal: string|null} | null} */
+    let exitInfo = null;
+    void exited.then((e) => (exitInfo = /** @type {any} */ (e)));
+
+    const failure = (why) =>
+      new Error(
+        `Cassandra did not become ready: ${why}\n` +
+          `--- ${logFile} (last 60 lines) ---\n${tail(logFile, 60)}\n` +
+          `--- ${stdoutFile} (last 60 lines) ---\n${tail(stdoutFile, 60)}\n` +
+          `--- command ---\n${art.java} ${jvmArgs.join(' ')}`,
+      );
+
+    // Wait for OperationMode NORMAL over the main agent.
+    const main = /** @type {import('./harness.d.mts').AgentInfo} */ (agents[mainName]);
+    let lastSeen = 'no answer yet';
+    for (;;) {
+      if (exitInfo) throw failure(`the JVM exited (code ${exitInfo.code}, signal ${exitInfo.signal})`);
+      if (Date.now() - t0 > timeoutMs) throw failure(`no OperationMode NORMAL within ${timeoutMs / 1000} s (last: ${lastSeen})`);
+      try {
+        const res = await jolokiaPost(
+          main,
+          { type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'OperationMode' },
+          { timeoutMs: 5000 },
+        );
+        const value = /** @type {any} */ (res.json)?.value;
+        lastSeen = `HTTP ${res.status} ${typeof value === 'string' ? value : res.text.slice(0, 120)}`;
+        if (value === 'NORMAL') break;
+      } catch (err) {
+        lastSeen = /** @type {Error} */ (err).message;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const startupMs = Date.now() - t0;
+    log(`Cassandra NORMAL after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
+
+    // Every agent must answer, and be the Jolokia major version asked for (guards the 1.x/2.x class clash).
+    for (const agent of Object.values(agents)) {
+      const res = await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 10_000 });
+      const v = /** @type {any} */ (res.json)?.value?.agent;
+      if (res.status !== 200 || typeof v !== 'string') {
+        throw failure(`agent ${agent.name} (${agent.url}) answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+      }
+      if (!v.startsWith(`${agent.version}.`)) {
+        throw failure(`agent ${agent.name} should be Jolokia ${agent.version}.x but reports ${v}`);
+      }
+      agent.agentVersion = v;
+    }
+
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      try {
+        if (watchdog?.pid) process.kill(watchdog.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      if (!exitInfo) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      liveNodeKillers.delete(killNow);
+      if (!options.keepWorkDir) await fsp.rm(workDir, { recursive: true, force: true });
+    };
+
+    return {
+      pid,
+      cassandraVersion: art.cassandraVersion,
+      jolokiaUrl: main.url,
+      mainAgent: mainName,
+      agents,
+      jmxPort,
+      nativePort,
+      storagePort,
+      dataDirs,
+      workDir,
+      logFile,
+      stdoutFile,
+      caFile: tls?.caFile ?? null,
+      startupMs,
+      command: [art.java, ...jvmArgs],
+      nodetoolSpec,
+      nodetool: (...args) => runNodetool(nodetoolSpec, ...args),
+      stop,
+    };
+  } catch (err) {
+    // Failed start: kill what we started and clean up before rethrowing.
+    try {
+      if (watchdog?.pid) process.kill(watchdog.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+    }
+    liveNodeKillers.delete(killNow);
+    if (!options.keepWorkDir) await fsp.rm(workDir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,241 @@
+// The freshness check on the real node: rows written with the real CQL driver, a real flush
+// through Jolokia, and the hard links checked by the test itself (inode comparison), not taken
+// from the plugin's word.
+
+import { Client } from 'cassandra-driver';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runPlugin } from '../support/run-plugin.js';
+import { cassandra, jolokia, nodetool } from './cassandra-context.js';
+
+const PLUGIN = 'check_cassandra_backup';
+const KS = 'fresh';
+let cql: Client;
+let scratch: string;
+
+interface TableFacts {
+  keyspace: string;
+  table: string;
+  state: string;
+  flushed: boolean;
+  had_data: boolean | null;
+  new_sstables: number;
+  unlinked_sstables: string[];
+  backup_files: number;
+  newest_backup_age_seconds: number | null;
+}
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'it-fresh-'));
+  cql = new Client({ contactPoints: [`127.0.0.1:${cassandra().nativePort}`], localDataCenter: 'datacenter1' });
+  await cql.connect();
+  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+  for (const table of ['orders', 'events', 'idle', 'recreated']) {
+    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.${table} (id int PRIMARY KEY, body text)`);
+  }
+  await backup(true);
+});
+
+afterAll(async () => {
+  await cql?.shutdown();
+  rmSync(scratch, { recursive: true, force: true });
+  await backup(false);
+});
+
+async function backup(enabled: boolean): Promise<void> {
+  const res = await nodetool(enabled ? 'enablebackup' : 'disablebackup');
+  expect(res.code, res.stderr).toBe(0);
+}
+
+async function write(table: string, rows: number, from = 0): Promise<void> {
+  for (let i = from; i < from + rows; i++) {
+    await cql.execute(`INSERT INTO ${KS}.${table} (id, body) VALUES (?, ?)`, [i, `row ${i}`], { prepare: true });
+  }
+}
+
+/** The current directory of a table in every data directory, from the schema's table id. */
+async function tableDirectories(table: string): Promise<string[]> {
+  const row = (await cql.execute('SELECT id FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?', [KS, table], { prepare: true })).first();
+  const id = String(row?.['id']).replace(/-/g, '');
+  return cassandra().dataDirs.map((d) => join(d, KS, `${table}-${id}`));
+}
+
+/** Live Data.db files, and whether each has a hard link (same inode) in backups/: checked here, independently. */
+async function liveSSTables(table: string): Promise<{ name: string; linked: boolean }[]> {
+  const result: { name: string; linked: boolean }[] = [];
+  for (const directory of await tableDirectories(table)) {
+    const backups = new Set<bigint>();
+    for (const name of safeList(join(directory, 'backups'))) backups.add(statSync(join(directory, 'backups', name), { bigint: true }).ino);
+    for (const name of safeList(directory).filter((n) => n.endsWith('-Data.db'))) {
+      result.push({ name, linked: backups.has(statSync(join(directory, name), { bigint: true }).ino) });
+    }
+  }
+  return result;
+}
+
+function safeList(directory: string): string[] {
+  try {
+    return readdirSync(directory);
+  } catch {
+    return [];
+  }
+}
+
+async function check(args: string[], options: { uid?: number; gid?: number } = {}) {
+  const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '-t', '60', ...args], options);
+  return run;
+}
+
+async function checkJson(args: string[]) {
+  const run = await check([...args, '--format', 'json', '-v']);
+  const body = JSON.parse(run.stdout) as { state: string; message: string; tables: TableFacts[]; details: string[] };
+  return { run, body, table: (name: string) => body.tables.find((t) => t.table === name) as TableFacts };
+}
+
+describe('--flush on the real node', () => {
+  it('flushes, and every table that had data gets a new SSTable hard-linked in backups/', async () => {
+    await write('orders', 50);
+    await write('events', 20);
+    const before = await liveSSTables('orders');
+    const { run, body, table } = await checkJson(['--flush', KS]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(body.state).toBe('OK');
+    expect(table('orders')).toMatchObject({ flushed: true, had_data: true, state: 'OK', unlinked_sstables: [] });
+    expect(table('orders').new_sstables).toBeGreaterThanOrEqual(1);
+    expect(table('events')).toMatchObject({ flushed: true, had_data: true, state: 'OK' });
+    expect(table('idle')).toMatchObject({ flushed: true, had_data: false, state: 'OK', new_sstables: 0 });
+
+    // Independently of the plugin: new SSTables exist, and every one is hard-linked in backups/.
+    const after = await liveSSTables('orders');
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(after.every((f) => f.linked)).toBe(true);
+    expect((await liveSSTables('events')).every((f) => f.linked)).toBe(true);
+  });
+
+  it('a second run with nothing new is OK, "nothing to flush"', async () => {
+    const run = await check(['--flush', `${KS}.orders`, '-v']);
+    expect(run.code).toBe(0);
+    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled, 1 table\(s\) checked, 0 flushed with new SSTables hard-linked in backups\/, 1 with nothing to flush/);
+    expect(run.stdout).toContain(`OK: ${KS}.orders: nothing to flush`);
+    expect(run.statusLine).toMatch(/ \| backup_enabled=1;;;0;1 time=[\d.]+s;;;0 backup_age=\d+s;;;0 backup_files=\d+;;;0 tables_flushed=1;;;0$/);
+  });
+
+  it('backup off: WARNING, no flush sent, and the freshness check says it was skipped', async () => {
+    await backup(false);
+    try {
+      await write('orders', 10, 1000);
+      const before = await liveSSTables('orders');
+      const run = await check(['--flush', `${KS}.orders`]);
+      expect(run.code).toBe(1);
+      expect(run.statusLine).toContain('Incremental backup is disabled (expected enabled); freshness check skipped: backup is off, so no flush was sent');
+      expect(await liveSSTables('orders')).toEqual(before);
+    } finally {
+      await backup(true);
+    }
+  });
+
+  it('a dropped and re-created table: only the current directory is looked at', async () => {
+    await write('recreated', 5);
+    await check(['--flush', `${KS}.recreated`]);
+    const [oldDirectory] = await tableDirectories('recreated');
+    await cql.execute(`DROP TABLE ${KS}.recreated`);
+    await cql.execute(`CREATE TABLE ${KS}.recreated (id int PRIMARY KEY, body text)`);
+    const [newDirectory] = await tableDirectories('recreated');
+    expect(newDirectory).not.toBe(oldDirectory);
+    expect(safeList(join(oldDirectory!, 'backups')).length).toBeGreaterThan(0); // the old incarnation's backups stay
+
+    await write('recreated', 3);
+    const { run, table } = await checkJson(['--flush', `${KS}.recreated`]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(table('recreated')).toMatchObject({ had_data: true, state: 'OK' });
+    // Counted from the new directory only: the new flush's components, not the old incarnation's.
+    const newBackups = (await tableDirectories('recreated')).flatMap((d) => safeList(join(d, 'backups')));
+    expect(table('recreated').backup_files).toBe(newBackups.length);
+  });
+
+  it('an unknown keyspace or table → UNKNOWN naming it', async () => {
+    const ks = await check(['--flush', 'no_such_ks']);
+    expect([ks.code, ks.statusLine]).toEqual([3, 'CASSANDRA BACKUP UNKNOWN - Keyspace no_such_ks does not exist on this node (or has no tables)']);
+    const table = await check(['--keyspace', `${KS}.no_such_table`]);
+    expect([table.code, table.statusLine]).toEqual([3, `CASSANDRA BACKUP UNKNOWN - Table ${KS}.no_such_table does not exist on this node`]);
+  });
+});
+
+describe('--max-age on a copy of the real layout', () => {
+  it('both sides of the thresholds, with file times moved back', async () => {
+    const copy = join(scratch, 'aged');
+    for (const [i, d] of cassandra().dataDirs.entries()) cpSync(d, join(copy, String(i)), { recursive: true, preserveTimestamps: true });
+    const dataDirs = cassandra().dataDirs.map((_, i) => ['--data-dir', join(copy, String(i))]).flat();
+
+    const fresh = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
+    expect(fresh.code, fresh.stdout).toBe(0);
+
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
+    for (const directory of (await tableDirectories('orders')).map((d) => d.replace(cassandra().dataDirs[0]!, join(copy, '0')).replace(cassandra().dataDirs[1]!, join(copy, '1')))) {
+      for (const name of safeList(join(directory, 'backups'))) utimesSync(join(directory, 'backups', name), threeHoursAgo, threeHoursAgo);
+    }
+    const old = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
+    expect(old.code).toBe(1);
+    expect(old.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.orders: newest backup 3h old \\(warning over 1h\\) \\| .* backup_age=10[78]\\d\\ds;3600;86400;0 `));
+    const critical = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '2h']);
+    expect(critical.code).toBe(2);
+  });
+
+  it('a table with backup on and no backup file at all is WARNING', async () => {
+    const run = await check(['--keyspace', `${KS}.idle`, '--max-age', '1h']);
+    expect(run.code).toBe(1);
+    expect(run.statusLine).toContain(`${KS}.idle: no backup file at all`);
+  });
+});
+
+describe('data directories that cannot be read from here', () => {
+  it('a directory the monitoring user may not read → UNKNOWN naming the path and the permission needed', async () => {
+    // Run as nobody, from a copy of the bundle nobody can read, against a copy of the layout nobody may enter.
+    const home = mkdtempSync(join(tmpdir(), 'it-nobody-'));
+    chmodSync(home, 0o755);
+    cpSync(join(ROOT, 'dist', 'check_cassandra_backup.cjs'), join(home, 'check.cjs'));
+    const locked = join(scratch, 'locked');
+    cpSync(cassandra().dataDirs[0]!, locked, { recursive: true });
+    chmodSync(scratch, 0o755);
+    chmodSync(locked, 0o700);
+    const { spawnSync } = await import('node:child_process');
+    const run = spawnSync(process.execPath, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    rmSync(home, { recursive: true, force: true });
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(new RegExp(`^CASSANDRA BACKUP UNKNOWN - Cannot read ${locked} \\(permission denied\\): the user running the check \\(e.g. nagios\\) needs read and execute permission`));
+  });
+
+  it('a data directory that does not exist here → UNKNOWN saying to run on the node', async () => {
+    const run = await check(['--keyspace', KS, '--data-dir', '/nonexistent/cassandra/data']);
+    expect(run.code).toBe(3);
+    expect(run.statusLine).toContain('Data directory /nonexistent/cassandra/data does not exist here: run the check on the Cassandra node itself');
+  });
+});
+
+describe('through an agent restricted by docs/jolokia-access.xml', () => {
+  it('the documented policy allows everything the flush check needs', async () => {
+    await write('orders', 5, 5000);
+    const run = await runPlugin(PLUGIN, ['--url', cassandra().agents.policy.url, '--flush', KS, '-t', '60']);
+    expect(run.code, run.stdout).toBe(0);
+  });
+
+  it('a policy that forbids the exec → UNKNOWN that says so', async () => {
+    const run = await runPlugin(PLUGIN, ['--url', cassandra().agents.policyNoExec.url, '--flush', `${KS}.orders`, '-t', '60']);
+    expect(run.code).toBe(3);
+    expect(run.statusLine).toMatch(/access policy of the agent at .* forbids exec of operation forceKeyspaceFlush of MBean org.apache.cassandra.db:type=StorageService/);
+  });
+
+  it('the policy refuses what the plugins do not need (a write, another exec)', async () => {
+    const write = await jolokia('policy', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: false });
+    expect((write.json as { status: number }).status).toBe(403);
+    const stop = await jolokia('policy', { type: 'exec', mbean: 'org.apache.cassandra.db:type=StorageService', operation: 'stopGossiping' });
+    expect((stop.json as { status: number }).status).toBe(403);
+  });
+});

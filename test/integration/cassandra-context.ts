@@ -1,0 +1,85 @@
+// What the integration global setup (global-setup.ts) hands to the tests, and helpers to use it.
+// Tests run in vitest workers: they get only this serialisable data, never the node handle itself.
+
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import {
+  PROJECT_POLICY_FILE,
+  jolokiaPost,
+  runNodetool,
+  withoutExec,
+  type AgentInfo,
+  type AgentSpec,
+  type HttpResponse,
+  type JolokiaPostOptions,
+  type NodetoolResult,
+  type NodetoolSpec,
+} from '../cassandra/harness.mjs';
+
+export const MONITOR_USER = 'monitor';
+export const MONITOR_PASSWORD = 's3cret-pw';
+
+export const AGENT_NAMES = ['plain2', 'plain1', 'auth', 'https', 'policy', 'policyNoExec'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
+
+/** The Jolokia agents that the one Cassandra JVM of the integration suite carries (used by global-setup.ts). */
+export function integrationAgents(): Record<AgentName, AgentSpec> {
+  const policy = readFileSync(PROJECT_POLICY_FILE, 'utf8');
+  return {
+    /** Jolokia 2.x, plain HTTP, no auth: the main agent (jolokiaUrl). Answers application/json. */
+    plain2: {},
+    /** Jolokia 1.x (jolokia-jvm 1.7.2, reports 1.7.1), plain HTTP. Answers text/plain unless ?mimeType=application/json. */
+    plain1: { version: 1 },
+    /** Jolokia 2.x with basic auth: 401 (empty body, WWW-Authenticate: Basic realm="jolokia") without/with wrong credentials. */
+    auth: { user: MONITOR_USER, password: MONITOR_PASSWORD },
+    /** Jolokia 2.x over HTTPS; server certificate (SAN localhost, 127.0.0.1) signed by the harness CA (caFile). */
+    https: { tls: true },
+    /** Jolokia 2.x restricted by the project's documented policy, docs/jolokia-access.xml. */
+    policy: { policyXml: policy },
+    /** The same policy without its <operation> grant: every exec is refused (HTTP 200, inner status 403). */
+    policyNoExec: { policyXml: withoutExec(policy) },
+  };
+}
+
+export interface CassandraInfo {
+  cassandraVersion: string;
+  pid: number;
+  /** the plain 2.x agent, with trailing slash */
+  jolokiaUrl: string;
+  agents: Record<AgentName, AgentInfo>;
+  jmxPort: number;
+  /** CQL */
+  nativePort: number;
+  storagePort: number;
+  /** the node's data_file_directories (two of them) */
+  dataDirs: string[];
+  workDir: string;
+  logFile: string;
+  stdoutFile: string;
+  /** CA (PEM) of the https agent */
+  caFile: string;
+  startupMs: number;
+  nodetool: NodetoolSpec;
+  credentials: { user: string; password: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    cassandra: CassandraInfo;
+  }
+}
+
+/** The running node, as provided by the global setup. */
+export function cassandra(): CassandraInfo {
+  return inject('cassandra');
+}
+
+/** Runs the real nodetool (same jars) against the suite's node: `nodetool('statusbackup')`. */
+export function nodetool(...args: string[]): Promise<NodetoolResult> {
+  return runNodetool(cassandra().nodetool, ...args);
+}
+
+/** POST a Jolokia request to one of the suite's agents (with its credentials and CA unless told otherwise). */
+export function jolokia(agent: AgentName, request: unknown, options?: JolokiaPostOptions): Promise<HttpResponse> {
+  return jolokiaPost(cassandra().agents[agent], request, options);
+}
