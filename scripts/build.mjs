@@ -23,6 +23,9 @@ await Promise.all(
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      // Lazy `import('node:https')` must become require(): a real import() starts Node's ES-module
+      // loader, ten internal modules on every run (docs/DECISIONS.md D4).
+      supported: { 'dynamic-import': false },
       define: { PACKAGE_VERSION: JSON.stringify(version) },
       legalComments: 'none',
       logLevel: 'warning',

@@ -97,21 +97,33 @@ export function judgeTable(observation: TableObservation, policy: FreshnessPolic
 export function freshnessResults(verdicts: readonly TableVerdict[]): Result[] {
   const problems = verdicts.filter((v) => v.state !== OK).map((v) => ({ state: v.state, summary: v.line }));
   const flushed = verdicts.filter((v) => v.flushed);
-  const parts = [`${verdicts.length} table(s) checked`];
+  const counts: string[] = [];
   if (flushed.length > 0) {
     const written = flushed.filter((v) => v.hadData && v.state === OK).length;
     const idle = flushed.filter((v) => !v.hadData).length;
-    parts.push(`${written} flushed with new SSTables hard-linked in backups/`);
-    if (idle > 0) parts.push(`${idle} with nothing to flush`);
+    if (written > 0) counts.push(`${written} flushed and hard-linked in backups/`);
+    if (idle > 0) counts.push(`${idle} with nothing to flush`);
   }
+  const age = worstNewestAge(verdicts);
+  const summary = [`${plural(verdicts.length, 'table')}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`];
+  if (age !== undefined) summary.push(`newest backups within ${formatDuration(age)}`);
+  return [...problems, { state: OK, summary: summary.join('; ') }];
+}
+
+/** The oldest of the tables' newest backups: how far behind the most neglected table is. */
+function worstNewestAge(verdicts: readonly TableVerdict[]): number | undefined {
   const ages = verdicts.map((v) => v.newestAgeSeconds).filter((a): a is number => a !== undefined);
-  if (ages.length > 0) parts.push(`oldest newest backup ${formatDuration(Math.max(...ages))} old`);
-  return [...problems, { state: OK, summary: parts.join(', ') }];
+  return ages.length === 0 ? undefined : Math.max(...ages);
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 export function freshnessPerfdata(verdicts: readonly TableVerdict[], policy: FreshnessPolicy): Perfdata[] {
-  const ages = verdicts.map((v) => v.newestAgeSeconds);
-  const worstAge = ages.some((a) => a === undefined) || ages.length === 0 ? undefined : Math.max(...(ages as number[]));
+  // Tables without any backup file are judged on their own (WARNING under --max-age); the age
+  // here is the most neglected table that has one, U when none has.
+  const worstAge = worstNewestAge(verdicts);
   return [
     {
       label: 'backup_age',

@@ -73,7 +73,7 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
   );
   const statusOk = report.results.every((r) => r.state === OK);
   return {
-    results: [...(statusOk ? [] : report.results), ...freshnessResults(verdicts).map((r) => (r.state === OK ? { ...r, summary: `${report.results[0]?.summary}, ${r.summary}` } : r))],
+    results: [...(statusOk ? [] : report.results), ...freshnessResults(verdicts).map((r) => (r.state === OK ? { ...r, summary: `${report.results[0]?.summary}; ${r.summary}` } : r))],
     perfdata: [...report.perfdata, ...freshnessPerfdata(verdicts, freshness)],
     details: [...report.details, `data directories: ${dataDirectories.join(', ')}`, ...verdicts.map((v) => `${v.state.name}: ${v.line}`)],
     facts: { ...report.facts, data_directories: dataDirectories, tables: freshnessFacts(verdicts) },

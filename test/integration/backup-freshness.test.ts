@@ -117,7 +117,7 @@ describe('--flush on the real node', () => {
   it('a second run with nothing new is OK, "nothing to flush"', async () => {
     const run = await check(['--flush', `${KS}.orders`, '-v']);
     expect(run.code).toBe(0);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled, 1 table\(s\) checked, 0 flushed with new SSTables hard-linked in backups\/, 1 with nothing to flush/);
+    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled; 1 table: 1 with nothing to flush; newest backups within \d+s \|/);
     expect(run.stdout).toContain(`OK: ${KS}.orders: nothing to flush`);
     expect(run.statusLine).toMatch(/ \| backup_enabled=1;;;0;1 time=[\d.]+s;;;0 backup_age=\d+s;;;0 backup_files=\d+;;;0 tables_flushed=1;;;0$/);
   });

@@ -146,6 +146,7 @@ describe('summary and perfdata', () => {
     const verdicts = [judge({}, policy)];
     const results = freshnessResults(verdicts);
     expect(results.map((r) => r.state)).toEqual([WARNING, OK]);
+    expect(results[1]!.summary).toBe('1 table; newest backups within 2h');
     expect(freshnessPerfdata(verdicts, policy).map(formatPerfdata)).toEqual(['backup_age=7200s;3600;86400;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
   });
 });
