@@ -9,7 +9,7 @@
 // We match the `-Data.db` component and never parse the generation (4.1+ may use ULID-like ids).
 // An SSTable has a backup when the same inode is in backups/: a hard link, proven, not guessed.
 
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckError } from '../runtime/errors.js';
 import { fileErrorReason } from '../runtime/files.js';
@@ -17,20 +17,18 @@ import { fileErrorReason } from '../runtime/files.js';
 export const BACKUPS_DIR = 'backups';
 const DATA_COMPONENT = '-Data.db';
 
-export interface SSTableFile {
+export interface BackupFile {
   readonly path: string;
-  /** `dev:inode`: equal for two names of one hard-linked file. */
-  readonly identity: string;
   readonly mtimeMs: number;
 }
 
 export interface TableFiles {
   /** The table's directories that exist, one per data directory at most. */
   readonly directories: readonly string[];
-  /** Live `-Data.db` files of the table (not those in backups/ or snapshots/). */
-  readonly liveData: readonly SSTableFile[];
+  /** Paths of the live `-Data.db` files of the table (not those in backups/ or snapshots/). */
+  readonly liveData: readonly string[];
   /** `-Data.db` files in backups/, index backups included. */
-  readonly backupData: readonly SSTableFile[];
+  readonly backupData: readonly BackupFile[];
   /** Every file in backups/, all components. */
   readonly backupFileCount: number;
 }
@@ -40,31 +38,56 @@ export class DataDirectoryError extends CheckError {
   override name = 'DataDirectoryError';
 }
 
-/** Scans one table in every data directory. `tableDirectory` is `<table>-<current id>`. */
-export function scanTable(dataDirectories: readonly string[], keyspace: string, tableDirectory: string): TableFiles {
-  const directories: string[] = [];
-  const liveData: SSTableFile[] = [];
-  const backupData: SSTableFile[] = [];
-  let backupFileCount = 0;
+/**
+ * Scans one table in every data directory. `tableDirectory` is `<table>-<current id>`. Call
+ * requireDataDirectories first: a missing table directory here only means "not in this one".
+ * A large keyspace has 100,000 backup files, so only the backup Data files are stat'ed (for
+ * their age), and the live SSTables are listed only when asked for (to compare before and after
+ * a flush) or when there is no backup (to tell a table never backed up from an empty one).
+ */
+export function scanTable(
+  dataDirectories: readonly string[],
+  keyspace: string,
+  tableDirectory: string,
+  options: { liveData: 'always' | 'when-no-backup' } = { liveData: 'always' },
+): TableFiles {
+  const files = { directories: [] as string[], liveData: [] as string[], backupData: [] as BackupFile[], backupFileCount: 0 };
   for (const dataDirectory of dataDirectories) {
-    requireReadable(dataDirectory);
     const directory = join(dataDirectory, keyspace, tableDirectory);
-    const entries = list(directory);
-    if (entries === undefined) continue;
-    directories.push(directory);
-    for (const entry of entries) {
-      if (entry.isFile() && entry.name.endsWith(DATA_COMPONENT)) liveData.push(describe(join(directory, entry.name)));
-    }
-    const backups = join(directory, BACKUPS_DIR);
-    for (const folder of [backups, ...indexFolders(backups)]) {
-      for (const entry of list(folder) ?? []) {
-        if (!entry.isFile()) continue;
-        backupFileCount++;
-        if (entry.name.endsWith(DATA_COMPONENT)) backupData.push(describe(join(folder, entry.name)));
-      }
+    // Cassandra creates backups/ with the first backup: without it, is the table here at all?
+    if (scanBackups(join(directory, BACKUPS_DIR), files) || list(directory) !== undefined) files.directories.push(directory);
+  }
+  if (options.liveData === 'always' || files.backupData.length === 0) {
+    for (const directory of files.directories) {
+      for (const name of list(directory) ?? []) if (name.endsWith(DATA_COMPONENT)) files.liveData.push(join(directory, name));
     }
   }
-  return { directories, liveData, backupData, backupFileCount };
+  return files;
+}
+
+/** Adds what one backups/ holds (files, and a `.<index>` folder per secondary index); false when it does not exist. */
+function scanBackups(backups: string, files: { backupData: BackupFile[]; backupFileCount: number }): boolean {
+  const folders = [backups];
+  for (let f = 0; f < folders.length; f++) {
+    const folder = folders[f] as string;
+    const names = list(folder);
+    if (names === undefined) {
+      if (f === 0) return false;
+      continue;
+    }
+    for (const name of names) {
+      if (f === 0 && name.startsWith('.')) {
+        folders.push(join(backups, name));
+        continue;
+      }
+      files.backupFileCount++;
+      if (!name.endsWith(DATA_COMPONENT)) continue;
+      const path = join(folder, name);
+      const mtimeMs = modifiedMs(path);
+      if (mtimeMs !== undefined) files.backupData.push({ path, mtimeMs });
+    }
+  }
+  return true;
 }
 
 /** The newest modification time among the backup Data files, or undefined when there are none. */
@@ -74,14 +97,20 @@ export function newestBackupMs(files: TableFiles): number | undefined {
   return newest;
 }
 
-function indexFolders(backups: string): string[] {
-  return (list(backups) ?? []).filter((e) => e.isDirectory() && e.name.startsWith('.')).map((e) => join(backups, e.name));
+/** `dev:inode`: equal for two names of one hard-linked file. */
+export function fileIdentity(path: string): string | undefined {
+  try {
+    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
+  } catch (error) {
+    throw unreadable(path, error);
+  }
 }
 
 /** The entries of a directory; undefined when it does not exist; a DataDirectoryError when it cannot be read. */
-function list(directory: string): Dirent[] | undefined {
+function list(directory: string): string[] | undefined {
   try {
-    return readdirSync(directory, { withFileTypes: true });
+    return readdirSync(directory);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -89,13 +118,19 @@ function list(directory: string): Dirent[] | undefined {
   }
 }
 
-function describe(path: string): SSTableFile {
+/** Undefined for a file that went away since the directory was listed (compaction, cleanup). */
+function modifiedMs(path: string): number | undefined {
   try {
-    const stats = statSync(path, { bigint: true });
-    return { path, identity: `${stats.dev}:${stats.ino}`, mtimeMs: Number(stats.mtimeMs) };
+    return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
   } catch (error) {
     throw unreadable(path, error);
   }
+}
+
+/** Every data directory must exist and be readable from here, or nothing can be proven. */
+export function requireDataDirectories(dataDirectories: readonly string[]): void {
+  if (dataDirectories.length === 0) throw new DataDirectoryError('The node reports no data directories: give --data-dir');
+  for (const dataDirectory of dataDirectories) requireReadable(dataDirectory);
 }
 
 function requireReadable(dataDirectory: string): void {

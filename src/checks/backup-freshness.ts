@@ -3,7 +3,7 @@
 // the node itself, since it reads the data directories. Acquisition lives in
 // cassandra/tables.ts and cassandra/data-layout.ts; this file orders the steps and judges.
 
-import { newestBackupMs, scanTable, type SSTableFile, type TableFiles } from '../cassandra/data-layout.js';
+import { fileIdentity, newestBackupMs, requireDataDirectories, scanTable, type TableFiles } from '../cassandra/data-layout.js';
 import { qualifiedName, type TableName } from '../cassandra/identifiers.js';
 import type { TableLocation } from '../cassandra/tables.js';
 import { formatDuration } from '../runtime/duration.js';
@@ -44,8 +44,12 @@ export interface TableVerdict {
   readonly newestAgeSeconds: number | undefined;
 }
 
-export function scanTables(dataDirectories: readonly string[], locations: readonly TableLocation[]): TableFiles[] {
-  return locations.map((location) => scanTable(dataDirectories, location.table.keyspace, location.directoryName));
+/** Scans the tables; `flushed` names those whose live SSTables must be listed to compare before and after. */
+export function scanTables(dataDirectories: readonly string[], locations: readonly TableLocation[], flushed: ReadonlySet<TableName>): TableFiles[] {
+  requireDataDirectories(dataDirectories);
+  return locations.map((location) =>
+    scanTable(dataDirectories, location.table.keyspace, location.directoryName, { liveData: flushed.has(location.table) ? 'always' : 'when-no-backup' }),
+  );
 }
 
 export function judgeTable(observation: TableObservation, policy: FreshnessPolicy, nowMs: number): TableVerdict {
@@ -53,19 +57,21 @@ export function judgeTable(observation: TableObservation, policy: FreshnessPolic
   const name = qualifiedName(table);
   const newest = newestBackupMs(after);
   const newestAgeSeconds = newest === undefined ? undefined : Math.max(0, (nowMs - newest) / 1000);
-  const known = new Set(before.liveData.map((f) => f.path));
-  const created = after.liveData.filter((f) => !known.has(f.path));
-  const linked = new Set(after.backupData.map((f) => f.identity));
-  const unlinked = created.filter((f) => !linked.has(f.identity)).map((f: SSTableFile) => basename(f.path));
+  // New SSTables are proven by inode against the new entries of backups/ (Cassandra links them
+  // under the same name): only a handful of files to stat, whatever the size of backups/.
+  const known = new Set(before.liveData);
+  const created = after.liveData.filter((path) => !known.has(path));
   const knownBackups = new Set(before.backupData.map((f) => f.path));
-  const newBackups = after.backupData.filter((f) => !knownBackups.has(f.path)).length;
+  const newBackups = after.backupData.filter((f) => !knownBackups.has(f.path));
+  const linked = new Set(newBackups.map((f) => fileIdentity(f.path)));
+  const unlinked = created.filter((path) => !linked.has(fileIdentity(path))).map((path) => basename(path));
 
   const findings: { state: State; text: string }[] = [];
   if (observation.flushed) {
     if (!observation.hadData) findings.push({ state: OK, text: 'nothing to flush' });
     else if (unlinked.length > 0) findings.push({ state: WARNING, text: `new SSTable ${unlinked.join(', ')} has no hard link in backups/` });
-    else if (created.length === 0 && newBackups === 0) findings.push({ state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' });
-    else findings.push({ state: OK, text: `flushed: ${Math.max(created.length, newBackups)} new SSTable(s), hard-linked in backups/` });
+    else if (created.length === 0 && newBackups.length === 0) findings.push({ state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' });
+    else findings.push({ state: OK, text: `flushed: ${Math.max(created.length, newBackups.length)} new SSTable(s), hard-linked in backups/` });
   }
   const age = newestAgeSeconds === undefined ? 'no backup file' : `newest backup ${formatDuration(newestAgeSeconds)} old`;
   if (policy.maxAge !== undefined || policy.criticalAge !== undefined) {

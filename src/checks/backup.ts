@@ -53,7 +53,8 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
   const toFlush = tables.filter((t) => freshness.flush.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table)));
   const locations = await readTableLocations(client, tables, limits);
 
-  const before = scanTables(dataDirectories, locations);
+  const flushed = new Set(toFlush);
+  const before = scanTables(dataDirectories, locations, flushed);
   // Nothing is flushed unless every table can be verified afterwards.
   const missing = locations.filter((_, i) => before[i]!.directories.length === 0);
   if (missing.length > 0) {
@@ -61,7 +62,7 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
     throw new DataDirectoryError(`No directory ${names} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`);
   }
   const hadData = toFlush.length > 0 ? await flushTables(client, toFlush, limits) : new Map<TableName, boolean>();
-  const after = toFlush.length > 0 ? scanTables(dataDirectories, locations) : before;
+  const after = toFlush.length > 0 ? scanTables(dataDirectories, locations, flushed) : before;
 
   const now = Date.now();
   const verdicts = locations.map((location, i) =>

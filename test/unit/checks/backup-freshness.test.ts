@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirectoryError, scanTable } from '../../../src/cassandra/data-layout.js';
+import { DataDirectoryError, fileIdentity, requireDataDirectories, scanTable } from '../../../src/cassandra/data-layout.js';
 import { freshnessPerfdata, freshnessResults, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
 import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
@@ -36,9 +36,9 @@ describe('scanTable', () => {
     writeSSTable(tableDirectory(data2, 'shop', 'orders', ID), 2);
     const files = scan();
     expect(files.directories).toHaveLength(2);
-    expect(files.liveData.map((f) => f.path.split('/').pop()).sort()).toEqual(['nb-1-big-Data.db', 'nb-2-big-Data.db']);
+    expect(files.liveData.map((path) => path.split('/').pop()).sort()).toEqual(['nb-1-big-Data.db', 'nb-2-big-Data.db']);
     expect(files.backupFileCount).toBe(16);
-    expect(new Set(files.backupData.map((f) => f.identity))).toEqual(new Set(files.liveData.map((f) => f.identity)));
+    expect(new Set(files.backupData.map((f) => fileIdentity(f.path)))).toEqual(new Set(files.liveData.map(fileIdentity)));
   });
 
   it('does not look at the directory of an older incarnation of the table', () => {
@@ -62,8 +62,9 @@ describe('scanTable', () => {
   });
 
   it('a data directory that does not exist here says to run on the node', () => {
-    expect(() => scanTable([join(root, 'nowhere')], 'shop', `orders-${ID}`)).toThrow(DataDirectoryError);
-    expect(() => scanTable([join(root, 'nowhere')], 'shop', `orders-${ID}`)).toThrow(/does not exist here: run the check on the Cassandra node itself/);
+    expect(() => requireDataDirectories([data1, join(root, 'nowhere')])).toThrow(DataDirectoryError);
+    expect(() => requireDataDirectories([join(root, 'nowhere')])).toThrow(/does not exist here: run the check on the Cassandra node itself/);
+    expect(() => requireDataDirectories([])).toThrow('The node reports no data directories: give --data-dir');
   });
 });
 
