@@ -77,10 +77,12 @@ export const plugin: PluginDefinition<BackupCheckConfig> = {
   options: OPTIONS,
   usage: [
     `${NAME} [--url URL | -H HOST [-p PORT] [--path PATH] [--ssl]]`,
-    '         [-u USER [--password-file FILE]] [--ca-file FILE | --insecure] [--cert FILE --key FILE]',
-    '         [--expect enabled|disabled] [--disabled-state STATE] [--format nagios|json|prometheus|nodetool]',
-    '         [--flush KS[.TABLE]]... [--keyspace KS[.TABLE]]... [--data-dir DIR]... [--max-age DURATION] [--critical-age DURATION]',
-    '         [-t SECONDS] [--timeout-state STATE] [--extra-opts [SECTION][@FILE]] [-v]... | -h | -V',
+    '    [-u USER [--password-file FILE]] [--ca-file FILE | --insecure] [--cert FILE --key FILE]',
+    '    [--expect enabled|disabled] [--disabled-state STATE] [--enabled-state STATE]',
+    '    [--flush KS[.TABLE]]... [--keyspace KS[.TABLE]]... [--data-dir DIR]...',
+    '    [--max-age DURATION] [--critical-age DURATION]',
+    '    [--format nagios|json|prometheus|nodetool] [-t SECONDS] [--timeout-state STATE]',
+    '    [--extra-opts [SECTION][@FILE]] [-v]... | -h | -V',
   ].join('\n'),
 
   configure(options, env) {
@@ -137,27 +139,30 @@ export const plugin: PluginDefinition<BackupCheckConfig> = {
         description: [
           'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
           'With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table\'s backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.',
+          'Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table\'s memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table\'s current directory is looked at, in every data directory.',
         ],
         states: [
-          'OK (0): backup is enabled (or disabled, with --expect disabled).',
-          'WARNING (1): backup is disabled although expected enabled (or the reverse). --disabled-state / --enabled-state choose another state.',
-          'CRITICAL (2): only when chosen with --disabled-state critical or --enabled-state critical.',
-          'UNKNOWN (3): the status could not be read: no connection, timeout, authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s; also bad options. The line says what went wrong and where.',
+          'OK (0): backup is enabled (or disabled, with --expect disabled); with --flush, every new SSTable is hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough.',
+          'WARNING (1): backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; a new SSTable without its backup link; a flush that wrote nothing although the memtable held data; a newest backup older than --max-age; a table with SSTables (or, under --max-age, any table) but no backup file.',
+          'CRITICAL (2): a newest backup older than --critical-age; or chosen with --disabled-state critical / --enabled-state critical.',
+          'UNKNOWN (3): could not find out: no connection, timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here; also bad options. The line says what went wrong and where.',
         ],
         examples: [
           ['Nagios / NRPE on the node itself (the agent on its default port):', `${NAME}`],
           ['A remote node, the password kept out of the process list:', `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw`],
           ['Options from an INI file section [cassandra] (passwords too):', `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini`],
           ['A node that should not back up:', `${NAME} -H analytics1 --expect disabled`],
+          ['"Status is running but no backup files": flush a keyspace, then prove the hard links (on the node):', `${NAME} --flush shop -t 60`],
+          ['Alert when a table has had no new backup for 6 hours, critical after 2 days (no flush):', `${NAME} --keyspace shop --keyspace billing.invoices --max-age 6h --critical-age 2d`],
           ['JSON health line, as the seed\'s script printed it ({"backup_enabled": true, "status": "running", ...}):', `${NAME} --format json`],
-          ['Prometheus, for node_exporter\'s textfile collector:', `${NAME} --format prometheus > /var/lib/node_exporter/cassandra_backup.prom.$$; mv /var/lib/node_exporter/cassandra_backup.prom.$$ /var/lib/node_exporter/cassandra_backup.prom`],
-          ['A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running):', `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done`],
+          ['Prometheus, for node_exporter\'s textfile collector (write, then rename):', `${NAME} --format prometheus > $DIR/cassandra_backup.prom.$$; mv $DIR/cassandra_backup.prom.$$ $DIR/cassandra_backup.prom`],
+          ['A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running; nothing, exit 3, when it cannot find out):', `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done`],
         ],
         footer: [
-          'Output follows the Monitoring Plugins guidelines: one status line with perfdata (backup_enabled, time), long output from -v on. Every format keeps the same exit codes.',
+          'Output follows the Monitoring Plugins guidelines: one status line with perfdata (backup_enabled, time; with freshness also backup_age, backup_files, tables_flushed), long output from -v on (one line per table). Every format keeps the same exit codes. Keep -t below the timeout of whatever runs the plugin (check_nrpe -t, Icinga 2 check_timeout); give --flush more time (e.g. -t 60). Documentation: README.md, docs/SECURITY.md (credentials, the Jolokia access policy).',
         ],
       },
-      allOptions,
+      allOptions.map((o) => (o.name === 'format' ? { ...o, arg: ['nagios', 'json', 'prometheus', ...Object.keys(definition.extraFormats ?? {})].join('|') } : o)),
     );
   },
 };

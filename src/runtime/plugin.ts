@@ -58,7 +58,7 @@ const MAX_TIMEOUT_SECONDS = 86_400;
 export const STANDARD_OPTIONS: readonly OptionSpec[] = [
   { name: 'timeout', short: 't', kind: 'value', arg: 'SECONDS', default: String(DEFAULT_TIMEOUT_SECONDS), group: 'General', help: 'End with --timeout-state after this many seconds, whatever the network does.' },
   { name: 'timeout-state', kind: 'value', arg: 'STATE', default: 'unknown', group: 'General', help: 'State to report when the time runs out: ok, warning, critical or unknown.' },
-  { name: 'format', kind: 'value', arg: 'FORMAT', default: 'nagios', group: 'General', help: 'Output format; the exit code is the same in every format.' },
+  { name: 'format', kind: 'value', arg: 'FORMAT', default: 'nagios', group: 'General', help: 'Output format: nagios (status line and perfdata), json (one object), prometheus (text format), and any the plugin adds; the exit code is the same in every format.' },
   { name: 'extra-opts', kind: 'value', arg: '[SECTION][@FILE]', group: 'General', help: 'Read options from an INI file section (default section: the plugin name; file: MP_CONFIG_FILE or the Monitoring Plugins default places). The command line wins.' },
   { name: 'verbose', short: 'v', kind: 'count', group: 'General', help: 'More output: -v long output, -vv configuration, -vvv protocol trace.' },
   { name: 'help', short: 'h', kind: 'flag', group: 'General', help: 'Print this help and exit.' },
@@ -70,6 +70,8 @@ export async function execute<Config>(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   startedAt = Date.now(),
+  /** Aborted (with the signal's name as reason) when the monitoring core stops the plugin. */
+  stop?: AbortSignal,
 ): Promise<Outcome> {
   const specs = [...plugin.options, ...STANDARD_OPTIONS];
   const formats: Record<string, Renderer> = { ...STANDARD_FORMATS, ...plugin.extraFormats };
@@ -115,6 +117,7 @@ export async function execute<Config>(
 
   let report: Report;
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
   try {
     const timeUp = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -122,11 +125,18 @@ export async function execute<Config>(
         reject(new CheckError(`no result within the timeout of ${timeoutSeconds} s`, { timedOut: true }));
       }, Math.max(0, deadline - Date.now()));
     });
-    report = await Promise.race([plugin.check(config, context), timeUp]);
+    // Stopped from outside: UNKNOWN (not --timeout-state), rendered in the format asked for.
+    const stopped = new Promise<never>((_, reject) => {
+      onStop = () => reject(new CheckError(`stopped by ${String(stop?.reason)}`));
+      if (stop?.aborted) onStop();
+      else stop?.addEventListener('abort', onStop);
+    });
+    report = await Promise.race([plugin.check(config, context), timeUp, stopped]);
   } catch (error) {
     report = failureReport(...judgeFailure(error, timeoutState, context), plugin.factsWhenUnknown);
   } finally {
     clearTimeout(timer);
+    if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
     abort.abort();
   }
 
@@ -167,7 +177,8 @@ export function parseStateOption(option: string, text: string): State {
 
 /**
  * Runs a plugin as a process: prints, and exits with the state's code. SIGTERM and SIGINT from
- * the monitoring core end it with UNKNOWN and one clean line, never a stack trace.
+ * the monitoring core end it with UNKNOWN and one clean line in the chosen format, never a
+ * stack trace.
  */
 export function main<Config>(plugin: PluginDefinition<Config>): void {
   const startedAt = Date.now();
@@ -176,10 +187,18 @@ export function main<Config>(plugin: PluginDefinition<Config>): void {
     write(2, outcome.stderr);
     process.exit(outcome.exitCode);
   };
+  const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(signal, () => finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - stopped by ${signal}\n`, stderr: '' }));
+    process.on(signal, () => {
+      const plain = (): never => finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - stopped by ${signal}\n`, stderr: '' });
+      // The running check ends at once through `execute`, so JSON stays JSON; a second signal,
+      // or an execute that does not end, gets the plain line.
+      if (stop.signal.aborted) plain();
+      stop.abort(signal);
+      setTimeout(plain, 500);
+    });
   }
-  execute(plugin, process.argv.slice(2), process.env, startedAt).then(finish, (error: unknown) =>
+  execute(plugin, process.argv.slice(2), process.env, startedAt, stop.signal).then(finish, (error: unknown) =>
     finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - internal error: ${sanitize(String(error))}\n`, stderr: '' }),
   );
 }
