@@ -1,0 +1,544 @@
+// icinga-commands.conf with the real Icinga 2 (Debian's icinga2 package):
+// 1. `icinga2 daemon -C` validates a configuration of our own that includes the file, defines a host
+//    and services using every CheckCommand, and an agent-executed (command_endpoint) flush check.
+// 2. A real Icinga 2 master (its own config, state and ports in a temp dir) runs cassandra_backup
+//    against the suite's Cassandra node, the password through the command's env; a second real
+//    Icinga 2 as the node's agent runs the --flush check for it (command_endpoint). The results are
+//    read back through the REST API and compared with what the plugin prints when run directly.
+
+import { Client } from 'cassandra-driver';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runPlugin } from '../support/run-plugin.js';
+import { cassandra, jolokia } from './cassandra-context.js';
+import { CURRENT_USER, freePorts, removeDir, requireProgram, run, sampleProcesses, startDaemon, tempDir, waitFor, type Daemon } from './monitoring-tools.js';
+
+const COMMANDS_FILE = join(ROOT, 'icinga-commands.conf');
+const PLUGIN_DIR = join(ROOT, 'plugins');
+const API_USER = 'it';
+const API_PASSWORD = 'it-api-pw';
+const KEYSPACE = 'icinga_it';
+
+const CURRENT_GROUP = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+
+/** Every Icinga 2 path that would otherwise default to /etc, /var or /run, moved under `base`; and run as us. */
+function defines(base: string): string[] {
+  const dirs: Record<string, string> = {
+    ConfigDir: 'etc',
+    ZonesDir: 'etc/zones.d',
+    DataDir: 'data',
+    LogDir: 'log',
+    CacheDir: 'cache',
+    SpoolDir: 'spool',
+    InitRunDir: 'run',
+  };
+  const result: string[] = [];
+  for (const [name, sub] of Object.entries(dirs)) {
+    mkdirSync(join(base, sub), { recursive: true });
+    result.push(`-D${name}=${join(base, sub)}`);
+  }
+  // As root, Icinga 2 would drop to the packaged user (nagios), who may not read this checkout or the temp dir.
+  result.push(`-DRunAsUser=${CURRENT_USER}`, `-DRunAsGroup=${CURRENT_GROUP}`);
+  return result;
+}
+
+/** The CheckCommand objects that icinga-commands.conf defines. */
+function commandNames(): string[] {
+  return [...readFileSync(COMMANDS_FILE, 'utf8').matchAll(/^object CheckCommand "([^"]+)"/gm)].map((m) => m[1] as string);
+}
+
+/** What the daemon said, without the noise: the warning and critical lines. */
+function problems(output: string): string {
+  return output
+    .split('\n')
+    .filter((l) => !/\binformation\//.test(l) && !/\bnotice\//.test(l))
+    .join('\n');
+}
+
+function header(nodeName: string): string {
+  return [
+    `const PluginDir = "/usr/lib/nagios/plugins"`,
+    `const PluginContribDir = ${JSON.stringify(PLUGIN_DIR)}`,
+    `const NodeName = ${JSON.stringify(nodeName)}`,
+    `const ZoneName = ${JSON.stringify(nodeName)}`,
+    `include <itl>`,
+    `include <plugins>`,
+    `include ${JSON.stringify(COMMANDS_FILE)}`,
+    '',
+  ].join('\n');
+}
+
+describe('icinga2 daemon -C validates icinga-commands.conf', () => {
+  let dir: string;
+  let icinga2: string;
+
+  beforeAll(() => {
+    icinga2 = requireProgram('icinga2');
+    dir = tempDir('it-icinga2-validate-');
+  });
+  afterAll(() => removeDir(dir));
+
+  function config(extra = ''): string {
+    const services = commandNames()
+      .map((command) => `object Service "${command}" {\n  host_name = "cass1"\n  check_command = "${command}"\n}`)
+      .join('\n');
+    return `${header('master')}
+object Endpoint "master" {}
+object Zone "master" { endpoints = [ "master" ] }
+object Endpoint "cass1" {}
+object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
+
+object Host "cass1" {
+  address = "127.0.0.1"
+  check_command = "dummy"
+  vars.cassandra_agent = true
+}
+
+// Every command with its defaults.
+${services}
+
+// The variants an operator writes.
+object Service "backup-url" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  vars.cassandra_backup_url = "https://cass1.example.com:8778/jolokia"
+  vars.cassandra_backup_ca_file = "/etc/icinga2/cassandra-ca.pem"
+}
+object Service "backup-auth" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  vars.cassandra_backup_user = "monitor"
+  vars.cassandra_backup_password = "s3cret"
+  vars.cassandra_backup_expect = "disabled"
+  vars.cassandra_backup_disabled_state = "critical"
+  vars.cassandra_backup_timeout = 10
+  vars.cassandra_backup_verbose = true
+}
+object Service "backup-extra-opts" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  vars.cassandra_backup_extra_opts = "cassandra@/etc/icinga2/cassandra.ini"
+}
+
+// Freshness runs on the node: through its Icinga 2 agent (command_endpoint).
+apply Service "cassandra-backup-flush" {
+  check_command = "cassandra_backup"
+  command_endpoint = host.name
+  zone = "master"
+  vars.cassandra_backup_hostname = "127.0.0.1"
+  vars.cassandra_backup_flush = [ "shop", "billing.invoices" ]
+  vars.cassandra_backup_max_age = "1d"
+  vars.cassandra_backup_critical_age = "2d"
+  assign where host.vars.cassandra_agent
+}
+${extra}`;
+  }
+
+  async function validate(name: string, text: string) {
+    const base = join(dir, name);
+    mkdirSync(base);
+    const file = join(base, 'icinga2.conf');
+    writeFileSync(file, text);
+    const flags = defines(base);
+    const result = await run(icinga2, ['daemon', '-C', '-c', file, ...flags]);
+    return { ...result, output: result.stdout + result.stderr, flags };
+  }
+
+  it('accepts a host, a service per command and variant, and an apply rule with command_endpoint', async () => {
+    const result = await validate('ok', config());
+    expect(result.code, problems(result.output)).toBe(0);
+    expect(problems(result.output)).not.toMatch(/warning\/|critical\//);
+    expect(result.output).toContain('Finished validating the configuration file(s).');
+    expect(result.output).toMatch(new RegExp(`Instantiated ${commandNames().length + 4} Services`));
+
+    // The apply rule matched and the agent is the one to run it.
+    const listed = await run(icinga2, ['object', 'list', '--type', 'Service', '--name', 'cass1!cassandra-backup-flush', ...result.flags]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(`Object 'cass1!cassandra-backup-flush' of type 'Service'`);
+    expect(listed.stdout).toContain('command_endpoint = "cass1"');
+    expect(listed.stdout).toContain('cassandra_backup_flush = [ "shop", "billing.invoices" ]');
+  });
+
+  it('is a real validation: a command_endpoint outside a child zone is refused', async () => {
+    const result = await validate('bad', config(`
+object Endpoint "elsewhere" {}
+object Zone "elsewhere" { endpoints = [ "elsewhere" ] }
+object Service "misplaced" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  command_endpoint = "elsewhere"
+}`));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("Validation failed for object 'cass1!misplaced'");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+interface CheckResult {
+  command: string[];
+  exit_status: number;
+  state: number;
+  output: string;
+  performance_data: string[];
+  check_source: string;
+  execution_start: number;
+  execution_end: number;
+}
+
+describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
+  let dir: string;
+  let master: Daemon | undefined;
+  let agent: Daemon | undefined;
+  let apiPort: number;
+  let caFile: string;
+  let cql: Client | undefined;
+  const startedAt = Date.now();
+
+  /** One call to the master's REST API (TLS verified against the test's Icinga CA, identity "master"). */
+  function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: apiPort,
+          path,
+          method,
+          ca: readFileSync(caFile),
+          servername: 'master',
+          auth: `${API_USER}:${API_PASSWORD}`,
+          headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          timeout: 10_000,
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => (text += d));
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
+            } catch {
+              reject(new Error(`Icinga 2 API ${method} ${path}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 300)}`));
+            }
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`Icinga 2 API ${method} ${path}: timeout`)));
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  async function lastResult(service: string): Promise<CheckResult | null> {
+    const res = await api('GET', `/v1/objects/services/${encodeURIComponent(service)}?attrs=last_check_result`);
+    if (res.status !== 200) throw new Error(`GET service ${service}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    return res.json.results[0].attrs.last_check_result as CheckResult | null;
+  }
+
+  /** Asks Icinga 2 to run the check now, and waits for the result of that run. */
+  async function checkNow(service: string): Promise<CheckResult> {
+    const since = Date.now() / 1000;
+    const res = await api('POST', '/v1/actions/reschedule-check', { type: 'Service', filter: `service.__name == "${service}"`, force: true });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    return waitFor(
+      async () => {
+        const result = await lastResult(service);
+        return result !== null && result.execution_start >= since ? result : undefined;
+      },
+      60_000,
+      `Icinga 2's result for ${service}`,
+      200,
+    );
+  }
+
+  /** The same command line, run directly by the test: what the plugin prints. */
+  async function direct(command: string[], env: NodeJS.ProcessEnv = {}) {
+    expect(command[0]).toBe(join(PLUGIN_DIR, 'check_cassandra_backup'));
+    const plugin = await runPlugin(basename(command[0] as string), command.slice(1), { env });
+    // As Icinga 2 (2.13) parses a one-line output: the text is everything before the first '|' (its
+    // trailing space included), the perfdata the space-separated items after it.
+    const line = plugin.stdout.replace(/\n$/, '');
+    const bar = line.indexOf('|');
+    const text = bar < 0 ? line : line.slice(0, bar);
+    const perfdata = bar < 0 ? [] : line.slice(bar + 1).trim().split(/\s+/);
+    return { plugin, text, perfdata };
+  }
+
+  const timeless = (perfdata: string[]) => perfdata.map((p) => p.replace(/^time=\d+(\.\d+)?s/, 'time=Xs'));
+
+  beforeAll(async () => {
+    const icinga2 = requireProgram('icinga2');
+    const node = cassandra();
+    dir = tempDir('it-icinga2-run-');
+    let agentPort: number;
+    [apiPort, agentPort] = (await freePorts(2)) as [number, number];
+
+    // PKI with Icinga 2's own tooling: a CA, and certificates with CN = endpoint name for both
+    // instances. Meanwhile, rows to flush in a keyspace of this test, and backup on.
+    const pki = join(dir, 'pki');
+    const pkiFlags = defines(pki);
+    const pkiRun = async (...args: string[]) => {
+      const result = await run(icinga2, ['pki', ...args, ...pkiFlags]);
+      if (result.code !== 0) throw new Error(`icinga2 pki ${args[0]} failed:\n${result.stdout}${result.stderr}`);
+    };
+    caFile = join(pki, 'data', 'ca', 'ca.crt');
+    const certificates = async () => {
+      await pkiRun('new-ca');
+      for (const name of ['master', 'cass1']) {
+        const certs = join(dir, name, 'data', 'certs');
+        mkdirSync(certs, { recursive: true });
+        await pkiRun('new-cert', '--cn', name, '--key', join(certs, `${name}.key`), '--csr', join(certs, `${name}.csr`));
+        await pkiRun('sign-csr', '--csr', join(certs, `${name}.csr`), '--cert', join(certs, `${name}.crt`));
+        copyFileSync(caFile, join(certs, 'ca.crt'));
+      }
+      log('certificates made');
+    };
+    const keyspace = async () => {
+      cql = new Client({ contactPoints: [`127.0.0.1:${node.nativePort}`], localDataCenter: 'datacenter1' });
+      await cql.connect();
+      await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+      await cql.execute(`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.orders (id int PRIMARY KEY, body text)`);
+      await setBackup(true);
+      log('keyspace ready');
+    };
+    await Promise.all([certificates(), keyspace()]);
+
+    const auth = node.agents.auth;
+    const plain = node.agents.plain2;
+    const masterConf = `${header('master')}
+object FileLogger "main" { path = LogDir + "/icinga2.log"; severity = "information" }
+object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false; enable_flapping = false; enable_perfdata = false }
+object CheckerComponent "checker" {}
+object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${apiPort}; accept_config = false; accept_commands = false }
+object ApiUser "${API_USER}" { password = "${API_PASSWORD}"; permissions = [ "*" ] }
+
+object Endpoint "master" {}
+object Zone "master" { endpoints = [ "master" ] }
+object Endpoint "cass1" { host = "127.0.0.1"; port = ${agentPort}; log_duration = 0 }
+object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
+
+object Host "cass1" {
+  address = "127.0.0.1"
+  check_command = "dummy"
+  enable_active_checks = false
+  vars.cassandra_agent = true
+}
+
+// The status, from the monitoring server: the auth agent, the password through env.
+object Service "backup" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  check_interval = 1h
+  max_check_attempts = 1
+  vars.cassandra_backup_port = ${auth.port}
+  vars.cassandra_backup_user = "${node.credentials.user}"
+  vars.cassandra_backup_password = "${node.credentials.password}"
+}
+
+// A whole URL instead of the pieces.
+object Service "backup-url" {
+  host_name = "cass1"
+  check_command = "cassandra_backup"
+  check_interval = 1h
+  max_check_attempts = 1
+  vars.cassandra_backup_url = "${plain.url}"
+}
+
+// Freshness, on the node itself: run by its agent.
+apply Service "backup-flush" {
+  check_command = "cassandra_backup"
+  command_endpoint = host.name
+  zone = "master"
+  check_interval = 1h
+  max_check_attempts = 1
+  vars.cassandra_backup_hostname = "127.0.0.1"
+  vars.cassandra_backup_port = ${plain.port}
+  vars.cassandra_backup_flush = [ "${KEYSPACE}" ]
+  vars.cassandra_backup_timeout = 60
+  assign where host.vars.cassandra_agent
+}
+`;
+    const agentConf = `${header('cass1')}
+object FileLogger "main" { path = LogDir + "/icinga2.log"; severity = "information" }
+object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false; enable_flapping = false; enable_perfdata = false }
+object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${agentPort}; accept_config = false; accept_commands = true }
+
+object Endpoint "master" {}
+object Zone "master" { endpoints = [ "master" ] }
+object Endpoint "cass1" {}
+object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
+`;
+    const instances: [string, string][] = [
+      ['cass1', agentConf],
+      ['master', masterConf],
+    ];
+    for (const [name, text] of instances) {
+      const base = join(dir, name);
+      mkdirSync(base, { recursive: true });
+      const file = join(base, 'icinga2.conf');
+      writeFileSync(file, text);
+      const flags = defines(base);
+      const checked = await run(icinga2, ['daemon', '-C', '-c', file, ...flags]);
+      if (checked.code !== 0) throw new Error(`icinga2 daemon -C (${name}) failed:\n${problems(checked.stdout + checked.stderr)}`);
+      const daemon = startDaemon(`icinga2-${name}`, icinga2, ['daemon', '-c', file, ...flags], { dir: base });
+      if (name === 'master') master = daemon;
+      else agent = daemon;
+    }
+
+    log('daemons started');
+    await waitFor(
+      async () => {
+        if (master?.exited() || agent?.exited()) throw new Error(`icinga2 exited:\n${master?.log()}\n${agent?.log()}`);
+        const res = await api('GET', '/v1/objects/endpoints/cass1?attrs=connected');
+        return res.status === 200 && res.json.results[0].attrs.connected === true;
+      },
+      60_000,
+      'the master to be up and connected to its agent',
+      250,
+    );
+    log('master connected to its agent');
+  });
+
+  afterAll(async () => {
+    await master?.stop();
+    await agent?.stop();
+    await cql?.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`).catch(() => undefined);
+    await cql?.shutdown();
+    await setBackup(false);
+    removeDir(dir);
+  });
+
+  it('OK and WARNING: state, output and perfdata as the plugin printed them; the password only in the environment', async () => {
+    const { password, user } = cassandra().credentials;
+    const sampler = sampleProcesses(/check_cassandra_backup/, password, /check_cassandra_backup|icinga2/);
+    let sampled: ReturnType<ReturnType<typeof sampleProcesses>['stop']>;
+    const results: { enabled: boolean; result: CheckResult; same: Awaited<ReturnType<typeof direct>> }[] = [];
+    try {
+      // The plugin lives for a few hundred milliseconds: run the check a few times so the sampler
+      // surely sees it (it must see it at least once for the assertion below to mean anything).
+      for (const enabled of [true, false, true, false]) {
+        await setBackup(enabled);
+        const result = await checkNow('cass1!backup');
+        // The same command line run by the test, while the node still says the same.
+        results.push({ enabled, result, same: await direct(result.command, { JOLOKIA_PASSWORD: password }) });
+      }
+    } finally {
+      sampled = sampler.stop();
+    }
+
+    for (const { enabled, result, same } of results) {
+      expect(result.check_source).toBe('master');
+      expect(result.exit_status).toBe(enabled ? 0 : 1);
+      expect(result.state).toBe(enabled ? 0 : 1);
+      // The host's address by default (ITL's $check_address$), the agent's port, the user; no password.
+      expect(result.command.slice(1).join(' ')).toContain('--hostname 127.0.0.1');
+      expect(result.command.slice(1).join(' ')).toContain(`--port ${cassandra().agents.auth.port}`);
+      expect(result.command.slice(1).join(' ')).toContain(`--user ${user}`);
+      expect(result.command.join(' ')).not.toContain(password);
+      expect(result.command.join(' ')).not.toContain('--password');
+
+      expect(same.plugin.code).toBe(result.exit_status);
+      expect(result.output).toBe(same.text);
+      expect(timeless(result.performance_data)).toEqual(timeless(same.perfdata));
+      expect(result.output.trimEnd()).toBe(enabled ? 'CASSANDRA BACKUP OK - Incremental backup is enabled' : 'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled)');
+      expect(result.performance_data[0]).toBe(`backup_enabled=${enabled ? 1 : 0};;;0;1`);
+      expect(result.performance_data[1]).toMatch(/^time=\d+(\.\d+)?s;;;0$/);
+    }
+
+    // The process list: the plugin was seen, with the password in its environment only.
+    expect(sampled.samples).toBeGreaterThan(10);
+    expect(sampled.secretInArgv).toEqual([]);
+    // Only the plugins Icinga 2 started (the test's own direct runs have the password in their env too).
+    const plugins = sampled.matches.filter((p) => p.cmdline.includes(join(PLUGIN_DIR, 'check_cassandra_backup')) && p.parentName === 'icinga2');
+    expect(plugins.length, `plugin processes seen in ${sampled.samples} samples`).toBeGreaterThan(0);
+    for (const p of plugins) expect(p.cmdline).not.toContain(password);
+    expect(plugins.some((p) => p.environ?.includes(`JOLOKIA_PASSWORD=${password}`))).toBe(true);
+  });
+
+  it('UNKNOWN from the plugin reaches Icinga 2 as UNKNOWN, with the plugin\'s own words', async () => {
+    // Change where the check looks at runtime (a closed port), through the API as an operator would.
+    const [closed] = await freePorts(1);
+    const changed = await api('POST', '/v1/objects/services/cass1!backup', { attrs: { 'vars.cassandra_backup_port': closed } });
+    expect(changed.status, JSON.stringify(changed.json)).toBe(200);
+    try {
+      const result = await checkNow('cass1!backup');
+      expect(result.exit_status).toBe(3);
+      expect(result.state).toBe(3);
+      expect(result.output.trimEnd()).toBe(`CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:${closed}/jolokia: connection refused`);
+      const same = await direct(result.command, { JOLOKIA_PASSWORD: cassandra().credentials.password });
+      expect(same.plugin.code).toBe(3);
+      expect(result.output).toBe(same.text);
+      expect(timeless(result.performance_data)).toEqual(timeless(same.perfdata));
+    } finally {
+      await api('POST', '/v1/objects/services/cass1!backup', { attrs: { 'vars.cassandra_backup_port': cassandra().agents.auth.port } });
+    }
+  });
+
+  it('cassandra_backup_url replaces hostname, port and path (set_if), and the check still works', async () => {
+    await setBackup(true);
+    const result = await checkNow('cass1!backup-url');
+    expect(result.command.slice(1)).toEqual(['--url', cassandra().agents.plain2.url]);
+    expect(result.exit_status, result.output).toBe(0);
+    expect(result.output.trimEnd()).toBe('CASSANDRA BACKUP OK - Incremental backup is enabled');
+  });
+
+  it('the flush check runs on the node\'s agent (command_endpoint), and the new SSTables are in backups/', async () => {
+    await setBackup(true);
+    for (let i = 0; i < 20; i++) {
+      await cql?.execute(`INSERT INTO ${KEYSPACE}.orders (id, body) VALUES (?, ?)`, [i, `order ${i}`], { prepare: true });
+    }
+    const result = await checkNow('cass1!backup-flush');
+    expect(result.check_source, 'executed by the agent endpoint').toBe('cass1');
+    expect(result.exit_status, result.output).toBe(0);
+    expect(result.output).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled\b/);
+    expect(result.output).toContain('1 flushed');
+    expect(result.command.join(' ')).toContain(`--flush ${KEYSPACE}`);
+    expect(result.performance_data.length).toBeGreaterThan(2);
+
+    // Independently of the plugin: the table's backups/ directory now holds the hard links.
+    const backups = cassandra().dataDirs.flatMap((d) => {
+      const ks = join(d, KEYSPACE);
+      return safeList(ks)
+        .filter((t) => t.startsWith('orders-'))
+        .flatMap((t) => safeList(join(ks, t, 'backups')));
+    });
+    expect(backups.some((f) => f.endsWith('-Data.db'))).toBe(true);
+  });
+
+  it('touched none of the packaged paths (/etc, /var, /run of icinga2)', () => {
+    const changed: string[] = [];
+    const walk = (p: string): void => {
+      let st;
+      try {
+        st = lstatSync(p);
+      } catch {
+        return;
+      }
+      if (st.mtimeMs >= startedAt) changed.push(p);
+      if (st.isDirectory()) for (const name of safeList(p)) walk(join(p, name));
+    };
+    for (const root of ['/etc/icinga2', '/var/lib/icinga2', '/var/log/icinga2', '/var/cache/icinga2', '/var/spool/icinga2', '/run/icinga2']) walk(root);
+    expect(changed).toEqual([]);
+  });
+});
+
+/** Switches incremental backup on the node (a Jolokia write: nodetool would start a JVM each time). */
+async function setBackup(enabled: boolean): Promise<void> {
+  const res = await jolokia('plain2', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: enabled });
+  expect((res.json as { status: number }).status).toBe(200);
+}
+
+const t0 = Date.now();
+function log(message: string): void {
+  process.stderr.write(`[icinga2 test +${((Date.now() - t0) / 1000).toFixed(1)} s] ${message}\n`);
+}
+
+function safeList(directory: string): string[] {
+  try {
+    return readdirSync(directory);
+  } catch {
+    return [];
+  }
+}
