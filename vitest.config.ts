@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/plugin/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/plugin/**/*.test.ts', 'test/faults/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

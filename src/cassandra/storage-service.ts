@@ -40,6 +40,8 @@ export async function readBackupStatus(client: JolokiaClient, limits: CallLimits
     );
   }
   const release = version?.status === 200 && 'value' in version ? version.value : undefined;
+  // Only informative, and printed: a release number, or nothing (not whatever the agent sent).
+  const releaseVersion = typeof release === 'string' && /^[0-9A-Za-z.+~-]{1,40}$/.test(release) ? release : undefined;
   let dataFileLocations: string[] | undefined;
   if (locations !== undefined) {
     const value = client.valueOf(locations, locationsRequest);
@@ -51,7 +53,7 @@ export async function readBackupStatus(client: JolokiaClient, limits: CallLimits
   return {
     incrementalBackupsEnabled: enabled,
     ...(dataFileLocations === undefined ? {} : { dataFileLocations }),
-    ...(typeof release === 'string' ? { releaseVersion: release } : {}),
+    ...(releaseVersion === undefined ? {} : { releaseVersion }),
     roundTripSeconds,
   };
 }

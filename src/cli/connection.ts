@@ -68,6 +68,7 @@ export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, u
   if (password !== undefined && user === undefined) throw new UsageError(`a password was given (${passwordSource}) but no --user`);
 
   const tls = readTls(options, url);
+  if (tls?.insecure === true) warnings.push('TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password');
   const endpoint: JolokiaEndpoint = {
     url,
     userAgent,
@@ -140,12 +141,22 @@ function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
     if (given.length > 0) throw new UsageError(`${given.join(', ')} only make sense with HTTPS (--ssl or an https:// --url)`);
     return undefined;
   }
+  // Every file is read before any is judged, so an unreadable one is named first.
+  const ca = caFile === undefined ? undefined : readOptionFile('--ca-file', caFile);
+  const cert = certFile === undefined ? undefined : readOptionFile('--cert', certFile);
+  const key = keyFile === undefined ? undefined : readOptionFile('--key', keyFile);
   return {
     insecure,
-    ...(caFile === undefined ? {} : { ca: readOptionFile('--ca-file', caFile) }),
-    ...(certFile === undefined ? {} : { cert: readOptionFile('--cert', certFile) }),
-    ...(keyFile === undefined ? {} : { key: readOptionFile('--key', keyFile) }),
+    ...(ca === undefined ? {} : { ca: requirePem('--ca-file', caFile, ca, 'CERTIFICATE') }),
+    ...(cert === undefined ? {} : { cert: requirePem('--cert', certFile, cert, 'CERTIFICATE') }),
+    ...(key === undefined ? {} : { key: requirePem('--key', keyFile, key, 'PRIVATE KEY') }),
   };
+}
+
+/** A PEM text of the expected kind; anything else is a usage error rather than a TLS failure later. */
+function requirePem(option: string, file: string | undefined, text: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): string {
+  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text)) throw new UsageError(`${option}: ${file ?? ''} holds no PEM ${kind.toLowerCase()}`);
+  return text;
 }
 
 function readPasswordFile(file: string, warnings: string[]): string {

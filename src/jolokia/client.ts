@@ -62,9 +62,16 @@ export function displayUrl(url: URL): string {
 
 export class JolokiaClient {
   readonly where: string;
+  /** The forms in which our password could come back in an agent's text, to blank them out. */
+  private readonly secrets: RegExp | undefined;
 
   constructor(private readonly endpoint: JolokiaEndpoint) {
     this.where = displayUrl(endpoint.url);
+    const { user, password } = endpoint;
+    if (password !== undefined && password !== '') {
+      const forms = [Buffer.from(`${user ?? ''}:${password}`).toString('base64'), password, encodeURIComponent(password)];
+      this.secrets = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
   }
 
   /** Sends the requests in one POST; the answers come back in the same order. */
@@ -81,7 +88,7 @@ export class JolokiaClient {
   valueOf(response: JolokiaResponse, request: JolokiaRequest): unknown {
     if (response.status === 200 && 'value' in response) return response.value;
     const target = describeTarget(request);
-    const detail = 'error' in response && typeof response.error === 'string' ? `: ${response.error}` : '';
+    const detail = 'error' in response && typeof response.error === 'string' ? `: ${this.redact(response.error)}` : '';
     const errorType = 'error_type' in response && typeof response.error_type === 'string' ? response.error_type : undefined;
     let message: string;
     if (response.status === 404) message = `The agent at ${this.where} has no ${missingTarget(request, errorType) ?? `${target}${detail}`}`;
@@ -145,41 +152,53 @@ export class JolokiaClient {
       const onAbort = (): void => settle(this.timeoutError(phase, timeoutMs, received));
       limits.signal?.addEventListener('abort', onAbort);
 
-      request = transport.request(options, (response: IncomingMessage) => {
-        phase = 'body';
-        const status = response.statusCode ?? 0;
-        limits.trace?.(`< HTTP ${status} ${response.headers['content-type'] ?? '(no content type)'}`);
-        const declared = Number(response.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          settle(this.tooLarge(maxBytes));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-          if (received > maxBytes) settle(this.tooLarge(maxBytes));
-          else chunks.push(chunk);
-        });
-        response.on('end', () => {
-          let text: string;
-          try {
-            text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-          } catch {
-            settle(new JolokiaProtocolError(`The answer of ${this.where} is not valid UTF-8`));
+      try {
+        request = transport.request(options, (response: IncomingMessage) => {
+          phase = 'body';
+          const status = response.statusCode ?? 0;
+          limits.trace?.(`< HTTP ${status} ${this.redact(response.headers['content-type'] ?? '(no content type)')}`);
+          const declared = Number(response.headers['content-length']);
+          if (Number.isFinite(declared) && declared > maxBytes) {
+            settle(this.tooLarge(maxBytes));
             return;
           }
-          limits.trace?.(`< ${truncate(text)}`);
-          const failure = this.httpFailure(status, response, text);
-          if (failure !== undefined) settle(failure);
-          else settle(undefined, { status, text });
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => {
+            received += chunk.length;
+            if (received > maxBytes) settle(this.tooLarge(maxBytes));
+            else chunks.push(chunk);
+          });
+          response.on('end', () => {
+            let text: string;
+            try {
+              text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+            } catch {
+              settle(new JolokiaProtocolError(`The answer of ${this.where} is not valid UTF-8`));
+              return;
+            }
+            limits.trace?.(`< ${truncate(this.redact(text))}`);
+            const failure = this.httpFailure(status, response, text);
+            if (failure !== undefined) settle(failure);
+            else settle(undefined, { status, text });
+          });
+          response.on('aborted', () => settle(this.cutOff(received)));
+          response.on('error', () => settle(this.cutOff(received)));
         });
-        response.on('aborted', () => settle(this.cutOff(received)));
-        response.on('error', () => settle(this.cutOff(received)));
-      });
+      } catch (error) {
+        // Thrown before anything is sent, e.g. by a --cert or --key that is not PEM.
+        settle(this.unusableSettings(error));
+        return;
+      }
       request.on('socket', (socket) => {
-        socket.once(secure ? 'secureConnect' : 'connect', () => {
-          if (phase === 'connect') phase = 'response';
+        // Over TLS, a connected socket can still hang in the handshake (a frozen JVM does).
+        socket.once('connect', () => {
+          if (phase === 'connect') phase = secure ? 'handshake' : 'response';
         });
+        if (secure) {
+          socket.once('secureConnect', () => {
+            if (phase === 'connect' || phase === 'handshake') phase = 'response';
+          });
+        }
       });
       request.on('error', (error: NodeJS.ErrnoException) => settle(this.connectionError(error, phase, received)));
       request.end(body);
@@ -193,7 +212,7 @@ export class JolokiaClient {
       let target = 'elsewhere';
       if (location !== undefined) {
         try {
-          target = displayUrl(new URL(location, this.endpoint.url));
+          target = this.redact(safeDecode(displayUrl(new URL(location, this.endpoint.url))));
         } catch {
           target = 'an invalid location';
         }
@@ -207,7 +226,7 @@ export class JolokiaClient {
           : `Authentication failed for user ${this.endpoint.user} at ${this.where} (HTTP 401): check the user and password`;
       return new JolokiaAuthenticationError(status, message);
     }
-    const reason = agentErrorText(text);
+    const reason = agentErrorText(this.redact(text));
     const detail = reason === undefined ? '' : `: ${reason}`;
     if (status === 403) return new JolokiaHttpError(status, `The agent at ${this.where} refused the request (HTTP 403)${detail}`);
     if (status === 404) return new JolokiaHttpError(status, `No Jolokia agent at ${this.where} (HTTP 404): check --path or --url`);
@@ -218,7 +237,7 @@ export class JolokiaClient {
     try {
       return JSON.parse(text);
     } catch {
-      const start = text.trimStart().slice(0, 40);
+      const start = this.redact(text.trimStart().slice(0, 200)).slice(0, 40);
       throw new JolokiaProtocolError(`The answer of ${this.where} is not JSON (it starts with "${start}"): is this a Jolokia agent?`);
     }
   }
@@ -252,11 +271,25 @@ export class JolokiaClient {
     }
   }
 
+  /**
+   * Agent text as it may be shown: a broken or hostile agent (or a proxy in front of it) may echo
+   * our credentials back, in an error text, a body or a redirect.
+   */
+  private redact(text: string): string {
+    return this.secrets === undefined ? text : text.replace(this.secrets, '***');
+  }
+
   private timeoutError(phase: TimeoutPhase, timeoutMs: number, received: number): JolokiaTimeoutError {
     const seconds = formatSeconds(timeoutMs);
     if (phase === 'connect') return new JolokiaTimeoutError(phase, `No connection to ${this.where} within ${seconds} s (host down, or packets dropped by a firewall?)`);
+    if (phase === 'handshake') return new JolokiaTimeoutError(phase, `Connected to ${this.where}, but the TLS handshake did not finish within ${seconds} s (is the agent's JVM frozen, or is it not speaking TLS?)`);
     if (phase === 'response') return new JolokiaTimeoutError(phase, `The agent at ${this.where} accepted the connection but sent no answer within ${seconds} s`);
     return new JolokiaTimeoutError(phase, `The answer of ${this.where} stalled after ${received} bytes; gave up after ${seconds} s`);
+  }
+
+  private unusableSettings(error: unknown): JolokiaConnectionError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new JolokiaConnectionError('other', `Cannot send a request to ${this.where}: its TLS settings cannot be used (${reason}); check --ca-file, --cert and --key`, error);
   }
 
   private tooLarge(maxBytes: number): JolokiaProtocolError {
@@ -270,7 +303,7 @@ export class JolokiaClient {
   private connectionError(error: NodeJS.ErrnoException, phase: TimeoutPhase, received: number): Error {
     if (phase === 'body') return this.cutOff(received);
     const [failure, words] = classifyConnectionError(error, this.endpoint.url);
-    const prefix = phase === 'connect' ? `Cannot connect to ${this.endpoint.label ?? 'the Jolokia agent'} at ${this.where}` : `The agent at ${this.where} failed to answer`;
+    const prefix = phase === 'connect' || phase === 'handshake' ? `Cannot connect to ${this.endpoint.label ?? 'the Jolokia agent'} at ${this.where}` : `The agent at ${this.where} failed to answer`;
     return new JolokiaConnectionError(failure, `${prefix}: ${words}`, error);
   }
 }
@@ -350,6 +383,19 @@ export function sameObjectName(a: string, b: string): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A URL as a person reads it, so that an encoded password is caught by redact() too. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function truncate(text: string): string {

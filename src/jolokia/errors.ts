@@ -33,8 +33,8 @@ export class JolokiaConnectionError extends JolokiaError {
   }
 }
 
-/** connect: no TCP/TLS connection; response: connected, no answer; body: answer started, then stalled. */
-export type TimeoutPhase = 'connect' | 'response' | 'body';
+/** connect: no TCP connection; handshake: TCP, but no TLS; response: connected, no answer; body: answer started, then stalled. */
+export type TimeoutPhase = 'connect' | 'handshake' | 'response' | 'body';
 
 export class JolokiaTimeoutError extends JolokiaError {
   override name = 'JolokiaTimeoutError';

@@ -23,20 +23,30 @@ export interface Rendered {
 export type Renderer = (report: Report, context: RenderContext) => Rendered;
 
 const STATUS_TEXT_LIMIT = 200;
+
+/**
+ * Control characters (C0, DEL, C1), line and paragraph separators, and the invisible or
+ * direction-changing marks that could disguise text. Spelled as ranges, not `\p{…}` classes,
+ * whose compilation alone cost a check 2 ms of start-up (docs/DECISIONS.md).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g;
 const DETAIL_LINES_LIMIT = 100;
 
 /**
  * Makes outside text safe for one line of plugin output: no line breaks or control characters,
- * no `|` (it would start perfdata), bounded length.
+ * no `|` (it would start perfdata), bounded length (in characters, never splitting one).
  */
 export function sanitize(text: string, limit = STATUS_TEXT_LIMIT): string {
+  // A lone surrogate (from a \ud800 escape in JSON) is not text: it becomes U+FFFD, as undecodable input does.
   const flat = text
-    .replace(/[\p{Cc}\p{Zl}\p{Zp}\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/gu, ' ')
+    .toWellFormed()
+    .replace(UNPRINTABLE, ' ')
     .replace(/\|/g, '/')
     .replace(/\s+/g, ' ')
     .trim();
-  if (flat.length <= limit) return flat;
-  return `${Array.from(flat).slice(0, limit - 1).join('').trimEnd()}…`;
+  const characters = Array.from(flat);
+  if (characters.length <= limit) return flat;
+  return `${characters.slice(0, limit - 1).join('').trimEnd()}…`;
 }
 
 /** `SERVICE STATE - summary | perfdata`, then long output from -v on. */

@@ -21,8 +21,9 @@ export function formatPerfdata(p: Perfdata): string {
     `${formatLabel(p.label)}=${value}`,
     p.warning?.toString() ?? '',
     p.critical?.toString() ?? '',
-    p.min === undefined ? '' : formatNumber(p.min),
-    p.max === undefined ? '' : formatNumber(p.max),
+    // No `U` here: the guidelines allow it for the value only, so an unknown bound is left out.
+    p.min === undefined || !Number.isFinite(p.min) ? '' : formatNumber(p.min),
+    p.max === undefined || !Number.isFinite(p.max) ? '' : formatNumber(p.max),
   ];
   while (fields.length > 1 && fields[fields.length - 1] === '') fields.pop();
   return fields.join(';');
@@ -30,7 +31,7 @@ export function formatPerfdata(p: Perfdata): string {
 
 /** Labels may not hold `=` or `'`; those with spaces are quoted. Nothing in one may end the perfdata. */
 export function formatLabel(label: string): string {
-  const clean = label.replace(/[='|\p{Cc}]/gu, '_').trim() || 'value';
+  const clean = label.replace(/[='|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_').trim() || 'value';
   return /\s/.test(clean) ? `'${clean}'` : clean;
 }
 

@@ -153,9 +153,10 @@ function judgeFailure(error: unknown, timeoutState: State, context: CheckContext
 }
 
 function usageOutcome(plugin: PluginDefinition<unknown>, message: string): Outcome {
+  // The core reads a `|` on any line as the start of perfdata: the synopsis's alternatives get `/`.
   const stdout =
     `${plugin.service} UNKNOWN - ${sanitize(message)}\n` +
-    `Usage: ${plugin.usage}\n` +
+    `Usage: ${plugin.usage.replace(/\|/g, '/')}\n` +
     `Try '${plugin.name} --help' for more information.\n`;
   return { exitCode: 3, stdout, stderr: '' };
 }
@@ -181,7 +182,8 @@ export function parseStateOption(option: string, text: string): State {
  * stack trace.
  */
 export function main<Config>(plugin: PluginDefinition<Config>): void {
-  const startedAt = Date.now();
+  // -t counts from the start of the process, as the monitoring core's clock does, not from here.
+  const startedAt = Date.now() - Math.round(process.uptime() * 1000);
   const finish = (outcome: Outcome): never => {
     write(1, outcome.stdout);
     write(2, outcome.stderr);

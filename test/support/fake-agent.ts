@@ -4,6 +4,7 @@
 // test/integration.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Handler = (request: IncomingMessage, body: string, response: ServerResponse) => void;
@@ -13,13 +14,21 @@ export interface FakeAgent {
   readonly port: number;
   /** Bodies of the requests received, in order. */
   readonly received: { url: string; headers: IncomingMessage['headers']; body: string }[];
+  /** TCP connections accepted, whether or not a request followed (proves "nothing was sent"). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
-export async function startFakeAgent(handler: Handler): Promise<FakeAgent> {
+export interface FakeAgentOptions {
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export async function startFakeAgent(handler: Handler, options: FakeAgentOptions = {}): Promise<FakeAgent> {
   const received: FakeAgent['received'] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((request, response) => {
+  let connections = 0;
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
@@ -27,17 +36,25 @@ export async function startFakeAgent(handler: Handler): Promise<FakeAgent> {
       received.push({ url: request.url ?? '', headers: request.headers, body });
       handler(request, body, response);
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server: Server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  // The TCP connection, before any TLS handshake: counted even when nothing else happens.
+  server.on('connection', (socket: Socket) => {
+    connections++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // A client that gives up on the handshake is not the server's problem.
+  server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/jolokia`,
+    url: `${options.tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}/jolokia`,
     port,
     received,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
