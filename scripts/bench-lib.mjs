@@ -52,13 +52,16 @@ const median = (xs) => {
 };
 
 /**
- * Runs the commands in alternation (`warmup` rounds discarded), the first being the baseline.
+ * Runs the commands in alternation (`warmup` rounds discarded), the first being the baseline,
+ * optionally `settleMs` apart.
  * Ratios are medians of per-round ratios, so a noisy stretch affects both sides of a pair.
  */
-export async function sideBySide(commands, { runs = 20, warmup = 3 } = {}) {
+export async function sideBySide(commands, { runs = 20, warmup = 3, settleMs = 0 } = {}) {
   const samples = commands.map(() => ({ seconds: [], kib: [], codes: new Set() }));
   for (let round = 0; round < warmup + runs; round++) {
     for (const [i, command] of commands.entries()) {
+      // A pause lets work one command caused elsewhere (a JVM answering nodetool) die down first.
+      if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
       const { seconds, kib, code } = await measureOnce(command.argv);
       if (round < warmup) continue;
       samples[i].seconds.push(seconds);
