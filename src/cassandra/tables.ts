@@ -73,9 +73,9 @@ export async function readTableLocations(client: JolokiaClient, tables: readonly
 
 /**
  * Flushes the tables and says which ones had anything to flush. The memtable sizes are read in
- * the same bulk request, just before the flushes (the agent runs a bulk in order), so no write
- * slips between what we read and what the flush wrote. One exec per keyspace; the exec returns
- * when Cassandra has written the SSTables.
+ * the same bulk request, just before the flushes (the agent runs a bulk in order), so little can
+ * be written between the two; a write that slips in only adds an SSTable. One exec per keyspace;
+ * the exec returns when Cassandra has written the SSTables.
  */
 export async function flushTables(client: JolokiaClient, tables: readonly TableName[], limits: CallLimits): Promise<Map<TableName, boolean>> {
   const sizes: ReadRequest[] = tables.flatMap((table) => [

@@ -7,6 +7,7 @@ import { fileIdentity, newestBackupMs, requireDataDirectories, scanTable, type T
 import { qualifiedName, type TableName } from '../cassandra/identifiers.js';
 import type { TableLocation } from '../cassandra/tables.js';
 import { formatDuration } from '../runtime/duration.js';
+import { CheckError } from '../runtime/errors.js';
 import type { Perfdata } from '../runtime/perfdata.js';
 import { Range } from '../runtime/range.js';
 import type { Metric, Result } from '../runtime/result.js';
@@ -44,19 +45,37 @@ export interface TableVerdict {
   readonly newestAgeSeconds: number | undefined;
 }
 
-/** Scans the tables; `flushed` names those whose live SSTables must be listed to compare before and after. */
-export function scanTables(dataDirectories: readonly string[], locations: readonly TableLocation[], flushed: ReadonlySet<TableName>): TableFiles[] {
+/**
+ * Scans the tables; `flushed` names those whose live SSTables must be listed to compare before
+ * and after. The file system calls block, so the deadline is checked between tables: a slow disk
+ * ends the check in time (a call that hangs in the kernel, on a dead NFS mount, still cannot).
+ */
+export function scanTables(
+  dataDirectories: readonly string[],
+  locations: readonly TableLocation[],
+  flushed: ReadonlySet<TableName>,
+  deadline: number,
+): TableFiles[] {
   requireDataDirectories(dataDirectories);
-  return locations.map((location) =>
-    scanTable(dataDirectories, location.table.keyspace, location.directoryName, { liveData: flushed.has(location.table) ? 'always' : 'when-no-backup' }),
-  );
+  return locations.map((location, i) => {
+    if (Date.now() > deadline) {
+      throw new CheckError(`The data directories were still being read at the timeout (${i} of ${locations.length} tables done)`, { timedOut: true });
+    }
+    return scanTable(dataDirectories, location.table.keyspace, location.directoryName, { liveData: flushed.has(location.table) ? 'always' : 'when-no-backup' });
+  });
+}
+
+/** "Alert above this many seconds" as a Monitoring Plugins range: the same text perfdata carries. */
+export function ageThreshold(seconds: number | undefined): Range | undefined {
+  return seconds === undefined ? undefined : Range.parse(String(Math.round(seconds)));
 }
 
 export function judgeTable(observation: TableObservation, policy: FreshnessPolicy, nowMs: number): TableVerdict {
-  const { table, before, after } = observation;
-  const name = qualifiedName(table);
+  const { table, before, after, flushed, hadData } = observation;
   const newest = newestBackupMs(after);
   const newestAgeSeconds = newest === undefined ? undefined : Math.max(0, (nowMs - newest) / 1000);
+  const findings: { state: State; text: string }[] = [];
+
   // New SSTables are proven by inode against the new entries of backups/ (Cassandra links them
   // under the same name): only a handful of files to stat, whatever the size of backups/.
   const known = new Set(before.liveData);
@@ -64,36 +83,52 @@ export function judgeTable(observation: TableObservation, policy: FreshnessPolic
   const knownBackups = new Set(before.backupData.map((f) => f.path));
   const newBackups = after.backupData.filter((f) => !knownBackups.has(f.path));
   const linked = new Set(newBackups.map((f) => fileIdentity(f.path)));
-  const unlinked = created.filter((path) => !linked.has(fileIdentity(path))).map((path) => basename(path));
+  const identities = new Map(created.map((path) => [path, fileIdentity(path)]));
+  // A file gone since it was listed proves nothing either way.
+  const proven = created.filter((path) => identities.get(path) !== undefined && linked.has(identities.get(path)));
+  const unlinked = created.filter((path) => identities.get(path) !== undefined && !linked.has(identities.get(path)));
+  const unlinkedNames = unlinked.map((path) => basename(path));
+  // A flush often starts a compaction at once: the flushed SSTable is gone by the second look
+  // (its link in backups/ stays, now the only name of the file), and the compaction's output is
+  // never linked, since Cassandra backs up flushed and streamed SSTables only.
+  const liveNames = new Set(after.liveData.map((path) => basename(path)));
+  const compactedAway = newBackups.filter((f) => !liveNames.has(basename(f.path)));
 
-  const findings: { state: State; text: string }[] = [];
-  if (observation.flushed) {
-    if (!observation.hadData) findings.push({ state: OK, text: 'nothing to flush' });
-    else if (unlinked.length > 0) findings.push({ state: WARNING, text: `new SSTable ${unlinked.join(', ')} has no hard link in backups/` });
-    else if (created.length === 0 && newBackups.length === 0) findings.push({ state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' });
-    else findings.push({ state: OK, text: `flushed: ${Math.max(created.length, newBackups.length)} new SSTable(s), hard-linked in backups/` });
+  if (flushed) {
+    if (!hadData) findings.push({ state: OK, text: 'nothing to flush' });
+    else if (proven.length + compactedAway.length > 0) {
+      const note = unlinked.length > 0 ? ` (not linked, as compaction output never is: ${unlinkedNames.join(', ')})` : '';
+      findings.push({ state: OK, text: `flushed: ${proven.length + compactedAway.length} new SSTable(s) hard-linked in backups/${note}` });
+    } else if (unlinked.length > 0) {
+      findings.push({ state: WARNING, text: `new SSTable ${unlinkedNames.join(', ')} has no hard link in backups/` });
+    } else findings.push({ state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' });
   }
-  const age = newestAgeSeconds === undefined ? 'no backup file' : `newest backup ${formatDuration(newestAgeSeconds)} old`;
-  if (policy.maxAge !== undefined || policy.criticalAge !== undefined) {
-    if (newestAgeSeconds === undefined) findings.push({ state: WARNING, text: 'no backup file at all' });
-    else if (policy.criticalAge !== undefined && newestAgeSeconds > policy.criticalAge) findings.push({ state: CRITICAL, text: `${age} (critical over ${formatDuration(policy.criticalAge)})` });
-    else if (policy.maxAge !== undefined && newestAgeSeconds > policy.maxAge) findings.push({ state: WARNING, text: `${age} (warning over ${formatDuration(policy.maxAge)})` });
-    else findings.push({ state: OK, text: age });
-  } else if (newestAgeSeconds === undefined && after.liveData.length > 0 && !observation.flushed) {
-    // Data on disk that was never backed up: flushed before backup was switched on, or links lost.
-    findings.push({ state: WARNING, text: `${after.liveData.length} SSTable(s) but no backup file` });
+
+  const thresholds = { warning: ageThreshold(policy.maxAge), critical: ageThreshold(policy.criticalAge) };
+  if (newestAgeSeconds === undefined) {
+    // Data on disk that was never backed up (flushed before backup was switched on, or links lost)
+    // is an alarm; an empty table has nothing to back up.
+    if (after.liveData.length > 0) findings.push({ state: WARNING, text: `${after.liveData.length} SSTable(s) but no backup file` });
+    else if (!flushed) findings.push({ state: OK, text: 'no data on disk yet' });
   } else {
-    findings.push({ state: OK, text: age });
+    const age = `newest backup ${formatDuration(newestAgeSeconds)} old`;
+    // After a flush the proof above is what counts; the age of a table nobody writes to says
+    // nothing about backups, so the thresholds judge the tables looked at without a flush.
+    if (!flushed && thresholds.critical?.accepts(newestAgeSeconds) === false) {
+      findings.push({ state: CRITICAL, text: `${age} (critical over ${formatDuration(policy.criticalAge ?? 0)})` });
+    } else if (!flushed && thresholds.warning?.accepts(newestAgeSeconds) === false) {
+      findings.push({ state: WARNING, text: `${age} (warning over ${formatDuration(policy.maxAge ?? 0)})` });
+    } else findings.push({ state: OK, text: age });
   }
-  const state = worst(findings.map((f) => f.state));
+
   return {
     table,
-    state,
-    line: `${name}: ${findings.map((f) => f.text).join('; ')}`,
-    flushed: observation.flushed,
-    hadData: observation.hadData,
+    state: worst(findings.map((f) => f.state)),
+    line: `${qualifiedName(table)}: ${findings.map((f) => f.text).join('; ')}`,
+    flushed,
+    hadData,
     newSSTables: created.length,
-    unlinked,
+    unlinked: unlinkedNames,
     backupFiles: after.backupFileCount,
     newestAgeSeconds,
   };
@@ -135,8 +170,8 @@ export function freshnessPerfdata(verdicts: readonly TableVerdict[], policy: Fre
       label: 'backup_age',
       value: worstAge === undefined ? undefined : Math.round(worstAge),
       unit: 's',
-      warning: policy.maxAge === undefined ? undefined : Range.parse(String(Math.round(policy.maxAge))),
-      critical: policy.criticalAge === undefined ? undefined : Range.parse(String(Math.round(policy.criticalAge))),
+      warning: ageThreshold(policy.maxAge),
+      critical: ageThreshold(policy.criticalAge),
       min: 0,
     },
     { label: 'backup_files', value: verdicts.reduce((n, v) => n + v.backupFiles, 0), min: 0 },
@@ -155,7 +190,7 @@ export function freshnessMetrics(verdicts: readonly TableVerdict[]): Metric[] {
       metrics.push({ name: 'cassandra_backup_newest_age_seconds', help: 'Age of the newest backup Data file of the table.', type: 'gauge', value: Math.round(v.newestAgeSeconds), labels });
     }
     if (v.flushed) {
-      metrics.push({ name: 'cassandra_backup_unlinked_sstables', help: 'SSTables written by the check\'s flush without a hard link in backups/.', type: 'gauge', value: v.unlinked.length, labels });
+      metrics.push({ name: 'cassandra_backup_unlinked_sstables', help: 'New SSTables seen around the check\'s flush without a hard link in backups/ (compaction output is never linked).', type: 'gauge', value: v.unlinked.length, labels });
     }
     return metrics;
   });

@@ -40,7 +40,7 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
   if (freshness === undefined) return report;
 
   if (!status.incrementalBackupsEnabled) {
-    const skipped = 'freshness check skipped: backup is off, so no flush was sent';
+    const skipped = `freshness check skipped: backup is off${freshness.flush.length > 0 ? ', so no flush was sent' : ''}`;
     return {
       ...report,
       results: report.results.map((r) => ({ ...r, summary: `${r.summary}; ${skipped}` })),
@@ -54,7 +54,7 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
   const locations = await readTableLocations(client, tables, limits);
 
   const flushed = new Set(toFlush);
-  const before = scanTables(dataDirectories, locations, flushed);
+  const before = scanTables(dataDirectories, locations, flushed, limits.deadline);
   // Nothing is flushed unless every table can be verified afterwards.
   const missing = locations.filter((_, i) => before[i]!.directories.length === 0);
   if (missing.length > 0) {
@@ -62,7 +62,7 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
     throw new DataDirectoryError(`No directory ${names} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`);
   }
   const hadData = toFlush.length > 0 ? await flushTables(client, toFlush, limits) : new Map<TableName, boolean>();
-  const after = toFlush.length > 0 ? scanTables(dataDirectories, locations, flushed) : before;
+  const after = toFlush.length > 0 ? scanTables(dataDirectories, locations, flushed, limits.deadline) : before;
 
   const now = Date.now();
   const verdicts = locations.map((location, i) =>

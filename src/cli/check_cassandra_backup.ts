@@ -31,8 +31,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'flush', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.' },
   { name: 'keyspace', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Look at the backups/ of this keyspace or table without flushing. Repeatable.' },
   { name: 'data-dir', kind: 'list', arg: 'DIR', group: FRESHNESS, help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).' },
-  { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a selected table is older, e.g. 90m, 6h, 2d.' },
-  { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a selected table is older.' },
+  { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a table looked at with --keyspace is older, e.g. 90m, 6h, 2d. (A flushed table is judged by the flush.)' },
+  { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a table looked at with --keyspace is older.' },
   ...CONNECTION_OPTIONS,
 ];
 
@@ -142,9 +142,9 @@ export const plugin: PluginDefinition<BackupCheckConfig> = {
           'Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table\'s memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table\'s current directory is looked at, in every data directory.',
         ],
         states: [
-          'OK (0): backup is enabled (or disabled, with --expect disabled); with --flush, every new SSTable is hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough.',
-          'WARNING (1): backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; a new SSTable without its backup link; a flush that wrote nothing although the memtable held data; a newest backup older than --max-age; a table with SSTables (or, under --max-age, any table) but no backup file.',
-          'CRITICAL (2): a newest backup older than --critical-age; or chosen with --disabled-state critical / --enabled-state critical.',
+          'OK (0): backup is enabled (or disabled, with --expect disabled); with --flush, the new SSTables are hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough (an empty table has nothing to back up).',
+          'WARNING (1): backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable\'s link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).',
+          'CRITICAL (2): a newest backup older than --critical-age (tables looked at without a flush); or chosen with --disabled-state critical / --enabled-state critical.',
           'UNKNOWN (3): could not find out: no connection, timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here; also bad options. The line says what went wrong and where.',
         ],
         examples: [

@@ -16,14 +16,14 @@ export const PASSWORD_ENV = 'JOLOKIA_PASSWORD';
 const GROUP = 'Jolokia agent';
 
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
-  { name: 'url', kind: 'value', arg: 'URL', group: GROUP, help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
+  { name: 'url', kind: 'value', arg: 'URL', group: GROUP, excludes: ['hostname', 'port', 'path', 'ssl'], help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
   { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
   { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: String(DEFAULT_PORT), group: GROUP, help: 'Port of the Jolokia agent.' },
   { name: 'path', kind: 'value', arg: 'PATH', default: DEFAULT_PATH, group: GROUP, help: 'Path of the Jolokia agent.' },
   { name: 'ssl', kind: 'flag', group: GROUP, help: 'Use HTTPS with --hostname.' },
   { name: 'user', short: 'u', kind: 'value', arg: 'USER', group: GROUP, help: 'User for the agent\'s HTTP basic authentication.' },
   { name: 'password-file', kind: 'value', arg: 'FILE', group: GROUP, help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.` },
-  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
+  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, excludes: ['password-file'], help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
   { name: 'ca-file', kind: 'value', arg: 'FILE', group: GROUP, help: 'Trust the CA certificate(s) in this PEM file instead of the system store.' },
   { name: 'insecure', kind: 'flag', group: GROUP, help: 'Do not verify the agent\'s TLS certificate. Anyone on the path can then read the password.' },
   { name: 'cert', kind: 'value', arg: 'FILE', group: GROUP, help: 'Client certificate (PEM) for agents that demand one.' },
@@ -42,8 +42,8 @@ export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, u
   const label = "Cassandra's Jolokia agent";
   const warnings: string[] = [];
   const url = agentUrl(options);
-  let user = options.value('user') ?? (url.username === '' ? undefined : decodeURIComponent(url.username));
-  const fromUrl = url.password === '' ? undefined : decodeURIComponent(url.password);
+  let user = options.value('user') ?? (url.username === '' ? undefined : decodeUserInfo(url.username));
+  const fromUrl = url.password === '' ? undefined : decodeUserInfo(url.password);
   url.username = '';
   url.password = '';
   if (user === '') user = undefined;
@@ -101,7 +101,8 @@ function agentUrl(options: ParsedOptions): URL {
     try {
       url = new URL(given);
     } catch {
-      throw new UsageError(`--url: '${given.replace(/\/\/[^@/]*@/, '//…@')}' is not a URL`);
+      // Echoed only without an @: a URL that does not parse may still hold a password before one.
+      throw new UsageError(given.includes('@') ? '--url: not a valid URL (not shown: it may hold a password)' : `--url: '${given}' is not a URL`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
     if (url.search !== '' || url.hash !== '') throw new UsageError('--url: give the agent\'s base URL without a query or fragment');
@@ -120,6 +121,14 @@ function agentUrl(options: ParsedOptions): URL {
     return new URL(`${scheme}://${bracketed}:${port}${path}`);
   } catch {
     throw new UsageError(`--hostname: '${host}' is not a host name or address`);
+  }
+}
+
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new UsageError('--url: the user or password in it is not validly %-encoded');
   }
 }
 

@@ -176,7 +176,7 @@ export class JolokiaClient {
               settle(new JolokiaProtocolError(`The answer of ${this.where} is not valid UTF-8`));
               return;
             }
-            limits.trace?.(`< ${truncate(this.redact(text))}`);
+            limits.trace?.(`< ${truncate(this.redact(unescapeJson(text)))}`);
             const failure = this.httpFailure(status, response, text);
             if (failure !== undefined) settle(failure);
             else settle(undefined, { status, text });
@@ -226,7 +226,9 @@ export class JolokiaClient {
           : `Authentication failed for user ${this.endpoint.user} at ${this.where} (HTTP 401): check the user and password`;
       return new JolokiaAuthenticationError(status, message);
     }
-    const reason = agentErrorText(this.redact(text));
+    // Redacted after parsing: in the raw JSON the password may hide behind escapes (\\/, \\u00e9).
+    const extracted = agentErrorText(text);
+    const reason = extracted === undefined ? undefined : this.redact(extracted);
     const detail = reason === undefined ? '' : `: ${reason}`;
     if (status === 403) return new JolokiaHttpError(status, `The agent at ${this.where} refused the request (HTTP 403)${detail}`);
     if (status === 404) return new JolokiaHttpError(status, `No Jolokia agent at ${this.where} (HTTP 404): check --path or --url`);
@@ -387,6 +389,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** JSON re-serialised without needless escapes, so that redact() sees a password as written. */
+function unescapeJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** A URL as a person reads it, so that an encoded password is caught by redact() too. */

@@ -68,7 +68,3 @@ export interface ErrorResponse {
 }
 
 export type JolokiaResponse = SuccessResponse | ErrorResponse;
-
-export function isSuccess(response: JolokiaResponse): response is SuccessResponse {
-  return response.status === 200;
-}

@@ -1,6 +1,7 @@
 // Runtime: `--extra-opts=[section][@file]`, the Monitoring Plugins way to keep options such as
 // passwords out of the process list and out of monitoring configuration. The INI options are
-// placed before the command line's, so the command line wins.
+// defaults: one the command line also gives (or excludes, as --url excludes --hostname) is
+// dropped, so the command line wins.
 
 import { accessSync, constants } from 'node:fs';
 import { UsageError } from './errors.js';
@@ -31,7 +32,7 @@ export function expandExtraOpts(
   pluginName: string,
   env: NodeJS.ProcessEnv,
 ): { argv: string[]; sources: string[] } {
-  const fromIni: string[] = [];
+  const fromIni: { key: string; args: string[] }[] = [];
   const rest: string[] = [];
   const sources: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -50,9 +51,43 @@ export function expandExtraOpts(
     }
     const { section, file } = locate(spec, pluginName, env);
     sources.push(`[${section}]@${file}`);
-    for (const [key, value] of readSection(file, section)) fromIni.push(...toArguments(key, value, specs, file, section));
+    for (const [key, value] of readSection(file, section)) fromIni.push({ key, args: toArguments(key, value, specs, file, section) });
   }
-  return { argv: [...fromIni, ...rest], sources };
+  const given = optionsGiven(rest, specs);
+  const overridden = (key: string): boolean =>
+    given.has(key) || specs.some((s) => given.has(s.name) && (s.excludes?.includes(key) === true || excludesOf(specs, key).includes(s.name)));
+  const defaults = fromIni.filter((entry) => !overridden(entry.key)).flatMap((entry) => entry.args);
+  return { argv: [...defaults, ...rest], sources };
+}
+
+function excludesOf(specs: readonly OptionSpec[], name: string): readonly string[] {
+  return specs.find((s) => s.name === name)?.excludes ?? [];
+}
+
+/** The long names of the options an argv gives, read the way parseArgs reads them. */
+function optionsGiven(argv: readonly string[], specs: readonly OptionSpec[]): Set<string> {
+  const given = new Set<string>();
+  const takesValue = (spec: OptionSpec | undefined): boolean => spec?.kind === 'value' || spec?.kind === 'list';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (arg.startsWith('--')) {
+      const [name = ''] = arg.slice(2).split('=', 1);
+      given.add(name);
+      if (!arg.includes('=') && takesValue(specs.find((s) => s.name === name))) i++;
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      for (let c = 1; c < arg.length; c++) {
+        const spec = specs.find((s) => s.short === arg[c]);
+        if (spec === undefined) break;
+        given.add(spec.name);
+        if (takesValue(spec)) {
+          if (c === arg.length - 1) i++;
+          break;
+        }
+      }
+    }
+  }
+  return given;
 }
 
 function locate(spec: string, pluginName: string, env: NodeJS.ProcessEnv): { section: string; file: string } {

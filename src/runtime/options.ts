@@ -19,6 +19,8 @@ export interface OptionSpec {
   readonly default?: string;
   /** Heading the option is listed under in the help text. */
   readonly group: string;
+  /** Options that cannot go with this one: given on the command line, it drops them from --extra-opts. */
+  readonly excludes?: readonly string[];
 }
 
 export type OptionValue = string | boolean | (string | boolean)[] | undefined;

@@ -90,15 +90,15 @@ export const renderPrometheus: Renderer = (report, context) => {
       value: state.code,
     },
   ];
+  // The text format wants each family's samples together, after its HELP and TYPE.
+  const families = new Map<string, Metric[]>();
+  for (const metric of metrics) families.set(metric.name, [...(families.get(metric.name) ?? []), metric]);
   const lines: string[] = [];
-  const described = new Set<string>();
-  for (const metric of metrics) {
-    if (!described.has(metric.name)) {
-      described.add(metric.name);
-      lines.push(`# HELP ${metric.name} ${metric.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
-      lines.push(`# TYPE ${metric.name} ${metric.type}`);
-    }
-    lines.push(`${metric.name}${formatLabels(metric.labels)} ${formatNumber(metric.value)}`);
+  for (const [name, family] of families) {
+    const first = family[0] as Metric;
+    lines.push(`# HELP ${name} ${first.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
+    lines.push(`# TYPE ${name} ${first.type}`);
+    for (const metric of family) lines.push(`${name}${formatLabels(metric.labels)} ${formatNumber(metric.value)}`);
   }
   return { stdout: `${lines.join('\n')}\n`, ...debugOnStderr(context) };
 };

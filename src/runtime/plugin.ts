@@ -7,7 +7,7 @@ import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
 import { expandExtraOpts } from './extra-opts.js';
 import { parseOptions, type OptionSpec, type ParsedOptions } from './options.js';
-import { sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
+import { renderNagios, sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
 import { failureReport, reportState, type Report } from './result.js';
 import { parseState, UNKNOWN, type ExitCode, type State } from './state.js';
 
@@ -78,6 +78,8 @@ export async function execute<Config>(
   const debugLines: string[] = [];
 
   let settings: { config: Config; timeoutSeconds: number; timeoutState: State; render: Renderer; verbosity: number };
+  // Known once --format is read: a failure after that is reported in the format asked for.
+  let chosenRender: Renderer = renderNagios;
   try {
     const expanded = expandExtraOpts(argv, specs, plugin.name, env);
     const options = parseOptions(specs, expanded.argv);
@@ -91,6 +93,7 @@ export async function execute<Config>(
     if (render === undefined) {
       throw new UsageError(`--format: '${formatName}' is not one of ${Object.keys(formats).join(', ')}`);
     }
+    chosenRender = render;
     const config = plugin.configure(options, env);
     if (verbosity >= 2) {
       for (const source of expanded.sources) debugLines.push(`extra-opts: read ${source}`);
@@ -100,7 +103,11 @@ export async function execute<Config>(
     settings = { config, timeoutSeconds, timeoutState, render, verbosity };
   } catch (error) {
     if (error instanceof UsageError) return usageOutcome(plugin, error.message);
-    throw error;
+    // Not the operator's fault: a bug, reported like one found while checking.
+    const quiet: CheckContext = { verbosity: 0, deadline: 0, signal: new AbortController().signal, debug: () => undefined };
+    const report = failureReport(...judgeFailure(error, UNKNOWN, quiet), plugin.factsWhenUnknown);
+    const rendered = chosenRender(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity: 0, debug: [] });
+    return { exitCode: 3, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
   }
 
   const { config, timeoutSeconds, timeoutState, render, verbosity } = settings;

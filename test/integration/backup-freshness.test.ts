@@ -183,10 +183,22 @@ describe('--max-age on a copy of the real layout', () => {
     expect(critical.code).toBe(2);
   });
 
-  it('a table with backup on and no backup file at all is WARNING', async () => {
-    const run = await check(['--keyspace', `${KS}.idle`, '--max-age', '1h']);
+  it('a table with SSTables but no backup file at all is WARNING; an empty one is OK', async () => {
+    // Written and flushed while backup was off: data on disk that no backup holds.
+    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.before_backup (id int PRIMARY KEY, body text)`);
+    await write('before_backup', 5);
+    await backup(false);
+    try {
+      const flushed = await nodetool('flush', KS, 'before_backup');
+      expect(flushed.code, flushed.stderr).toBe(0);
+    } finally {
+      await backup(true);
+    }
+    const run = await check(['--keyspace', `${KS}.before_backup`, '--keyspace', `${KS}.idle`, '--max-age', '1h', '-v']);
+    await cql.execute(`DROP TABLE ${KS}.before_backup`); // keep the keyspace-wide checks below about their own tables
     expect(run.code).toBe(1);
-    expect(run.statusLine).toContain(`${KS}.idle: no backup file at all`);
+    expect(run.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.before_backup: \\d+ SSTable\\(s\\) but no backup file \\|`));
+    expect(run.stdout).toContain(`OK: ${KS}.idle: no data on disk yet`);
   });
 });
 

@@ -76,7 +76,7 @@ describe('judgeTable after a flush', () => {
     writeSSTable(directory, 2);
     const verdict = judge({ flushed: true, hadData: true, before, after: scan() });
     expect(verdict.state).toBe(OK);
-    expect(verdict.line).toBe('shop.orders: flushed: 1 new SSTable(s), hard-linked in backups/; newest backup 0s old');
+    expect(verdict.line).toBe('shop.orders: flushed: 1 new SSTable(s) hard-linked in backups/; newest backup 0s old');
     expect(verdict.newSSTables).toBe(1);
   });
 
@@ -99,6 +99,18 @@ describe('judgeTable after a flush', () => {
     // The same name, but a copy, not a link: it proves nothing.
     copyFileSync(join(directory, 'nb-4-big-Data.db'), backup);
     expect(judge({ flushed: true, hadData: true, before, after: scan() }).state).toBe(WARNING);
+  });
+
+  it('OK when compaction took the flushed SSTable at once: its link stays, the output is never linked', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    writeSSTable(directory, 1);
+    const before = scan();
+    writeSSTable(directory, 2); // the flush, linked
+    for (const g of [1, 2]) for (const c of ['Data.db', 'Index.db']) rmSync(join(directory, `nb-${g}-big-${c}`));
+    writeSSTable(directory, 3, { backup: false }); // the compaction's output
+    const verdict = judge({ flushed: true, hadData: true, before, after: scan() });
+    expect(verdict.state).toBe(OK);
+    expect(verdict.line).toContain('flushed: 1 new SSTable(s) hard-linked in backups/ (not linked, as compaction output never is: nb-3-big-Data.db)');
   });
 
   it('OK "nothing to flush" for a table whose memtable was clean', () => {
@@ -124,11 +136,14 @@ describe('judgeTable by age', () => {
     expect(judge({}, { maxAge: 0.5 * hour, criticalAge: 1.5 * hour }).state).toBe(CRITICAL);
   });
 
-  it('WARNING for a table with no backup file at all', () => {
-    tableDirectory(data1, 'shop', 'orders', ID);
+  it('a table with SSTables but no backup file at all is WARNING; an empty one has nothing to back up', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    expect(judge({}, { maxAge: 3600 }).line).toBe('shop.orders: no data on disk yet');
+    expect(judge({}, { maxAge: 3600 }).state).toBe(OK);
+    writeSSTable(directory, 1, { backup: false });
     const verdict = judge({}, { maxAge: 3600 });
     expect(verdict.state).toBe(WARNING);
-    expect(verdict.line).toBe('shop.orders: no backup file at all');
+    expect(verdict.line).toBe('shop.orders: 1 SSTable(s) but no backup file');
   });
 
   it('without thresholds: SSTables on disk but no backup is WARNING, an empty table is OK', () => {
@@ -136,6 +151,18 @@ describe('judgeTable by age', () => {
     expect(judge({}).state).toBe(OK);
     writeSSTable(directory, 1, { backup: false });
     expect(judge({}).line).toBe('shop.orders: 1 SSTable(s) but no backup file');
+  });
+
+  it('after a flush the proof counts, not the age: a quiet table with old backups is OK', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { mtime: new Date(Date.now() - 3 * 86_400_000) });
+    const verdict = judge({ flushed: true, hadData: false }, { maxAge: 3600, criticalAge: 86_400 });
+    expect(verdict.state).toBe(OK);
+    expect(verdict.line).toBe('shop.orders: nothing to flush; newest backup 3d old');
+  });
+
+  it('a flushed table that had nothing to flush but was never backed up is still WARNING', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { backup: false });
+    expect(judge({ flushed: true, hadData: false }).line).toBe('shop.orders: nothing to flush; 1 SSTable(s) but no backup file');
   });
 });
 

@@ -13,6 +13,12 @@ const specs: OptionSpec[] = [
   { name: 'flush', kind: 'list', group: 'g', help: '' },
   { name: 'extra-opts', kind: 'value', group: 'g', help: '' },
 ];
+const specsWithShort: OptionSpec[] = [
+  ...specs.map((s) => (s.name === 'user' ? { ...s, short: 'u' } : s.name === 'password' ? { ...s, excludes: ['password-file'] } : s)),
+  { name: 'password-file', kind: 'value', group: 'g', help: '' },
+  { name: 'url', kind: 'value', group: 'g', help: '', excludes: ['hostname'] },
+  { name: 'hostname', short: 'H', kind: 'value', group: 'g', help: '' },
+];
 const dir = mkdtempSync(join(tmpdir(), 'extra-opts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -42,9 +48,19 @@ describe('parseIniSection', () => {
 describe('expandExtraOpts', () => {
   const file = ini('plugins.ini', '[check_x]\nuser=fromini\ninsecure=true\n[other]\npassword=pw\nflush=a\n');
 
-  it('puts INI options before the command line, so the command line wins', () => {
+  it('INI options are defaults: one the command line gives too is dropped', () => {
     const { argv } = expandExtraOpts(['--user', 'cli', `--extra-opts=@${file}`], specs, 'check_x', {});
-    expect(argv).toEqual(['--user=fromini', '--insecure', '--user', 'cli']);
+    expect(argv).toEqual(['--insecure', '--user', 'cli']);
+    expect(expandExtraOpts(['-ucli', `--extra-opts=@${file}`], specsWithShort, 'check_x', {}).argv).toEqual(['--insecure', '-ucli']);
+  });
+
+  it('an option the command line excludes is dropped too (--url against --hostname, --password against --password-file)', () => {
+    const ini = join(dir, 'excl.ini');
+    writeFileSync(ini, '[check_x]\nurl=http://a:8778/jolokia\npassword=pw\nflush=ks1\nflush=ks2\n');
+    const { argv } = expandExtraOpts(['--hostname=b', '--password-file', '/pw', '--flush', 'ks3', `--extra-opts=@${ini}`], specsWithShort, 'check_x', {});
+    expect(argv).toEqual(['--hostname=b', '--password-file', '/pw', '--flush', 'ks3']);
+    const other = expandExtraOpts(['--url', 'http://c/jolokia', `--extra-opts=@${ini}`], specsWithShort, 'check_x', {});
+    expect(other.argv).toEqual(['--password=pw', '--flush=ks1', '--flush=ks2', '--url', 'http://c/jolokia']);
   });
 
   it('takes a section name, and the file from MP_CONFIG_FILE', () => {

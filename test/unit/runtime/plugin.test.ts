@@ -63,6 +63,13 @@ describe('execute', () => {
     expect(await execute(plugin(ok), ['-V'], {})).toEqual({ exitCode: 3, stdout: 'check_test 1.2.3\n', stderr: '' });
   });
 
+  it('a bug while configuring is reported in the format asked for', async () => {
+    const broken = { ...plugin(ok), configure: () => { throw new TypeError('boom'); } };
+    const outcome = await execute(broken, ['--format', 'json'], {});
+    expect(outcome.exitCode).toBe(3);
+    expect(JSON.parse(outcome.stdout)).toMatchObject({ state: 'UNKNOWN', exit_code: 3, message: expect.stringContaining('internal error: TypeError: boom') });
+  });
+
   it('-vv describes the settings', async () => {
     const outcome = await execute(plugin(ok), ['-vv', '-t', '7'], {});
     expect(outcome.stdout).toBe('TEST OK - fine\ntimeout: 7 s, then UNKNOWN\n');
