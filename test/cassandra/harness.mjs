@@ -771,7 +771,16 @@ ${options.extraYaml ?? ''}
 
     // Every agent must answer, and be the Jolokia major version asked for (guards the 1.x/2.x class clash).
     for (const agent of Object.values(agents)) {
-      const res = await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 10_000 });
+      // An agent's first answer can be slow on a loaded 2-core machine (seen once in CI: 10 s):
+      // ask up to three times before calling the start failed, and name the agent then.
+      let res;
+      for (let attempt = 1; res === undefined; attempt++) {
+        try {
+          res = await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 15_000 });
+        } catch (err) {
+          if (attempt === 3) throw failure(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
+        }
+      }
       const v = /** @type {any} */ (res.json)?.value?.agent;
       if (res.status !== 200 || typeof v !== 'string') {
         throw failure(`agent ${agent.name} (${agent.url}) answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
