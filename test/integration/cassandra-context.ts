@@ -10,6 +10,7 @@ import {
   withoutExec,
   type AgentInfo,
   type AgentSpec,
+  type CassandraNode,
   type HttpResponse,
   type JolokiaPostOptions,
   type NodetoolResult,
@@ -41,27 +42,20 @@ export function integrationAgents(): Record<AgentName, AgentSpec> {
   };
 }
 
-export interface CassandraInfo {
-  cassandraVersion: string;
-  pid: number;
-  /** the plain 2.x agent, with trailing slash */
-  jolokiaUrl: string;
+/**
+ * The serialisable part of the harness's CassandraNode (tests run in workers and get data, not
+ * the handle), with the suite's agents named and the https agent's CA known to exist.
+ */
+export type CassandraInfo = Pick<
+  CassandraNode,
+  'cassandraVersion' | 'pid' | 'jolokiaUrl' | 'jmxPort' | 'nativePort' | 'storagePort' | 'dataDirs' | 'workDir' | 'logFile' | 'stdoutFile' | 'startupMs'
+> & {
   agents: Record<AgentName, AgentInfo>;
-  jmxPort: number;
-  /** CQL */
-  nativePort: number;
-  storagePort: number;
-  /** the node's data_file_directories (two of them) */
-  dataDirs: string[];
-  workDir: string;
-  logFile: string;
-  stdoutFile: string;
   /** CA (PEM) of the https agent */
   caFile: string;
-  startupMs: number;
   nodetool: NodetoolSpec;
   credentials: { user: string; password: string };
-}
+};
 
 declare module 'vitest' {
   export interface ProvidedContext {
