@@ -3,7 +3,7 @@
 //
 //   1. start-up: the status check against an empty `node` script and a bare node:http client
 //      (the floor for any Node plugin), and --help (the cold path), alternating, medians, ratios;
-//   2. with --with-cassandra: a real Cassandra node is started (test/cassandra/harness.mjs) and
+//   2. with --with-cassandra: a real Cassandra node is started (scripts/cassandra/harness.mjs) and
 //      the status check is measured against `nodetool statusbackup` from the same jars;
 //   3. the freshness scan of a synthetic keyspace of 500 tables and 100,000 backup files.
 import { spawn } from 'node:child_process';
@@ -64,7 +64,7 @@ sections.push({
 
 // 2. Against nodetool on a real node --------------------------------------------------------------
 if (withCassandra) {
-  const { startCassandra } = await import('../test/cassandra/harness.mjs');
+  const { startCassandra } = await import('./cassandra/harness.mjs');
   const node = await startCassandra({ agents: { main: {} }, log: (m) => process.stderr.write(`[cassandra] ${m}\n`) });
   try {
     const rounds = Math.max(5, Math.round(runs / 2));

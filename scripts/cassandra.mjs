@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run cassandra`: start a real Cassandra 5.0 node with real Jolokia agents for a human to poke at,
 // print how to reach it, and stop it on Ctrl-C. Same harness as the integration tests
-// (test/cassandra/harness.mjs); what it answers is documented in docs/REAL-CASSANDRA.md.
+// (scripts/cassandra/harness.mjs); what it answers is documented in docs/REAL-CASSANDRA.md.
 //
 //   npm run cassandra                      # one plain Jolokia 2.x agent
 //   npm run cassandra -- --all-agents      # + 1.x, basic auth, https, two policy agents
@@ -9,7 +9,7 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { PROJECT_POLICY_FILE, startCassandra, withoutExec } from '../test/cassandra/harness.mjs';
+import { PROJECT_POLICY_FILE, startCassandra, withoutExec } from './cassandra/harness.mjs';
 
 const { values } = parseArgs({
   options: {

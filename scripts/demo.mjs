@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // npm run demo: what an operator sees. Starts a real Cassandra 5.0 node with a Jolokia agent
-// (test/cassandra/harness.mjs), runs the plugins against it in each interesting state — backup
+// (scripts/cassandra/harness.mjs), runs the plugins against it in each interesting state — backup
 // off, on, after writes and a flush, nothing new, the node gone — next to the real nodetool,
 // and stops the node.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cassandraDriver from 'cassandra-driver';
-import { startCassandra } from '../test/cassandra/harness.mjs';
+import { startCassandra } from './cassandra/harness.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const plugin = join(root, 'plugins', 'check_cassandra_backup');

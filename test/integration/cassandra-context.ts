@@ -15,7 +15,7 @@ import {
   type JolokiaPostOptions,
   type NodetoolResult,
   type NodetoolSpec,
-} from '../cassandra/harness.mjs';
+} from '../../scripts/cassandra/harness.mjs';
 
 export const MONITOR_USER = 'monitor';
 export const MONITOR_PASSWORD = 's3cret-pw';

@@ -2,7 +2,7 @@
 // nodetool) for the whole suite. Fails, never skips, when java/mvn are missing or the node does not start.
 
 import type { TestProject } from 'vitest/node';
-import { startCassandra } from '../cassandra/harness.mjs';
+import { startCassandra } from '../../scripts/cassandra/harness.mjs';
 import { integrationAgents, MONITOR_PASSWORD, MONITOR_USER, type CassandraInfo } from './cassandra-context.js';
 
 const log = (message: string): void => {

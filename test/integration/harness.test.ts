@@ -4,7 +4,7 @@
 
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { httpRequest } from '../cassandra/harness.mjs';
+import { httpRequest } from '../../scripts/cassandra/harness.mjs';
 import { cassandra, jolokia, nodetool, type AgentName } from './cassandra-context.js';
 
 const SS = 'org.apache.cassandra.db:type=StorageService';
@@ -103,7 +103,7 @@ describe('nodetool statusbackup agrees with Jolokia', () => {
   it('nodetool fails with exit 1 against a closed JMX port', async () => {
     const c = cassandra();
     const spec = { ...c.nodetool, args: c.nodetool.args.map((a) => (a === String(c.jmxPort) ? '1' : a)) };
-    const { runNodetool } = await import('../cassandra/harness.mjs');
+    const { runNodetool } = await import('../../scripts/cassandra/harness.mjs');
     const res = await runNodetool(spec, 'statusbackup');
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');

@@ -2,7 +2,7 @@
 // says which it was. This file starts a node of its own, so the suite's shared node stays up.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCassandra, type CassandraNode } from '../cassandra/harness.mjs';
+import { startCassandra, type CassandraNode } from '../../scripts/cassandra/harness.mjs';
 import { runPlugin } from '../support/run-plugin.js';
 
 const PLUGIN = 'check_cassandra_backup';

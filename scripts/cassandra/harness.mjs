@@ -1,7 +1,10 @@
-// Test harness: a REAL Apache Cassandra 5.0 node with REAL Jolokia JVM agents (2.x and 1.x).
+// @ts-check
+// Product tooling: a REAL Apache Cassandra node with REAL Jolokia JVM agents (2.x and 1.x), from
+// Maven Central jars, and the real nodetool from the same jars. The demo (scripts/demo.mjs), a
+// node to poke at (scripts/cassandra.mjs), the benchmark and the integration suite all use it.
 //
-// Plain JavaScript (ESM) so that both vitest (test/integration/global-setup.ts) and humans
-// (scripts/cassandra.mjs) can use it on Node 20 without a TypeScript loader. Types: harness.d.mts.
+// Plain JavaScript (ESM) so that Node 20 runs it without a TypeScript loader; its types are the
+// JSDoc below, which TypeScript checks and the tests import, so there is no second copy to drift.
 // What was learned while building it: docs/REAL-CASSANDRA.md.
 //
 // Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
@@ -16,6 +19,140 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * @typedef {object} EnsureArtifactsOptions
+ * @property {(message: string) => void} [log]
+ */
+
+/**
+ * @typedef {object} Artifacts
+ * @property {string} cassandraVersion
+ * @property {string} jolokia2Version
+ * @property {string} jolokia1Version
+ * @property {string} cacheDir
+ * @property {string} libDir cassandra-all and its runtime dependencies
+ * @property {string} agentsDir the Jolokia agent jars and the isolated-agent shim (kept out of libDir)
+ * @property {string} jolokia2Jar
+ * @property {string} jolokia1Jar
+ * @property {string} isolatedAgentJar IsolatedAgent.java compiled: loads the 1.x agent in its own class loader
+ * @property {string | null} jammJar
+ * @property {string} java
+ * @property {number} javaMajor
+ * @property {boolean} fetched true when mvn ran in this call (false: the cache was reused)
+ * @property {number} fetchMs
+ */
+
+/**
+ * @typedef {object} AgentSpec
+ * @property {1 | 2} [version] Jolokia major version: 2 (default, jolokia-agent-jvm) or 1 (jolokia-jvm 1.7.x, answers text/plain)
+ * @property {string} [user] basic authentication (agent options user=, password=); give both
+ * @property {string} [password]
+ * @property {boolean} [tls] HTTPS with a CA and server certificate (SAN localhost, 127.0.0.1) made by the harness; clients need `caFile`
+ * @property {string} [policyXml] content of a jolokia-access.xml, passed as policyLocation=file://…
+ * @property {Record<string, string | number | boolean>} [options] further raw agent options (no ',' or '=' in values)
+ */
+
+/**
+ * Serialisable description of one running agent.
+ * @typedef {object} AgentInfo
+ * @property {string} name
+ * @property {1 | 2} version
+ * @property {string} agentVersion what the agent reports in `version` (Jolokia 1.7.2 reports "1.7.1")
+ * @property {string} url base URL, always with the trailing slash (the 1.x agent answers 404 to POST /jolokia without it)
+ * @property {number} port
+ * @property {boolean} tls
+ * @property {string} [user]
+ * @property {string} [password]
+ * @property {string} [caFile] CA certificate (PEM) that signed an https agent's server certificate
+ * @property {string} [policyFile]
+ */
+
+/**
+ * @typedef {object} StartOptions
+ * @property {Record<string, AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent)
+ * @property {string} [mainAgent] agent whose URL becomes `jolokiaUrl` and which is polled for readiness; default: the first 2.x agent
+ * @property {boolean} [incrementalBackups] cassandra.yaml `incremental_backups` (default false)
+ * @property {number} [dataDirs] number of data_file_directories (default 1)
+ * @property {string} [heap] -Xms/-Xmx, default "1G"
+ * @property {number} [startTimeoutMs] default 240 000 ms
+ * @property {number} [stopGraceMs] SIGKILL after this long if SIGTERM did not stop it (default 15 000 ms)
+ * @property {string} [clusterName]
+ * @property {string} [extraYaml] appended to cassandra.yaml
+ * @property {string[]} [extraJvmArgs] added before -cp
+ * @property {boolean} [keepWorkDir] do not delete the work dir on stop (debugging)
+ * @property {(message: string) => void} [log]
+ */
+
+/**
+ * Serialisable recipe for running nodetool (usable from vitest workers with runNodetool).
+ * @typedef {object} NodetoolSpec
+ * @property {string} java
+ * @property {string} cwd
+ * @property {string[]} args JVM flags, classpath, main class and `-h 127.0.0.1 -p <jmx port>`; append the nodetool command
+ */
+
+/**
+ * @typedef {object} NodetoolResult
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {number} code
+ */
+
+/**
+ * @typedef {object} CassandraNode
+ * @property {number} pid
+ * @property {string} cassandraVersion
+ * @property {string} jolokiaUrl URL of the main (2.x) agent, with trailing slash
+ * @property {string} mainAgent
+ * @property {Record<string, AgentInfo>} agents
+ * @property {number} jmxPort
+ * @property {number} nativePort
+ * @property {number} storagePort
+ * @property {string[]} dataDirs
+ * @property {string} workDir
+ * @property {string} logFile Cassandra's system.log
+ * @property {string} stdoutFile the JVM's stdout and stderr (Jolokia start lines, JVM errors)
+ * @property {string | null} caFile
+ * @property {number} startupMs spawn → OperationMode NORMAL
+ * @property {string[]} command the full java command line
+ * @property {NodetoolSpec} nodetoolSpec
+ * @property {(...args: string[]) => Promise<NodetoolResult>} nodetool
+ * @property {() => Promise<void>} stop SIGTERM, SIGKILL after the grace time, wait for exit, remove the work dir; idempotent
+ */
+
+/**
+ * @typedef {object} HttpRequestOptions
+ * @property {string} [method]
+ * @property {unknown} [body] a string as is, anything else JSON-encoded (content-type application/json)
+ * @property {Record<string, string>} [headers]
+ * @property {string} [user] basic auth
+ * @property {string} [password]
+ * @property {string} [caFile]
+ * @property {boolean} [rejectUnauthorized]
+ * @property {number} [timeoutMs] default 10 000 ms
+ */
+
+/**
+ * @typedef {object} HttpResponse
+ * @property {number} status
+ * @property {string} contentType
+ * @property {import('node:http').IncomingHttpHeaders} headers
+ * @property {string} text
+ * @property {unknown} json the parsed body, whatever the content type; undefined when it is not JSON
+ */
+
+/**
+ * @typedef {object} JolokiaPostOptions
+ * @property {Record<string, string | number | boolean>} [query] query string parameters, e.g. { mimeType: 'application/json' }
+ * @property {boolean} [credentials] false: send no Authorization even if the agent has credentials
+ * @property {string} [user] override the agent's credentials
+ * @property {string} [password]
+ * @property {string | null} [caFile] override the agent's CA; null: use none (the system store)
+ * @property {boolean} [rejectUnauthorized]
+ * @property {number} [timeoutMs]
+ * @property {Record<string, string>} [headers]
+ */
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
@@ -89,6 +226,10 @@ const CLIENT_OPENS = [
   'java.base/java.net',
 ];
 
+/**
+ * @param {string[]} exports
+ * @param {string[]} opens
+ */
 const modulePrefs = (exports, opens) => [
   ...exports.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
   ...opens.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
@@ -100,7 +241,11 @@ const modulePrefs = (exports, opens) => [
 /** The project's documented policy (what the plugins need, nothing more). */
 export const PROJECT_POLICY_FILE = path.join(REPO_ROOT, 'docs', 'jolokia-access.xml');
 
-/** The same policy with every <operation> grant removed: each exec is then refused (inner status 403). */
+/**
+ * The same policy with every <operation> grant removed: each exec is then refused (inner status 403).
+ * @param {string} policyXml
+ * @returns {string}
+ */
 export function withoutExec(policyXml) {
   const stripped = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
   if (stripped === policyXml) throw new Error('withoutExec: the policy grants no <operation>');
@@ -110,6 +255,10 @@ export function withoutExec(policyXml) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
+/**
+ * @param {string} cmd
+ * @returns {string | null}
+ */
 function which(cmd) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
@@ -124,6 +273,12 @@ function which(cmd) {
   return null;
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [opts]
+ * @returns {Promise<NodetoolResult>}
+ */
 function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
@@ -131,6 +286,7 @@ function run(cmd, args, opts = {}) {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    /** @type {NodeJS.Timeout | undefined} */
     let timer;
     if (opts.timeoutMs) {
       timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
@@ -146,6 +302,11 @@ function run(cmd, args, opts = {}) {
   });
 }
 
+/**
+ * @param {string} file
+ * @param {number} lines
+ * @returns {string}
+ */
 function tail(file, lines) {
   try {
     const text = fs.readFileSync(file, 'utf8');
@@ -153,10 +314,14 @@ function tail(file, lines) {
     if (all.at(-1) === '') all.pop();
     return all.slice(-lines).join('\n');
   } catch (err) {
-    return `(cannot read ${file}: ${err.message})`;
+    return `(cannot read ${file}: ${/** @type {Error} */ (err).message})`;
   }
 }
 
+/**
+ * @param {string} p
+ * @returns {Promise<boolean>}
+ */
 async function exists(p) {
   try {
     await fsp.access(p);
@@ -166,15 +331,20 @@ async function exists(p) {
   }
 }
 
-/** Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then close). */
+/**
+ * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then close).
+ * @param {number} count
+ * @returns {Promise<number[]>}
+ */
 export async function freePorts(count) {
+  /** @type {net.Server[]} */
   const servers = [];
   try {
     for (let i = 0; i < count; i++) {
       const server = net.createServer();
       await new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
+        server.listen(0, '127.0.0.1', () => resolve(undefined));
       });
       servers.push(server);
     }
@@ -186,9 +356,10 @@ export async function freePorts(count) {
 
 function readPomVersions() {
   const pom = fs.readFileSync(POM, 'utf8');
+  /** @param {string} name */
   const prop = (name) => {
     const m = pom.match(new RegExp(`<${name.replace('.', '\\.')}>([^<]+)</${name.replace('.', '\\.')}>`));
-    if (!m?.[1]) throw new Error(`test/cassandra/pom.xml: property <${name}> not found`);
+    if (!m?.[1]) throw new Error(`scripts/cassandra/pom.xml: property <${name}> not found`);
     return m[1].trim();
   };
   return {
@@ -233,10 +404,13 @@ function findJava() {
 // ---------------------------------------------------------------------------------------------
 // Artifacts
 
-/** @type {Promise<import('./harness.d.mts').Artifacts> | undefined} */
+/** @type {Promise<Artifacts> | undefined} */
 let artifactsPromise;
 
-/** @param {import('./harness.d.mts').EnsureArtifactsOptions} [options] */
+/**
+ * @param {EnsureArtifactsOptions} [options]
+ * @returns {Promise<Artifacts>}
+ */
 export function ensureArtifacts(options = {}) {
   artifactsPromise ??= doEnsureArtifacts(options.log ?? noop).catch((err) => {
     artifactsPromise = undefined;
@@ -245,6 +419,10 @@ export function ensureArtifacts(options = {}) {
   return artifactsPromise;
 }
 
+/**
+ * @param {(message: string) => void} log
+ * @returns {Promise<Artifacts>}
+ */
 async function doEnsureArtifacts(log) {
   const { java, javac, jar, javaMajor } = findJava();
   const versions = readPomVersions();
@@ -316,7 +494,13 @@ async function doEnsureArtifacts(log) {
   };
 }
 
-/** Compiles test/cassandra/IsolatedAgent.java into a cached agent jar (name carries the source hash). */
+/**
+ * Compiles scripts/cassandra/IsolatedAgent.java into a cached agent jar (name carries the source hash).
+ * @param {string} agentsDir
+ * @param {string} javac
+ * @param {string} jarTool
+ * @returns {Promise<string>} the jar's path
+ */
 async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
   const source = await fsp.readFile(SHIM_SOURCE);
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
@@ -347,13 +531,15 @@ async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
 /**
  * One HTTP request. Never throws for an HTTP status; rejects on network/TLS errors and timeouts.
  * @param {string} url
- * @param {import('./harness.d.mts').HttpRequestOptions} [opts]
- * @returns {Promise<import('./harness.d.mts').HttpResponse>}
+ * @param {HttpRequestOptions} [opts]
+ * @returns {Promise<HttpResponse>}
  */
 export function httpRequest(url, opts = {}) {
   const u = new URL(url);
   const isHttps = u.protocol === 'https:';
+  /** @type {http.OutgoingHttpHeaders} */
   const headers = { ...(opts.headers ?? {}) };
+  /** @type {string | undefined} */
   let body;
   if (opts.body !== undefined) {
     body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
@@ -377,6 +563,7 @@ export function httpRequest(url, opts = {}) {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const req = (isHttps ? https : http).request(u, reqOpts, (res) => {
+      /** @type {Buffer[]} */
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('error', reject);
@@ -406,9 +593,10 @@ export function httpRequest(url, opts = {}) {
 
 /**
  * POST a Jolokia request (or bulk array) to an agent, with its credentials and CA unless overridden.
- * @param {import('./harness.d.mts').AgentInfo} agent
+ * @param {AgentInfo} agent
  * @param {unknown} request
- * @param {import('./harness.d.mts').JolokiaPostOptions} [opts]
+ * @param {JolokiaPostOptions} [opts]
+ * @returns {Promise<HttpResponse>}
  */
 export function jolokiaPost(agent, request, opts = {}) {
   const url = new URL(agent.url);
@@ -432,8 +620,9 @@ export function jolokiaPost(agent, request, opts = {}) {
 
 /**
  * Runs the real org.apache.cassandra.tools.NodeTool described by `spec` (serialisable: usable in vitest workers).
- * @param {import('./harness.d.mts').NodetoolSpec} spec
+ * @param {NodetoolSpec} spec
  * @param {string[]} args
+ * @returns {Promise<NodetoolResult>}
  */
 export function runNodetool(spec, ...args) {
   return run(spec.java, [...spec.args, ...args], { cwd: spec.cwd, timeoutMs: 120_000 });
@@ -442,10 +631,16 @@ export function runNodetool(spec, ...args) {
 // ---------------------------------------------------------------------------------------------
 // TLS material (openssl CLI)
 
+/**
+ * Makes a CA and a server certificate (SAN localhost, 127.0.0.1) signed by it, in `dir`.
+ * @param {string} dir
+ * @returns {Promise<{ caFile: string, certFile: string, keyFile: string }>}
+ */
 async function makeTls(dir) {
   const openssl = which('openssl');
   if (!openssl) throw new Error('An https Jolokia agent was requested but `openssl` is not on PATH (Debian: apt-get install openssl).');
   await fsp.mkdir(dir, { recursive: true });
+  /** @param {string} n */
   const f = (n) => path.join(dir, n);
   const steps = [
     ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30',
@@ -494,13 +689,17 @@ fi
 rm -rf -- "$d"
 `;
 
+/**
+ * @param {string} s
+ * @returns {string}
+ */
 function yamlString(s) {
   return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
 }
 
 /**
- * @param {import('./harness.d.mts').StartOptions} [options]
- * @returns {Promise<import('./harness.d.mts').CassandraNode>}
+ * @param {StartOptions} [options]
+ * @returns {Promise<CassandraNode>}
  */
 export async function startCassandra(options = {}) {
   const log = options.log ?? noop;
@@ -516,8 +715,11 @@ export async function startCassandra(options = {}) {
   const timeoutMs = options.startTimeoutMs ?? 240_000;
 
   const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-'));
+  /** @param {string[]} p */
   const dir = (...p) => path.join(workDir, ...p);
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
+  /** @type {import('node:child_process').ChildProcess | undefined} */
   let watchdog;
   let stopped = false;
   const killNow = () => {
@@ -545,7 +747,7 @@ export async function startCassandra(options = {}) {
     const [storagePort, nativePort, jmxPort, ...agentPorts] = await freePorts(3 + agentNames.length);
     if (storagePort === undefined || nativePort === undefined || jmxPort === undefined) throw new Error('no free ports');
 
-    const yaml = `# written by test/cassandra/harness.mjs
+    const yaml = `# written by scripts/cassandra/harness.mjs
 cluster_name: ${yamlString(options.clusterName ?? 'harness')}
 num_tokens: 1
 initial_token: 0
@@ -601,7 +803,7 @@ ${options.extraYaml ?? ''}
     // Agents
     const needsTls = agentNames.some((n) => agentSpecs[n]?.tls);
     const tls = needsTls ? await makeTls(dir('tls')) : null;
-    /** @type {Record<string, import('./harness.d.mts').AgentInfo>} */
+    /** @type {Record<string, AgentInfo>} */
     const agents = {};
     const agentArgs = [];
     for (const [i, name] of agentNames.entries()) {
@@ -693,6 +895,7 @@ ${options.extraYaml ?? ''}
       'org.apache.cassandra.service.CassandraDaemon',
     ];
 
+    /** @type {NodetoolSpec} */
     const nodetoolSpec = {
       java: art.java,
       cwd: workDir,
@@ -723,7 +926,8 @@ ${options.extraYaml ?? ''}
     } finally {
       fs.closeSync(outFd);
     }
-    const pid = child.pid;
+    const jvm = child; // a const: TypeScript keeps it narrowed (not undefined) inside the closures below
+    const pid = jvm.pid;
     if (pid === undefined) throw new Error(`could not spawn ${art.java}`);
     installExitHook();
     liveNodeKillers.add(killNow);
@@ -733,11 +937,14 @@ ${options.extraYaml ?? ''}
     });
     watchdog.unref();
 
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    /** @type {{code: number|null, signal: string|null} | null} */
-    let exitInfo = null;
-    void exited.then((e) => (exitInfo = /** @type {any} */ (e)));
+    /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
+    const exited = new Promise((resolve) => jvm.once('exit', (code, signal) => resolve({ code, signal })));
+    // A cast, not a declared type: a declared type would be narrowed to `null` here, and the assignment
+    // in the callback below is invisible to the checks in the loop.
+    let exitInfo = /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */ (null);
+    void exited.then((e) => (exitInfo = e));
 
+    /** @param {string} why */
     const failure = (why) =>
       new Error(
         `Cassandra did not become ready: ${why}\n` +
@@ -747,7 +954,7 @@ ${options.extraYaml ?? ''}
       );
 
     // Wait for OperationMode NORMAL over the main agent.
-    const main = /** @type {import('./harness.d.mts').AgentInfo} */ (agents[mainName]);
+    const main = /** @type {AgentInfo} */ (agents[mainName]);
     let lastSeen = 'no answer yet';
     for (;;) {
       if (exitInfo) throw failure(`the JVM exited (code ${exitInfo.code}, signal ${exitInfo.signal})`);
@@ -800,8 +1007,8 @@ ${options.extraYaml ?? ''}
         /* already gone */
       }
       if (!exitInfo) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
+        jvm.kill('SIGTERM');
+        const killer = setTimeout(() => jvm.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
         await exited;
         clearTimeout(killer);
       }
@@ -836,9 +1043,10 @@ ${options.extraYaml ?? ''}
     } catch {
       /* gone */
     }
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
+    const jvm = child;
+    if (jvm && jvm.exitCode === null && jvm.signalCode === null) {
+      const gone = new Promise((resolve) => jvm.once('exit', resolve));
+      jvm.kill('SIGKILL');
       await gone;
     }
     liveNodeKillers.delete(killNow);

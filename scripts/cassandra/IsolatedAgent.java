@@ -15,7 +15,7 @@ import java.net.URLClassLoader;
  * parent is the platform loader (it needs nothing but the JDK) keeps the two apart.
  *
  * Usage: -javaagent:isolated-agent.jar=<agent jar path>::<that agent's own option string>
- * Built by test/cassandra/harness.mjs with javac + jar from the JDK that runs Cassandra.
+ * Built by scripts/cassandra/harness.mjs with javac + jar from the JDK that runs Cassandra.
  */
 public final class IsolatedAgent {
     private IsolatedAgent() {}
