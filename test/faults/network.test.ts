@@ -5,7 +5,8 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASSANDRA_VALUES, jolokia, requireAuth, startFakeAgent, type FakeAgent } from '../support/fake-agent.js';
-import { closedPort, head, startBlackhole, startRawAgent, UNRESOLVABLE_HOST, waitFor } from '../support/fault-servers.js';
+import { closedPort, head, startBlackhole, startRawAgent, UNRESOLVABLE_HOST } from '../support/fault-servers.js';
+import { waitFor } from '../support/process.js';
 import { expectCleanRun } from '../support/plugin-output.js';
 import { runPlugin } from '../support/run-plugin.js';
 

@@ -12,9 +12,11 @@ import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFil
 import { request } from 'node:https';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../support/fault-servers.js';
+import { runProcess, waitFor } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
 import { cassandra, jolokia } from './cassandra-context.js';
-import { CURRENT_USER, freePorts, removeDir, requireProgram, run, sampleProcesses, startDaemon, tempDir, waitFor, type Daemon } from './monitoring-tools.js';
+import { CURRENT_USER, freePorts, removeDir, requireProgram, sampleProcesses, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
 
 const COMMANDS_FILE = join(ROOT, 'icinga-commands.conf');
 const PLUGIN_DIR = join(ROOT, 'plugins');
@@ -143,7 +145,7 @@ ${extra}`;
     const file = join(base, 'icinga2.conf');
     writeFileSync(file, text);
     const flags = defines(base);
-    const result = await run(icinga2, ['daemon', '-C', '-c', file, ...flags]);
+    const result = await runProcess(icinga2, ['daemon', '-C', '-c', file, ...flags]);
     return { ...result, output: result.stdout + result.stderr, flags };
   }
 
@@ -155,7 +157,7 @@ ${extra}`;
     expect(result.output).toMatch(new RegExp(`Instantiated ${commandNames().length + 4} Services`));
 
     // The apply rule matched and the agent is the one to run it.
-    const listed = await run(icinga2, ['object', 'list', '--type', 'Service', '--name', 'cass1!cassandra-backup-flush', ...result.flags]);
+    const listed = await runProcess(icinga2, ['object', 'list', '--type', 'Service', '--name', 'cass1!cassandra-backup-flush', ...result.flags]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain(`Object 'cass1!cassandra-backup-flush' of type 'Service'`);
     expect(listed.stdout).toContain('command_endpoint = "cass1"');
@@ -247,9 +249,8 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
         const result = await lastResult(service);
         return result !== null && result.execution_start >= since ? result : undefined;
       },
-      60_000,
       `Icinga 2's result for ${service}`,
-      200,
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
   }
 
@@ -280,7 +281,7 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
     const pki = join(dir, 'pki');
     const pkiFlags = defines(pki);
     const pkiRun = async (...args: string[]) => {
-      const result = await run(icinga2, ['pki', ...args, ...pkiFlags]);
+      const result = await runProcess(icinga2, ['pki', ...args, ...pkiFlags]);
       if (result.code !== 0) throw new Error(`icinga2 pki ${args[0]} failed:\n${result.stdout}${result.stderr}`);
     };
     caFile = join(pki, 'data', 'ca', 'ca.crt');
@@ -380,7 +381,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
       const file = join(base, 'icinga2.conf');
       writeFileSync(file, text);
       const flags = defines(base);
-      const checked = await run(icinga2, ['daemon', '-C', '-c', file, ...flags]);
+      const checked = await runProcess(icinga2, ['daemon', '-C', '-c', file, ...flags]);
       if (checked.code !== 0) throw new Error(`icinga2 daemon -C (${name}) failed:\n${problems(checked.stdout + checked.stderr)}`);
       const daemon = startDaemon(`icinga2-${name}`, icinga2, ['daemon', '-c', file, ...flags], { dir: base });
       if (name === 'master') master = daemon;
@@ -394,9 +395,8 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
         const res = await api('GET', '/v1/objects/endpoints/cass1?attrs=connected');
         return res.status === 200 && res.json.results[0].attrs.connected === true;
       },
-      60_000,
       'the master to be up and connected to its agent',
-      250,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
     log('master connected to its agent');
   });
@@ -459,7 +459,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
 
   it('UNKNOWN from the plugin reaches Icinga 2 as UNKNOWN, with the plugin\'s own words', async () => {
     // Change where the check looks at runtime (a closed port), through the API as an operator would.
-    const [closed] = await freePorts(1);
+    const closed = await closedPort();
     const changed = await api('POST', '/v1/objects/services/cass1!backup', { attrs: { 'vars.cassandra_backup_port': closed } });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     try {

@@ -7,7 +7,8 @@ import { accessSync, chmodSync, constants, closeSync, mkdtempSync, openSync, rea
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-export { freePorts } from '../cassandra/harness.mjs';
+export { freePorts } from '../../scripts/cassandra/harness.mjs';
+import { waitFor } from '../support/process.js';
 
 export const PROGRAMS = {
   icinga2: { path: '/usr/sbin/icinga2', pkg: 'icinga2' },
@@ -45,32 +46,6 @@ export function userIds(name: string): { uid: number; gid: number } | undefined 
   if (line === undefined) return undefined;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs a program to its end (killed after timeoutMs), collecting its output. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +134,7 @@ export function startDaemon(name: string, command: string, args: readonly string
       await exit;
       clearTimeout(timer);
       // Whatever the leader left in its group (a worker, a plugin still running) goes too.
-      await waitFor(() => !groupAlive(pid), 5_000, `${name}'s process group to end`).catch(() => killGroup('SIGKILL'));
+      await waitFor(() => !groupAlive(pid), `${name}'s process group to end`, { timeoutMs: 5_000 }).catch(() => killGroup('SIGKILL'));
       liveGroups.delete(pid);
     },
   };
@@ -171,24 +146,6 @@ function groupAlive(pgid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Polls `probe` until it returns a truthy value (which is returned), or throws after timeoutMs. */
-export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 100): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

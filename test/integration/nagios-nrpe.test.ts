@@ -10,6 +10,7 @@ import { chmodSync, chownSync, cpSync, mkdirSync, readFileSync, writeFileSync } 
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProcess, waitFor } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
 import { cassandra, jolokia } from './cassandra-context.js';
 import {
@@ -19,11 +20,9 @@ import {
   readableBy,
   removeDir,
   requireProgram,
-  run,
   startDaemon,
   tempDir,
   userIds,
-  waitFor,
   type Daemon,
 } from './monitoring-tools.js';
 
@@ -109,19 +108,19 @@ describe('nagios4 -v verifies docs/nagios/commands.cfg and services.cfg', () => 
 
   it('accepts them beside the stock configuration: no errors, no warnings', async () => {
     const file = mainConfig('ok', [join(DOCS, 'nagios', 'commands.cfg'), join(DOCS, 'nagios', 'services.cfg')]);
-    const result = await run(nagios4, ['-v', file]);
+    const result = await runProcess(nagios4, ['-v', file]);
     expect(result.code, result.stdout).toBe(0);
     expect(result.stdout).toMatch(/Total Warnings: 0\s+Total Errors:\s+0\n/);
     expect(result.stdout).toContain('Things look okay');
     // Our two hosts and two services per host are in (beside the stock localhost's).
     const services = Number(/Checked (\d+) services/.exec(result.stdout)?.[1]);
-    const stockOnly = await run(nagios4, ['-v', mainConfig('stock', [])]);
+    const stockOnly = await runProcess(nagios4, ['-v', mainConfig('stock', [])]);
     expect(stockOnly.code, stockOnly.stdout).toBe(0);
     expect(services - Number(/Checked (\d+) services/.exec(stockOnly.stdout)?.[1])).toBe(4);
   });
 
   it('is a real verification: services.cfg without commands.cfg is refused', async () => {
-    const result = await run(nagios4, ['-v', mainConfig('bad', [join(DOCS, 'nagios', 'services.cfg')])]);
+    const result = await runProcess(nagios4, ['-v', mainConfig('bad', [join(DOCS, 'nagios', 'services.cfg')])]);
     expect(result.code).not.toBe(0);
     expect(result.stdout).toMatch(/check_cassandra_backup.*not defined|not defined.*check_cassandra_backup/i);
   });
@@ -213,12 +212,11 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
     await waitFor(
       async () => {
         if (nrpe?.exited()) throw new Error(`nrpe exited:\n${nrpe.log()}\n${safeRead(join(dir, 'nrpe.log'))}`);
-        const hello = await run(checkNrpe, ['-H', '127.0.0.1', '-p', String(port)], { timeoutMs: 5_000 });
+        const hello = await runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port)], { killAfterMs: 5_000 });
         return hello.code === 0 && /^NRPE v\d/.test(hello.stdout);
       },
-      20_000,
       'nrpe to answer',
-      200,
+      { timeoutMs: 20_000, intervalMs: 200 },
     );
   });
 
@@ -231,7 +229,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   });
 
   function viaNrpe(command: string, timeout = '30:UNKNOWN') {
-    return run(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', command, '-t', timeout], { timeoutMs: 90_000 });
+    return runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', command, '-t', timeout], { killAfterMs: 90_000 });
   }
 
   /** The command line NRPE runs, run directly by the test. */
@@ -278,7 +276,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
     const nested = await viaNrpe('check_cassandra_backup_hang', '20:UNKNOWN');
     expect(nested.code).toBe(3);
     expect(nested.stdout).toMatch(/^CASSANDRA BACKUP UNKNOWN - .*127\.0\.0\.1:\d+.*(timeout|timed out|no answer)/i);
-    expect(nested.ms).toBeLessThan(10_000);
+    expect(nested.seconds).toBeLessThan(10);
 
     // The wrong way round: check_nrpe gives up first and all that arrives is its own socket timeout.
     const inverted = await viaNrpe('check_cassandra_backup_hang_long', '3:UNKNOWN');
@@ -287,10 +285,10 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   });
 
   it('no arguments from the client: NRPE refuses a request that carries any (dont_blame_nrpe=0)', async () => {
-    const result = await run(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', 'check_cassandra_backup', '-a', '--expect', 'disabled'], { timeoutMs: 30_000 });
+    const result = await runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', 'check_cassandra_backup', '-a', '--expect', 'disabled'], { killAfterMs: 30_000 });
     expect(result.code).not.toBe(0);
     expect(result.stdout).not.toMatch(/^CASSANDRA BACKUP/);
-    await waitFor(() => safeRead(join(dir, 'nrpe.log')).includes('Request contained command arguments'), 5_000, "NRPE's log to say why");
+    await waitFor(() => safeRead(join(dir, 'nrpe.log')).includes('Request contained command arguments'), "NRPE's log to say why");
   });
 
   it('an unknown command is refused by NRPE, not run', async () => {

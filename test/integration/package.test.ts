@@ -3,19 +3,18 @@
 // dependencies only, each plugin answers --version and runs a real check against the suite's node,
 // also through a symlink in a plugin folder, as Nagios ($USER1$) and Icinga 2 (PluginContribDir) use it.
 
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLUGINS as REGISTRY } from '../../src/plugins/index.js';
+import { runProcess } from '../support/process.js';
 import { ROOT } from '../support/run-plugin.js';
 import { cassandra, jolokia } from './cassandra-context.js';
-import { removeDir, run, tempDir } from './monitoring-tools.js';
+import { removeDir, tempDir } from './monitoring-tools.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> };
-/** Every plugin the sources define (src/cli/check_*.ts). */
-const PLUGINS = readdirSync(join(ROOT, 'src', 'cli'))
-  .filter((f) => /^check_.*\.ts$/.test(f))
-  .map((f) => f.replace(/\.ts$/, ''));
+/** Every plugin of the registry. */
+const PLUGINS = REGISTRY.map((p) => p.name);
 
 let dir: string;
 let tarball: string;
@@ -25,19 +24,7 @@ let installLog: string;
 
 /** Runs an installed plugin by name, found through PATH alone (nothing from the checkout). */
 function runInstalled(name: string, args: string[], path = join(prefix, 'bin')) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(name, args, { cwd: dir, env: { PATH: `${path}:/usr/local/bin:/usr/bin:/bin` }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(name, args, { cwd: dir, env: { PATH: `${path}:/usr/local/bin:/usr/bin:/bin` }, killAfterMs: 30_000 });
 }
 
 beforeAll(async () => {
@@ -54,7 +41,7 @@ beforeAll(async () => {
   const out = join(dir, 'out');
   mkdirSync(out);
   const npmEnv = { ...process.env, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' };
-  const packed = await run('npm', ['pack', '--pack-destination', out, '--json', '--no-audit', '--no-fund'], { cwd: staging, env: npmEnv, timeoutMs: 120_000 });
+  const packed = await runProcess('npm', ['pack', '--pack-destination', out, '--json', '--no-audit', '--no-fund'], { cwd: staging, env: npmEnv, killAfterMs: 120_000 });
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stdout}\n${packed.stderr}`);
   const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   tarball = join(out, info[0]?.filename as string);
@@ -62,7 +49,7 @@ beforeAll(async () => {
 
   // Production dependencies only, offline: the package must need nothing from a registry.
   prefix = join(dir, 'prefix');
-  const installed = await run('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env: npmEnv, timeoutMs: 120_000 });
+  const installed = await runProcess('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env: npmEnv, killAfterMs: 120_000 });
   installLog = `${installed.stdout}\n${installed.stderr}`;
   if (installed.code !== 0) throw new Error(`npm install of the tarball failed:\n${installLog}`);
 });

@@ -2,11 +2,11 @@
 // each. The same claims are proven against a real Cassandra node in test/integration.
 
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CASSANDRA_VALUES, jolokia, requireAuth, respond, startFakeAgent, type FakeAgent, type Handler } from '../support/fake-agent.js';
+import { closedPort } from '../support/fault-servers.js';
 import { runPlugin } from '../support/run-plugin.js';
 
 const PLUGIN = 'check_cassandra_backup';
@@ -285,15 +285,4 @@ function writeSecret(name: string, content: string): string {
   writeFileSync(file, content);
   chmodSync(file, 0o600);
   return file;
-}
-
-/** A port nothing listens on: bind one, note it, close it. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

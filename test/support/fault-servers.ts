@@ -4,6 +4,7 @@
 
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { freePorts } from '../../scripts/cassandra/harness.mjs';
 
 export interface RawAgent {
   readonly url: string;
@@ -120,14 +121,9 @@ export async function startBlackhole(): Promise<Blackhole> {
 }
 
 /** A port nothing listens on: bind one, note it, close it. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+export async function closedPort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port as number;
 }
 
 /**
@@ -138,12 +134,3 @@ export function closedPort(): Promise<number> {
  * query to the configured name server (on the machine this was written on, one off loopback).
  */
 export const UNRESOLVABLE_HOST = 'cassandra..invalid';
-
-/** Polls until `condition` holds; bounded, so a broken test fails instead of hanging. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
