@@ -1,8 +1,10 @@
-// Cassandra knowledge: reading StorageService through Jolokia and making sure the answer is what
+// Cassandra knowledge: reading StorageService through Jolokia, and making sure the answer is what
 // Cassandra would say, not whatever the agent happened to send.
 
-import { JolokiaAgentError, JolokiaProtocolError } from '../jolokia/errors.js';
-import type { CallLimits, JolokiaClient } from '../jolokia/client.js';
+import type { Answer } from '../jolokia/answer.js';
+import type { JolokiaClient } from '../jolokia/client.js';
+import { JolokiaAgentError } from '../jolokia/errors.js';
+import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
 import { STORAGE_SERVICE, StorageServiceAttribute } from './mbeans.js';
 
@@ -16,13 +18,7 @@ export interface BackupStatus {
   readonly roundTripSeconds: number;
 }
 
-const backupRequest: ReadRequest = {
-  type: 'read',
-  mbean: STORAGE_SERVICE,
-  attribute: StorageServiceAttribute.incrementalBackupsEnabled,
-};
-const versionRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, attribute: StorageServiceAttribute.releaseVersion };
-const locationsRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, attribute: StorageServiceAttribute.allDataFileLocations };
+const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE_SERVICE, attribute });
 
 /**
  * One bulk request: the backup flag, the release version for the long output, and, for the
@@ -30,36 +26,30 @@ const locationsRequest: ReadRequest = { type: 'read', mbean: STORAGE_SERVICE, at
  */
 export async function readBackupStatus(client: JolokiaClient, limits: CallLimits, options: { dataFileLocations?: boolean } = {}): Promise<BackupStatus> {
   const started = process.hrtime.bigint();
-  const requests = options.dataFileLocations ? [backupRequest, versionRequest, locationsRequest] : [backupRequest, versionRequest];
-  const [backup, version, locations] = await client.bulk(requests, limits);
+  const status = [read(StorageServiceAttribute.incrementalBackupsEnabled), read(StorageServiceAttribute.releaseVersion)] as const;
+  const [backup, version, locations] = options.dataFileLocations
+    ? await client.bulk([...status, read(StorageServiceAttribute.allDataFileLocations)], limits)
+    : await client.bulk(status, limits);
   const roundTripSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const enabled = withCassandraHint(() => client.valueOf(backup!, backupRequest));
-  if (typeof enabled !== 'boolean') {
-    throw new JolokiaProtocolError(
-      `The agent at ${client.where} gave ${describeValue(enabled)} for ${StorageServiceAttribute.incrementalBackupsEnabled}, where Cassandra has a boolean`,
-    );
-  }
-  const release = version?.status === 200 && 'value' in version ? version.value : undefined;
-  // Only informative, and printed: a release number, or nothing (not whatever the agent sent).
-  const releaseVersion = typeof release === 'string' && /^[0-9A-Za-z.+~-]{1,40}$/.test(release) ? release : undefined;
-  let dataFileLocations: string[] | undefined;
-  if (locations !== undefined) {
-    const value = client.valueOf(locations, locationsRequest);
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-      throw new JolokiaProtocolError(`The agent at ${client.where} gave ${describeValue(value)} for ${StorageServiceAttribute.allDataFileLocations}, where Cassandra has a list of paths`);
-    }
-    dataFileLocations = value as string[];
-  }
+  const incrementalBackupsEnabled = withCassandraHint(() => backup.boolean());
+  const dataFileLocations = locations?.strings();
+  const releaseVersion = readReleaseVersion(version);
   return {
-    incrementalBackupsEnabled: enabled,
+    incrementalBackupsEnabled,
     ...(dataFileLocations === undefined ? {} : { dataFileLocations }),
     ...(releaseVersion === undefined ? {} : { releaseVersion }),
     roundTripSeconds,
   };
 }
 
+/** Only informative, and printed: a release number, or nothing (not whatever the agent sent). */
+export function readReleaseVersion(answer: Answer): string | undefined {
+  const release = answer.optional((a) => a.string());
+  return release !== undefined && /^[0-9A-Za-z.+~-]{1,40}$/.test(release) ? release : undefined;
+}
+
 /** A missing StorageService means the JVM behind the agent is not (yet) a Cassandra node. */
-function withCassandraHint<T>(read: () => T): T {
+export function withCassandraHint<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
@@ -68,11 +58,4 @@ function withCassandraHint<T>(read: () => T): T {
     }
     throw error;
   }
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return `the string "${value.slice(0, 20)}"`;
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
 }

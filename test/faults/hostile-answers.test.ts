@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CASSANDRA_VALUES, jolokia, respond, startFakeAgent, type FakeAgent, type Handler } from '../support/fake-agent.js';
-import { plugin } from '../../src/cli/check_cassandra_backup.js';
+import { entry as plugin } from '../../src/plugins/check_cassandra_backup.js';
 import { execute } from '../../src/runtime/plugin.js';
 import { asRun, expectCleanRun } from '../support/plugin-output.js';
 import { runPlugin } from '../support/run-plugin.js';
@@ -92,7 +92,7 @@ const HOSTILE: [string, Handler, RegExp, (() => void)?][] = [
   ['"true" as a string… or "running"', backupValue('running'), wrongType('the string "running"')],
   ['null as the value', backupValue(null), wrongType('null')],
   ['a number as the value', backupValue(1), wrongType('a number')],
-  ['an object as the value', backupValue({ enabled: true }), wrongType('a object')],
+  ['an object as the value', backupValue({ enabled: true }), wrongType('an object')],
   ['an array as the value', backupValue([true]), wrongType('an array')],
   ['a duplicated key, the last one a string', (_q, _b, res) => respond(res, 200, '[{"status":200,"value":true,"value":"true"},{"status":200,"value":"5.0.6"}]'), wrongType('the string "true"')],
   ['a __proto__ that pretends success', raw('[{"status":500,"error":"nope","__proto__":{"status":200,"value":true}},{"status":200,"value":"5"}]'), agentAt(`answered read of attribute IncrementalBackupsEnabled of MBean ${SS} with error 500: nope`)],
