@@ -97,8 +97,34 @@ export function newestBackupMs(files: TableFiles): number | undefined {
   return newest;
 }
 
-/** `dev:inode`: equal for two names of one hard-linked file. */
-export function fileIdentity(path: string): string | undefined {
+/** A file that appeared between two scans, and its identity (`dev:inode`, the same for two names of one hard-linked file). */
+export interface NewFile {
+  readonly path: string;
+  /** Undefined when the file went away since it was listed (compaction, cleanup). */
+  readonly identity: string | undefined;
+}
+
+/** What appeared between two scans of a table: live Data files, and Data entries in backups/. */
+export interface NewFiles {
+  readonly live: readonly NewFile[];
+  readonly backups: readonly NewFile[];
+}
+
+/**
+ * The new live SSTables and the new entries of backups/, each with its inode: only a handful of
+ * files to stat, whatever the size of backups/ (Cassandra links a new SSTable under its own name).
+ */
+export function newFiles(before: TableFiles, after: TableFiles): NewFiles {
+  const known = new Set(before.liveData);
+  const knownBackups = new Set(before.backupData.map((f) => f.path));
+  const identify = (path: string): NewFile => ({ path, identity: fileIdentity(path) });
+  return {
+    live: after.liveData.filter((path) => !known.has(path)).map(identify),
+    backups: after.backupData.filter((f) => !knownBackups.has(f.path)).map((f) => identify(f.path)),
+  };
+}
+
+function fileIdentity(path: string): string | undefined {
   try {
     const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
     return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;

@@ -1,23 +1,23 @@
-// Check: check_cassandra_backup's whole run. The status alone by default; with --flush,
-// --keyspace or an age threshold, the freshness of the backups/ directories too.
+// Check: check_cassandra_backup's run. The backup status alone by default; with --flush,
+// --keyspace or an age threshold, the freshness of each table's backups/ too: the tables are
+// scanned, flushed, scanned again, and judged one by one (backup-freshness.ts).
 
-import { DataDirectoryError } from '../cassandra/data-layout.js';
-import type { TableName, TableSelector } from '../cassandra/identifiers.js';
+import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../cassandra/data-layout.js';
+import { parseTableSelector, type TableName, type TableSelector } from '../cassandra/identifiers.js';
+import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
 import { readBackupStatus } from '../cassandra/storage-service.js';
-import { flushTables, readTableLocations, resolveTables } from '../cassandra/tables.js';
-import type { CallLimits, JolokiaClient } from '../jolokia/client.js';
-import type { Report } from '../runtime/result.js';
-import { OK } from '../runtime/state.js';
-import { backupStatusReport, type BackupExpectation } from './backup-status.js';
-import {
-  freshnessFacts,
-  freshnessMetrics,
-  freshnessPerfdata,
-  freshnessResults,
-  judgeTable,
-  scanTables,
-  type FreshnessPolicy,
-} from './backup-freshness.js';
+import { flushTables, readTableLocations, resolveTables, type TableLocation } from '../cassandra/tables.js';
+import { connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
+import type { JolokiaClient } from '../jolokia/client.js';
+import type { CallLimits } from '../jolokia/transport.js';
+import { parseDuration } from '../runtime/duration.js';
+import { CheckError, UsageError } from '../runtime/errors.js';
+import type { ParsedOptions } from '../runtime/options.js';
+import { sanitize, statusText, type Renderer } from '../runtime/output.js';
+import { parseStateOption, type Check, type CheckContext } from '../runtime/plugin.js';
+import { assess, reportState, type Report } from '../runtime/result.js';
+import { backupStatusReport, BACKUP_FACTS_WHEN_UNKNOWN, type BackupExpectation } from './backup-status.js';
+import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy } from './backup-freshness.js';
 
 export interface FreshnessRequest extends FreshnessPolicy {
   /** Tables to flush before looking. */
@@ -28,24 +28,74 @@ export interface FreshnessRequest extends FreshnessPolicy {
   readonly dataDirectories?: readonly string[];
 }
 
-export interface BackupCheckSettings {
+export interface BackupConfig {
+  readonly connection: ConnectionSettings;
   readonly expectation: BackupExpectation;
   readonly freshness?: FreshnessRequest;
 }
 
-export async function checkBackup(client: JolokiaClient, settings: BackupCheckSettings, limits: CallLimits): Promise<Report> {
-  const { freshness } = settings;
+export const backupCheck: Check<BackupConfig> = {
+  configure(options, env) {
+    const expect = options.value('expect') ?? 'enabled';
+    if (expect !== 'enabled' && expect !== 'disabled') throw new UsageError(`--expect: '${expect}' is not enabled or disabled`);
+    const freshness = readFreshness(options);
+    return {
+      connection: readConnection(options, env, 'check_cassandra_backup'),
+      ...(freshness === undefined ? {} : { freshness }),
+      expectation: {
+        expect,
+        disabledState: parseStateOption('disabled-state', options.value('disabled-state') ?? 'warning'),
+        enabledState: parseStateOption('enabled-state', options.value('enabled-state') ?? 'warning'),
+      },
+    };
+  },
+
+  describe({ connection, expectation, freshness }) {
+    const selectors = (list: readonly TableSelector[]) => list.map((s) => (s.table === undefined ? s.keyspace : `${s.keyspace}.${s.table}`)).join(', ') || '(none)';
+    return [
+      ...describeConnection(connection),
+      `expect: backup ${expectation.expect} (disabled unexpectedly: ${expectation.disabledState.name}, enabled unexpectedly: ${expectation.enabledState.name})`,
+      ...(freshness === undefined
+        ? []
+        : [
+            `flush: ${selectors(freshness.flush)}; look at: ${selectors(freshness.look)}`,
+            `data directories: ${freshness.dataDirectories?.join(', ') ?? 'as the node reports them'}`,
+            `max age: ${freshness.maxAge ?? '-'} s, critical age: ${freshness.criticalAge ?? '-'} s`,
+          ]),
+    ];
+  },
+
+  async run(config, context) {
+    const client = jolokiaClient(config.connection);
+    const report = await checkBackup(client, config, callLimits(context));
+    return { ...report, details: [...report.details, ...config.connection.warnings.map((w) => `warning: ${w}`)] };
+  },
+
+  formats: { nodetool: renderNodetool() },
+  factsWhenUnknown: BACKUP_FACTS_WHEN_UNKNOWN,
+  hint: connectionHint,
+};
+
+/** The Jolokia client's limits from the check's context. */
+export function callLimits(context: CheckContext): CallLimits {
+  return {
+    // A little before the plugin's deadline, so the client's more precise message wins the race.
+    deadline: context.deadline - 100,
+    signal: context.signal,
+    trace: (line) => context.debug(3, line),
+  };
+}
+
+export async function checkBackup(client: JolokiaClient, config: Omit<BackupConfig, 'connection'>, limits: CallLimits): Promise<Report> {
+  const { freshness } = config;
   const status = await readBackupStatus(client, limits, { dataFileLocations: freshness !== undefined && freshness.dataDirectories === undefined });
-  const report = backupStatusReport(status, settings.expectation, client.where);
+  const report = backupStatusReport(status, config.expectation, client.where);
   if (freshness === undefined) return report;
 
   if (!status.incrementalBackupsEnabled) {
+    // Said with the status's own state: --expect disabled makes it OK, and then so is this.
     const skipped = `freshness check skipped: backup is off${freshness.flush.length > 0 ? ', so no flush was sent' : ''}`;
-    return {
-      ...report,
-      results: report.results.map((r) => ({ ...r, summary: `${r.summary}; ${skipped}` })),
-      details: [...report.details, skipped],
-    };
+    return { ...report, results: [...report.results, { state: reportState(report), summary: skipped }], details: [...report.details, skipped] };
   }
 
   const dataDirectories = freshness.dataDirectories ?? status.dataFileLocations ?? [];
@@ -53,31 +103,71 @@ export async function checkBackup(client: JolokiaClient, settings: BackupCheckSe
   const toFlush = tables.filter((t) => freshness.flush.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table)));
   const locations = await readTableLocations(client, tables, limits);
 
+  requireDataDirectories(dataDirectories);
   const flushed = new Set(toFlush);
-  const before = scanTables(dataDirectories, locations, flushed, limits.deadline);
+  const scan = (location: TableLocation, i: number): TableFiles => {
+    if (Date.now() > limits.deadline) {
+      throw new CheckError(`The data directories were still being read at the timeout (${i} of ${locations.length} tables done)`, { timedOut: true });
+    }
+    return scanTable(dataDirectories, location.table.keyspace, location.directoryName, { liveData: flushed.has(location.table) ? 'always' : 'when-no-backup' });
+  };
+  // The file system calls block, so the deadline is checked between tables: a slow disk ends the
+  // check in time (a call that hangs in the kernel, on a dead NFS mount, still cannot).
+  const before = locations.map((location, i) => ({ location, files: scan(location, i) }));
   // Nothing is flushed unless every table can be verified afterwards.
-  const missing = locations.filter((_, i) => before[i]!.directories.length === 0);
+  const missing = before.filter((b) => b.files.directories.length === 0).map((b) => `${b.location.table.keyspace}/${b.location.directoryName}`);
   if (missing.length > 0) {
-    const names = missing.map((l) => `${l.table.keyspace}/${l.directoryName}`).join(', ');
-    throw new DataDirectoryError(`No directory ${names} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`);
+    throw new DataDirectoryError(`No directory ${missing.join(', ')} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`);
   }
   const hadData = toFlush.length > 0 ? await flushTables(client, toFlush, limits) : new Map<TableName, boolean>();
-  const after = toFlush.length > 0 ? scanTables(dataDirectories, locations, flushed, limits.deadline) : before;
 
   const now = Date.now();
-  const verdicts = locations.map((location, i) =>
-    judgeTable(
-      { table: location.table, flushed: hadData.has(location.table), hadData: hadData.get(location.table) === true, before: before[i]!, after: after[i]! },
-      freshness,
-      now,
-    ),
+  const results = before.map(({ location, files }, i) =>
+    assess(tableSubject(location.table), () => {
+      const wasFlushed = hadData.has(location.table);
+      const after = wasFlushed ? scan(location, i) : files;
+      const added = wasFlushed ? newFiles(files, after) : { live: [], backups: [] };
+      return judgeTable(location.table, { flushed: wasFlushed, hadData: hadData.get(location.table) === true, files: after, added }, freshness, now);
+    }),
   );
-  const statusOk = report.results.every((r) => r.state === OK);
   return {
-    results: [...(statusOk ? [] : report.results), ...freshnessResults(verdicts).map((r) => (r.state === OK ? { ...r, summary: `${report.results[0]?.summary}; ${r.summary}` } : r))],
-    perfdata: [...report.perfdata, ...freshnessPerfdata(verdicts, freshness)],
-    details: [...report.details, `data directories: ${dataDirectories.join(', ')}`, ...verdicts.map((v) => `${v.state.name}: ${v.line}`)],
-    facts: { ...report.facts, data_directories: dataDirectories, tables: freshnessFacts(verdicts) },
-    metrics: [...report.metrics, ...freshnessMetrics(verdicts)],
+    ...report,
+    subjects: freshnessSubjects(results),
+    perfdata: [...report.perfdata, ...freshnessPerfdata(results, freshness)],
+    details: [...report.details, `data directories: ${dataDirectories.join(', ')}`],
+    facts: { ...report.facts, data_directories: dataDirectories },
+  };
+}
+
+function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
+  const flush = options.list('flush').map((text) => parseTableSelector(text, '--flush'));
+  const look = options.list('keyspace').map((text) => parseTableSelector(text, '--keyspace'));
+  const maxAge = options.has('max-age') ? parseDuration(options.value('max-age') ?? '', '--max-age') : undefined;
+  const criticalAge = options.has('critical-age') ? parseDuration(options.value('critical-age') ?? '', '--critical-age') : undefined;
+  const dataDirectories = options.list('data-dir');
+  if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge) throw new UsageError('--critical-age is shorter than --max-age');
+  if (flush.length === 0 && look.length === 0) {
+    const stray = ['max-age', 'critical-age', 'data-dir'].filter((name) => options.has(name));
+    if (stray.length > 0) throw new UsageError(`--${stray[0]} needs tables to look at: give --flush or --keyspace`);
+    return undefined;
+  }
+  if (dataDirectories.some((d) => d.trim() === '')) throw new UsageError('--data-dir: empty path');
+  return {
+    flush,
+    look,
+    ...(maxAge === undefined ? {} : { maxAge }),
+    ...(criticalAge === undefined ? {} : { criticalAge }),
+    ...(dataDirectories.length === 0 ? {} : { dataDirectories }),
+  };
+}
+
+/** `--format nodetool`: exactly what `nodetool statusbackup` prints, so its scripts can call us instead. */
+function renderNodetool(): Renderer {
+  return (report, context) => {
+    const enabled = report.facts['backup_enabled'];
+    if (typeof enabled === 'boolean') return { stdout: `${enabled ? NODETOOL_BACKUP_WORDS.enabled : NODETOOL_BACKUP_WORDS.disabled}\n` };
+    // Like nodetool when it cannot connect: nothing on stdout, the reason on stderr, a non-zero exit.
+    const debug = context.debug.map((line) => `${sanitize(line, 2000)}\n`).join('');
+    return { stdout: '', stderr: `${context.service} ${reportState(report).name} - ${statusText(report)}\n${debug}` };
   };
 }

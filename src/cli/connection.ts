@@ -1,12 +1,16 @@
 // Command line: the options every Jolokia-based plugin shares (where the agent is, who we are,
-// how TLS is verified), and how they become a JolokiaEndpoint. Local files are read here, so a
-// missing password file or CA is a usage error before anything is sent.
+// how TLS is verified), how they become a JolokiaEndpoint, and what to tell the operator to
+// change, in terms of these options, when the agent cannot be reached. Local files are read here,
+// so a missing password file or CA is a usage error before anything is sent.
 
 import { statSync } from 'node:fs';
-import { displayUrl, type JolokiaEndpoint, type TlsSettings } from '../jolokia/client.js';
+import { JolokiaClient } from '../jolokia/client.js';
+import { JolokiaError, type Remedy } from '../jolokia/errors.js';
+import { displayUrl, type JolokiaEndpoint, type TlsSettings } from '../jolokia/transport.js';
 import { UsageError } from '../runtime/errors.js';
 import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+import { VERSION } from '../version.js';
 
 export const DEFAULT_PORT = 8778;
 export const DEFAULT_PATH = '/jolokia';
@@ -17,13 +21,13 @@ const GROUP = 'Jolokia agent';
 
 export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'url', kind: 'value', arg: 'URL', group: GROUP, excludes: ['hostname', 'port', 'path', 'ssl'], help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
-  { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
+  { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, icingaDefault: '$check_address$', group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
   { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: String(DEFAULT_PORT), group: GROUP, help: 'Port of the Jolokia agent.' },
   { name: 'path', kind: 'value', arg: 'PATH', default: DEFAULT_PATH, group: GROUP, help: 'Path of the Jolokia agent.' },
   { name: 'ssl', kind: 'flag', group: GROUP, help: 'Use HTTPS with --hostname.' },
   { name: 'user', short: 'u', kind: 'value', arg: 'USER', group: GROUP, help: 'User for the agent\'s HTTP basic authentication.' },
-  { name: 'password-file', kind: 'value', arg: 'FILE', group: GROUP, help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.` },
-  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, excludes: ['password-file'], help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
+  { name: 'password-file', kind: 'value', arg: 'FILE', group: GROUP, excludes: ['password'], help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.` },
+  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, environment: PASSWORD_ENV, help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
   { name: 'ca-file', kind: 'value', arg: 'FILE', group: GROUP, help: 'Trust the CA certificate(s) in this PEM file instead of the system store.' },
   { name: 'insecure', kind: 'flag', group: GROUP, help: 'Do not verify the agent\'s TLS certificate. Anyone on the path can then read the password.' },
   { name: 'cert', kind: 'value', arg: 'FILE', group: GROUP, help: 'Client certificate (PEM) for agents that demand one.' },
@@ -38,8 +42,10 @@ export interface ConnectionSettings {
   readonly warnings: readonly string[];
 }
 
-export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, userAgent: string): ConnectionSettings {
+/** Where the agent is and how to talk to it; `plugin` names the plugin in the User-Agent header. */
+export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings {
   const label = "Cassandra's Jolokia agent";
+  const userAgent = `${plugin}/${VERSION}`;
   const warnings: string[] = [];
   const url = agentUrl(options);
   let user = options.value('user') ?? (url.username === '' ? undefined : decodeUserInfo(url.username));
@@ -78,6 +84,23 @@ export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, u
     ...(tls === undefined ? {} : { tls }),
   };
   return { endpoint, passwordSource, warnings };
+}
+
+/** A client for the agent, whose messages about values say what Cassandra has. */
+export function jolokiaClient(settings: ConnectionSettings): JolokiaClient {
+  return new JolokiaClient(settings.endpoint, 'Cassandra');
+}
+
+const REMEDIES: Readonly<Record<Remedy, string>> = {
+  'agent-location': 'check --path or --url',
+  credentials: 'give --user and a password',
+  trust: 'give its CA with --ca-file, or --insecure',
+  'tls-files': 'check --ca-file, --cert and --key',
+};
+
+/** What to change on the command line to get past a Jolokia failure, if an option can help. */
+export function connectionHint(error: unknown): string | undefined {
+  return error instanceof JolokiaError && error.remedy !== undefined ? REMEDIES[error.remedy] : undefined;
 }
 
 export function describeConnection(settings: ConnectionSettings): string[] {

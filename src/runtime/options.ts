@@ -1,5 +1,5 @@
 // Runtime: command-line options, declared once as data. The same table drives parsing, the help
-// text and the checks that keep icinga-commands.conf complete. Parsing uses Node's own
+// text and usage synopsis, and the generated Icinga 2 configuration. Parsing uses Node's own
 // `util.parseArgs`: it is already in the binary, so the hot path loads no option library at all
 // (docs/DECISIONS.md has the measurements).
 
@@ -21,6 +21,13 @@ export interface OptionSpec {
   readonly group: string;
   /** Options that cannot go with this one: given on the command line, it drops them from --extra-opts. */
   readonly excludes?: readonly string[];
+  /**
+   * A secret the plugin also reads from this environment variable. Generated configuration never
+   * puts such an option on a command line (visible in the process list): Icinga 2 passes it there.
+   */
+  readonly environment?: string;
+  /** The value generated Icinga 2 commands give the option when the service sets none, e.g. `$check_address$`. */
+  readonly icingaDefault?: string;
 }
 
 export type OptionValue = string | boolean | (string | boolean)[] | undefined;

@@ -2,7 +2,8 @@
 // keeps text from outside (agent errors, names, paths) from breaking a status line.
 
 import { formatNumber, formatPerfdata } from './perfdata.js';
-import { reportState, reportSummary, type Metric, type Report } from './result.js';
+import { reportState, type Metric, type Report } from './result.js';
+import { longOutput, summaryText } from './summary.js';
 
 /** What a renderer needs to know about the plugin and the run besides the report. */
 export interface RenderContext {
@@ -49,15 +50,20 @@ export function sanitize(text: string, limit = STATUS_TEXT_LIMIT): string {
   return `${characters.slice(0, limit - 1).join('').trimEnd()}…`;
 }
 
+/** The status line's text, clean and within its length, naming as many whole subjects as fit. */
+export function statusText(report: Report): string {
+  return sanitize(summaryText(report, STATUS_TEXT_LIMIT));
+}
+
 /** `SERVICE STATE - summary | perfdata`, then long output from -v on. */
 export const renderNagios: Renderer = (report, context) => {
   const state = reportState(report);
   const perfdata = report.perfdata.map(formatPerfdata).join(' ');
-  let text = `${context.service} ${state.name} - ${sanitize(reportSummary(report))}`;
+  let text = `${context.service} ${state.name} - ${statusText(report)}`;
   if (perfdata !== '') text += ` | ${perfdata}`;
   const lines = [text];
   if (context.verbosity >= 1) {
-    const details = report.details.map((line) => sanitize(line, 400));
+    const details = longOutput(report).map((line) => sanitize(line, 400));
     lines.push(...details.slice(0, DETAIL_LINES_LIMIT));
     if (details.length > DETAIL_LINES_LIMIT) lines.push(`… ${details.length - DETAIL_LINES_LIMIT} more lines`);
   }
@@ -65,15 +71,24 @@ export const renderNagios: Renderer = (report, context) => {
   return { stdout: `${lines.join('\n')}\n` };
 };
 
-/** One JSON object on one line: the check's facts, then state, exit code and message. */
+/**
+ * One JSON object on one line: the check's facts, its subjects (each with its labels, state,
+ * message and facts), then state, exit code and message.
+ */
 export const renderJson: Renderer = (report, context) => {
   const state = reportState(report);
+  const subjects = report.subjects;
   const body = {
     ...report.facts,
+    ...(subjects === undefined
+      ? {}
+      : {
+          [subjects.plural]: subjects.results.map((r) => ({ ...r.facts, ...r.subject.labels, state: r.state.name, message: sanitize(r.line, 400) })),
+        }),
     state: state.name,
     exit_code: state.code,
-    message: sanitize(reportSummary(report)),
-    ...(context.verbosity >= 1 ? { details: report.details.map((line) => sanitize(line, 400)) } : {}),
+    message: statusText(report),
+    ...(context.verbosity >= 1 ? { details: longOutput(report).map((line) => sanitize(line, 400)) } : {}),
   };
   return { stdout: `${JSON.stringify(body)}\n`, ...debugOnStderr(context) };
 };
@@ -81,8 +96,19 @@ export const renderJson: Renderer = (report, context) => {
 /** Prometheus text exposition format, for node_exporter's textfile collector. */
 export const renderPrometheus: Renderer = (report, context) => {
   const state = reportState(report);
+  const subjects = report.subjects;
   const metrics: Metric[] = [
     ...report.metrics,
+    ...(subjects?.results ?? []).flatMap((r) => [
+      ...(r.metrics ?? []).map((m) => ({ ...m, labels: r.subject.labels })),
+      {
+        name: `${context.metricPrefix}_${subjects?.kind ?? 'subject'}_state`,
+        help: `State of each ${subjects?.kind ?? 'subject'} as the check judged it: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.`,
+        type: 'gauge' as const,
+        value: r.state.code,
+        labels: r.subject.labels,
+      },
+    ]),
     {
       name: `${context.metricPrefix}_check_state`,
       help: 'State of the monitoring check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.',

@@ -1,15 +1,18 @@
-// Runtime: the process boundary. A plugin is a definition (options, how to configure, how to
-// check); `execute` owns everything around it: --extra-opts, parsing, --help/--version, the
-// timeout, turning every failure into a state, and rendering. It returns what to print and the
-// exit code, so tests can run a plugin in-process; `main` does the printing and exiting.
+// Runtime: the process boundary. A plugin is what the registry says of it (PluginInfo: names,
+// options, manual) and a check (how options become settings, how it finds out). `execute` owns
+// everything around the check: --extra-opts, parsing, --help/--version, the timeout, turning every
+// failure into a state, and rendering. It returns what to print and the exit code, so tests can
+// run a plugin in-process; `main` does the printing and exiting.
 
 import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
 import { expandExtraOpts } from './extra-opts.js';
+import type { Manual } from './help.js';
 import { parseOptions, type OptionSpec, type ParsedOptions } from './options.js';
 import { renderNagios, sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
 import { failureReport, reportState, type Report } from './result.js';
 import { parseState, UNKNOWN, type ExitCode, type State } from './state.js';
+import { VERSION } from '../version.js';
 
 export interface CheckContext {
   readonly verbosity: number;
@@ -21,29 +24,34 @@ export interface CheckContext {
   debug(level: 2 | 3, line: string): void;
 }
 
-export interface PluginDefinition<Config> {
-  /** Executable name, e.g. `check_cassandra_backup`; also the default --extra-opts section. */
-  readonly name: string;
-  /** Status line prefix, e.g. `CASSANDRA BACKUP`. */
-  readonly service: string;
-  readonly metricPrefix: string;
-  readonly version: string;
-  /** The plugin's own options; the runtime adds the standard ones. */
-  readonly options: readonly OptionSpec[];
+/** A check: what the registry entry's options mean, and how to find out and judge. */
+export interface Check<Config> {
   /** Turns options into the check's settings, reading local files if needed; throws UsageError. */
   configure(options: ParsedOptions, env: NodeJS.ProcessEnv): Config;
   /** Lines describing the settings for -vv; must never contain a secret. */
   describe?(config: Config): string[];
   /** Finds out and judges; throws CheckError when it cannot find out. */
-  check(config: Config, context: CheckContext): Promise<Report>;
-  /** Formats beyond nagios, json and prometheus (e.g. `nodetool`). */
-  readonly extraFormats?: Readonly<Record<string, Renderer>>;
+  run(config: Config, context: CheckContext): Promise<Report>;
+  /** Renderers of the formats the registry entry names beyond nagios, json and prometheus. */
+  readonly formats?: Readonly<Record<string, Renderer>>;
   /** JSON facts to print when the check could not find out, so consumers see every key. */
   readonly factsWhenUnknown?: Readonly<Record<string, unknown>>;
-  /** The full help text; loaded only when asked for. */
-  help(definition: PluginDefinition<Config>, allOptions: readonly OptionSpec[]): string;
-  /** The synopsis printed with usage errors. */
-  readonly usage: string;
+  /** What the operator can do about a failure, in terms of this plugin's options (e.g. "give --ca-file"). */
+  hint?(error: unknown): string | undefined;
+}
+
+/** What the runtime needs of a registry entry: plain data, and where its check is. */
+export interface PluginInfo extends Omit<Manual, 'version'> {
+  /** Status line prefix, e.g. `CASSANDRA BACKUP`. */
+  readonly service: string;
+  /** Prefix of the Prometheus metrics the runtime adds (`<prefix>_check_state`, `<prefix>_<kind>_state`). */
+  readonly metricPrefix: string;
+  /** The plugin's own options; the runtime adds the standard ones. */
+  readonly options: readonly OptionSpec[];
+  /** Output formats beyond nagios, json and prometheus (their renderers are the check's). */
+  readonly formats: readonly string[];
+  /** Loads the check; only a run that gets past the options pays for its code. */
+  load(): Promise<Check<unknown>>;
 }
 
 export interface Outcome {
@@ -65,52 +73,77 @@ export const STANDARD_OPTIONS: readonly OptionSpec[] = [
   { name: 'version', short: 'V', kind: 'flag', group: 'General', help: 'Print the version and exit.' },
 ];
 
-export async function execute<Config>(
-  plugin: PluginDefinition<Config>,
+/** The plugin's options and the standard ones, with --format naming the formats this plugin has. */
+export function allOptions(plugin: Pick<PluginInfo, 'options' | 'formats'>): OptionSpec[] {
+  const formats = ['nagios', 'json', 'prometheus', ...plugin.formats].join('|');
+  return [...plugin.options, ...STANDARD_OPTIONS.map((o) => (o.name === 'format' ? { ...o, arg: formats } : o))];
+}
+
+interface Settings<Config> {
+  readonly check: Check<Config>;
+  readonly config: Config;
+  readonly timeoutSeconds: number;
+  readonly timeoutState: State;
+  readonly render: Renderer;
+  readonly verbosity: number;
+}
+
+export async function execute(
+  plugin: PluginInfo,
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   startedAt = Date.now(),
   /** Aborted (with the signal's name as reason) when the monitoring core stops the plugin. */
   stop?: AbortSignal,
 ): Promise<Outcome> {
-  const specs = [...plugin.options, ...STANDARD_OPTIONS];
-  const formats: Record<string, Renderer> = { ...STANDARD_FORMATS, ...plugin.extraFormats };
   const debugLines: string[] = [];
+  const prepared = await prepare(plugin, argv, env, debugLines);
+  if ('exitCode' in prepared) return prepared;
+  const { check, render, verbosity, timeoutState } = prepared;
+  const report = await guard(prepared, startedAt, debugLines, stop).catch((error: unknown) => failure(check, error, timeoutState, verbosity, debugLines));
+  const rendered = render(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity, debug: debugLines });
+  return { exitCode: reportState(report).code, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
+}
 
-  let settings: { config: Config; timeoutSeconds: number; timeoutState: State; render: Renderer; verbosity: number };
+/** Options to settings; or what to print instead (--help, --version, a usage error). */
+async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.ProcessEnv, debugLines: string[]): Promise<Settings<unknown> | Outcome> {
+  const specs = allOptions(plugin);
   // Known once --format is read: a failure after that is reported in the format asked for.
-  let chosenRender: Renderer = renderNagios;
+  let render: Renderer = renderNagios;
+  let check: Check<unknown> | undefined;
   try {
     const expanded = expandExtraOpts(argv, specs, plugin.name, env);
     const options = parseOptions(specs, expanded.argv);
-    if (options.flag('help')) return { exitCode: 3, stdout: plugin.help(plugin, specs), stderr: '' };
-    if (options.flag('version')) return { exitCode: 3, stdout: `${plugin.name} ${plugin.version}\n`, stderr: '' };
+    if (options.flag('help')) return { exitCode: 3, stdout: await helpText(plugin, specs), stderr: '' };
+    if (options.flag('version')) return { exitCode: 3, stdout: `${plugin.name} ${VERSION}\n`, stderr: '' };
     const verbosity = options.count('verbose');
     const timeoutSeconds = parseTimeout(options.value('timeout'));
     const timeoutState = parseStateOption('timeout-state', options.value('timeout-state') ?? 'unknown');
     const formatName = options.value('format') ?? 'nagios';
-    const render = formats[formatName];
-    if (render === undefined) {
-      throw new UsageError(`--format: '${formatName}' is not one of ${Object.keys(formats).join(', ')}`);
+    if (!(formatName in STANDARD_FORMATS) && !plugin.formats.includes(formatName)) {
+      throw new UsageError(`--format: '${formatName}' is not one of ${['nagios', 'json', 'prometheus', ...plugin.formats].join(', ')}`);
     }
-    chosenRender = render;
-    const config = plugin.configure(options, env);
+    check = await plugin.load();
+    render = STANDARD_FORMATS[formatName as keyof typeof STANDARD_FORMATS] ?? (check.formats?.[formatName] as Renderer);
+    const config = check.configure(options, env);
     if (verbosity >= 2) {
       for (const source of expanded.sources) debugLines.push(`extra-opts: read ${source}`);
       debugLines.push(`timeout: ${timeoutSeconds} s, then ${timeoutState.name}`);
-      for (const line of plugin.describe?.(config) ?? []) debugLines.push(line);
+      debugLines.push(...(check.describe?.(config) ?? []));
     }
-    settings = { config, timeoutSeconds, timeoutState, render, verbosity };
+    return { check, config, timeoutSeconds, timeoutState, render, verbosity };
   } catch (error) {
-    if (error instanceof UsageError) return usageOutcome(plugin, error.message);
+    if (error instanceof UsageError) return usageOutcome(plugin, specs, error.message);
     // Not the operator's fault: a bug, reported like one found while checking.
-    const quiet: CheckContext = { verbosity: 0, deadline: 0, signal: new AbortController().signal, debug: () => undefined };
-    const report = failureReport(...judgeFailure(error, UNKNOWN, quiet), plugin.factsWhenUnknown);
-    const rendered = chosenRender(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity: 0, debug: [] });
+    const report = failure(check, error, UNKNOWN, 0, []);
+    const rendered = render(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity: 0, debug: [] });
     return { exitCode: 3, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
   }
+}
 
-  const { config, timeoutSeconds, timeoutState, render, verbosity } = settings;
+/** Runs the check against the clock and the monitoring core's signals: whichever ends first wins. */
+async function guard(settings: Settings<unknown>, startedAt: number, debugLines: string[], stop: AbortSignal | undefined): Promise<Report> {
+  const { check, config, timeoutSeconds, verbosity } = settings;
   const deadline = startedAt + timeoutSeconds * 1000;
   const abort = new AbortController();
   const context: CheckContext = {
@@ -121,8 +154,6 @@ export async function execute<Config>(
       if (verbosity >= level) debugLines.push(line);
     },
   };
-
-  let report: Report;
   let timer: NodeJS.Timeout | undefined;
   let onStop: (() => void) | undefined;
   try {
@@ -138,34 +169,40 @@ export async function execute<Config>(
       if (stop?.aborted) onStop();
       else stop?.addEventListener('abort', onStop);
     });
-    report = await Promise.race([plugin.check(config, context), timeUp, stopped]);
-  } catch (error) {
-    report = failureReport(...judgeFailure(error, timeoutState, context), plugin.factsWhenUnknown);
+    return await Promise.race([check.run(config, context), timeUp, stopped]);
   } finally {
     clearTimeout(timer);
     if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
     abort.abort();
   }
-
-  const rendered = render(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity, debug: debugLines });
-  return { exitCode: reportState(report).code, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
 }
 
-/** The one place where every failure becomes a state and a sentence. */
-function judgeFailure(error: unknown, timeoutState: State, context: CheckContext): [State, string] {
-  if (error instanceof CheckError) return [error.timedOut ? timeoutState : UNKNOWN, error.message];
+/**
+ * The one place where every failure becomes a state and a sentence: a CheckError is UNKNOWN (or
+ * --timeout-state when time ran out) with its message and the check's hint; anything else is a
+ * bug, with its stack at -vvv.
+ */
+function failure(check: Check<unknown> | undefined, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
+  const facts = check?.factsWhenUnknown;
+  if (error instanceof CheckError) {
+    const hint = check?.hint?.(error);
+    return failureReport(error.timedOut ? timeoutState : UNKNOWN, hint === undefined ? error.message : `${error.message}: ${hint}`, facts);
+  }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  context.debug(3, error instanceof Error && error.stack !== undefined ? error.stack : text);
-  return [UNKNOWN, `internal error: ${text} (run with -vvv for details, and please report it)`];
+  if (verbosity >= 3) debugLines.push(error instanceof Error && error.stack !== undefined ? error.stack : text);
+  return failureReport(UNKNOWN, `internal error: ${text} (run with -vvv for details, and please report it)`, facts);
 }
 
-function usageOutcome(plugin: PluginDefinition<unknown>, message: string): Outcome {
+async function usageOutcome(plugin: PluginInfo, specs: readonly OptionSpec[], message: string): Promise<Outcome> {
+  const { usageSynopsis } = await import('./help.js');
   // The core reads a `|` on any line as the start of perfdata: the synopsis's alternatives get `/`.
-  const stdout =
-    `${plugin.service} UNKNOWN - ${sanitize(message)}\n` +
-    `Usage: ${plugin.usage.replace(/\|/g, '/')}\n` +
-    `Try '${plugin.name} --help' for more information.\n`;
-  return { exitCode: 3, stdout, stderr: '' };
+  const usage = usageSynopsis(plugin.name, specs).replace(/\|/g, '/');
+  return { exitCode: 3, stdout: `${plugin.service} UNKNOWN - ${sanitize(message)}\n${usage}\nTry '${plugin.name} --help' for more information.\n`, stderr: '' };
+}
+
+async function helpText(plugin: PluginInfo, specs: readonly OptionSpec[]): Promise<string> {
+  const { renderHelp } = await import('./help.js');
+  return renderHelp({ ...plugin, version: VERSION }, specs);
 }
 
 function parseTimeout(text: string | undefined): number {
@@ -188,7 +225,7 @@ export function parseStateOption(option: string, text: string): State {
  * the monitoring core end it with UNKNOWN and one clean line in the chosen format, never a
  * stack trace.
  */
-export function main<Config>(plugin: PluginDefinition<Config>): void {
+export function main(plugin: PluginInfo): void {
   // -t counts from the start of the process, as the monitoring core's clock does, not from here.
   const startedAt = Date.now() - Math.round(process.uptime() * 1000);
   const finish = (outcome: Outcome): never => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plugin } from '../../src/cli/check_cassandra_backup.js';
+import { entry as plugin } from '../../src/plugins/check_cassandra_backup.js';
 import { UsageError } from '../../src/runtime/errors.js';
 import { sanitize } from '../../src/runtime/output.js';
 import { formatLabel, formatNumber, formatPerfdata, type Unit } from '../../src/runtime/perfdata.js';

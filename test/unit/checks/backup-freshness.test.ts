@@ -1,13 +1,17 @@
 // The freshness logic on temporary folders laid out like a data directory: fast, and including
 // the case a real node cannot easily be made to show (a new SSTable whose backup link is missing).
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+// The scans measure; the judge gets their values only.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirectoryError, fileIdentity, requireDataDirectories, scanTable } from '../../../src/cassandra/data-layout.js';
-import { freshnessPerfdata, freshnessResults, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
+import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../../../src/cassandra/data-layout.js';
+import { freshnessPerfdata, freshnessSubjects, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
-import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
+import { assess, type Report } from '../../../src/runtime/result.js';
+import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
+import { CheckError } from '../../../src/runtime/errors.js';
+import { subjectLine, summaryParts } from '../../../src/runtime/summary.js';
 import { tableDirectory, writeSSTable } from '../../support/data-dir.js';
 
 const ID = '5a1c395e2b7d11efa7a5bd2f6f6c9d1e';
@@ -27,8 +31,20 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const scan = () => scanTable([data1, data2], 'shop', `orders-${ID}`);
-const judge = (observation: Partial<Parameters<typeof judgeTable>[0]>, policy: FreshnessPolicy = {}, now = Date.now()) =>
-  judgeTable({ table, flushed: false, hadData: false, before: scan(), after: scan(), ...observation }, policy, now);
+const identity = (path: string): string => {
+  const stats = statSync(path, { bigint: true });
+  return `${stats.dev}:${stats.ino}`;
+};
+
+/** Measures as the check does (a second scan and the new files' inodes after a flush), then judges. */
+function judge(observation: { flushed?: boolean; hadData?: boolean; before?: TableFiles; after?: TableFiles } = {}, policy: FreshnessPolicy = {}, now = Date.now()) {
+  const { flushed = false, hadData = false } = observation;
+  const before = observation.before ?? scan();
+  const after = observation.after ?? scan();
+  const added = flushed ? newFiles(before, after) : { live: [], backups: [] };
+  const verdict = judgeTable(table, { flushed, hadData, files: after, added }, policy, now);
+  return { ...verdict, line: subjectLine(verdict), newSSTables: verdict.measured.newSSTables, unlinked: verdict.measured.unlinked };
+}
 
 describe('scanTable', () => {
   it('finds live SSTables and their backups in every data directory, by inode', () => {
@@ -38,7 +54,7 @@ describe('scanTable', () => {
     expect(files.directories).toHaveLength(2);
     expect(files.liveData.map((path) => path.split('/').pop()).sort()).toEqual(['nb-1-big-Data.db', 'nb-2-big-Data.db']);
     expect(files.backupFileCount).toBe(16);
-    expect(new Set(files.backupData.map((f) => fileIdentity(f.path)))).toEqual(new Set(files.liveData.map(fileIdentity)));
+    expect(new Set(files.backupData.map((f) => identity(f.path)))).toEqual(new Set(files.liveData.map(identity)));
   });
 
   it('does not look at the directory of an older incarnation of the table', () => {
@@ -171,10 +187,25 @@ describe('summary and perfdata', () => {
     const directory = tableDirectory(data1, 'shop', 'orders', ID);
     writeSSTable(directory, 1, { mtime: new Date(Date.now() - 7200_000) });
     const policy = { maxAge: 3600, criticalAge: 86_400 };
-    const verdicts = [judge({}, policy)];
-    const results = freshnessResults(verdicts);
-    expect(results.map((r) => r.state)).toEqual([WARNING, OK]);
-    expect(results[1]!.summary).toBe('1 table; newest backups within 2h');
+    const verdicts = [judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, policy, Date.now())];
+    const subjects = freshnessSubjects(verdicts);
+    const report: Report = { results: [], subjects, perfdata: [], details: [], facts: {}, metrics: [] };
+    expect(verdicts.map((v) => v.state)).toEqual([WARNING]);
+    expect(summaryParts(report)).toEqual(['shop.orders: newest backup 2h old (warning over 1h)']);
+    expect(subjects.okSummary).toBe('1 table; newest backups within 2h');
     expect(freshnessPerfdata(verdicts, policy).map(formatPerfdata)).toEqual(['backup_age=7200s;3600;86400;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
+  });
+
+  it('a table that cannot be assessed is UNKNOWN on its own; the others are judged and counted', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1);
+    const fine = judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, {}, Date.now());
+    const unreadable = assess({ name: 'shop.audit', labels: { keyspace: 'shop', table: 'audit' } }, () => {
+      throw new CheckError('Cannot read /data/shop/audit-1 (permission denied)');
+    });
+    expect(unreadable).toMatchObject({ state: UNKNOWN, line: 'Cannot read /data/shop/audit-1 (permission denied)' });
+    const subjects = freshnessSubjects([fine, unreadable]);
+    expect(subjects.okSummary).toBe('2 tables; newest backups within 0s');
+    expect(freshnessPerfdata(subjects.results, {}).map(formatPerfdata)).toEqual(['backup_age=0s;;;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
+    expect(() => assess(fine.subject, () => { throw new CheckError('late', { timedOut: true }); })).toThrow('late');
   });
 });

@@ -47,7 +47,7 @@ describe('renderNagios', () => {
       }),
       context,
     );
-    expect(out.stdout).toBe('TEST WARNING - table a old, table b old | x=1\n');
+    expect(out.stdout).toBe('TEST WARNING - table a old; table b old | x=1\n');
   });
 
   it('adds long output from -v on, each line cleaned', () => {

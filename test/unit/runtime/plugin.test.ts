@@ -2,25 +2,37 @@
 // every failure becomes a state.
 import { describe, expect, it } from 'vitest';
 import { CheckError, UsageError } from '../../../src/runtime/errors.js';
-import { execute, type PluginDefinition } from '../../../src/runtime/plugin.js';
+import { execute, type Check, type PluginInfo } from '../../../src/runtime/plugin.js';
 import type { Report } from '../../../src/runtime/result.js';
 import { OK } from '../../../src/runtime/state.js';
+import { VERSION } from '../../../src/version.js';
 
-function plugin(check: () => Promise<Report>): PluginDefinition<{ n: number }> {
+function checkOf(run: () => Promise<Report>, extra: Partial<Check<{ n: number }>> = {}): Check<{ n: number }> {
   return {
-    name: 'check_test',
-    service: 'TEST',
-    metricPrefix: 'test',
-    version: '1.2.3',
-    options: [{ name: 'number', short: 'n', kind: 'value', group: 'Test', help: 'a number' }],
-    usage: 'check_test [-n N]',
     configure(options) {
       const n = Number(options.value('number') ?? '1');
       if (!Number.isInteger(n)) throw new UsageError('--number: not an integer');
       return { n };
     },
-    check,
-    help: () => 'help text\n',
+    run,
+    hint: (error) => (error instanceof CheckError && error.message.includes('refused') ? 'start the agent' : undefined),
+    ...extra,
+  };
+}
+
+function plugin(run: () => Promise<Report>, extra: Partial<Check<{ n: number }>> = {}): PluginInfo {
+  return {
+    name: 'check_test',
+    summary: 'a plugin for the runtime\'s tests',
+    service: 'TEST',
+    metricPrefix: 'test',
+    options: [{ name: 'number', short: 'n', kind: 'value', arg: 'N', group: 'Test', help: 'a number' }],
+    formats: [],
+    description: ['Checks nothing.'],
+    states: { ok: 'fine', warning: 'never', critical: 'never', unknown: 'could not find out' },
+    perfdata: [],
+    examples: [{ says: 'Run it:', command: 'check_test -n 2' }],
+    load: async () => checkOf(run, extra) as Check<unknown>,
   };
 }
 
@@ -43,6 +55,11 @@ describe('execute', () => {
     expect(outcome).toEqual({ exitCode: 3, stdout: 'TEST UNKNOWN - agent said no\n', stderr: '' });
   });
 
+  it('the check\'s hint says what to change, after the sentence', async () => {
+    const outcome = await execute(plugin(() => Promise.reject(new CheckError('connection refused'))), [], {});
+    expect(outcome.stdout).toBe('TEST UNKNOWN - connection refused: start the agent\n');
+  });
+
   it('a bug is UNKNOWN too, with the stack only at -vvv', async () => {
     const bug = () => Promise.reject(new TypeError('x is undefined'));
     const quiet = await execute(plugin(bug), [], {});
@@ -55,16 +72,30 @@ describe('execute', () => {
   it('a usage error prints the usage and exits 3', async () => {
     const outcome = await execute(plugin(ok), ['-n', 'x'], {});
     expect(outcome.exitCode).toBe(3);
-    expect(outcome.stdout).toBe("TEST UNKNOWN - --number: not an integer\nUsage: check_test [-n N]\nTry 'check_test --help' for more information.\n");
+    expect(outcome.stdout).toBe(
+      "TEST UNKNOWN - --number: not an integer\nUsage: check_test [-n N] [-t SECONDS] [--timeout-state STATE]\n    [--format nagios/json/prometheus] [--extra-opts [SECTION][@FILE]] [-v]...\n    / -h / -V\nTry 'check_test --help' for more information.\n",
+    );
   });
 
-  it('--help and --version exit 3, as the C plugins do', async () => {
-    expect(await execute(plugin(ok), ['--help'], {})).toEqual({ exitCode: 3, stdout: 'help text\n', stderr: '' });
-    expect(await execute(plugin(ok), ['-V'], {})).toEqual({ exitCode: 3, stdout: 'check_test 1.2.3\n', stderr: '' });
+  it('--help and --version exit 3, as the C plugins do; the help is laid out from the registry entry', async () => {
+    const help = await execute(plugin(ok), ['--help'], {});
+    expect(help.exitCode).toBe(3);
+    expect(help.stdout.split('\n').slice(0, 6)).toEqual([
+      `check_test ${VERSION} - a plugin for the runtime's tests`,
+      '',
+      'Usage: check_test [-n N] [-t SECONDS] [--timeout-state STATE]',
+      '    [--format nagios|json|prometheus] [--extra-opts [SECTION][@FILE]] [-v]...',
+      '    | -h | -V',
+      '',
+    ]);
+    for (const text of ['Test:', '  -n, --number=N', 'States:', '  OK (0): fine', '  UNKNOWN (3): could not find out', 'Examples:', '    check_test -n 2']) {
+      expect(help.stdout.split('\n')).toContain(text);
+    }
+    expect(await execute(plugin(ok), ['-V'], {})).toEqual({ exitCode: 3, stdout: `check_test ${VERSION}\n`, stderr: '' });
   });
 
   it('a bug while configuring is reported in the format asked for', async () => {
-    const broken = { ...plugin(ok), configure: () => { throw new TypeError('boom'); } };
+    const broken = plugin(ok, { configure: () => { throw new TypeError('boom'); } });
     const outcome = await execute(broken, ['--format', 'json'], {});
     expect(outcome.exitCode).toBe(3);
     expect(JSON.parse(outcome.stdout)).toMatchObject({ state: 'UNKNOWN', exit_code: 3, message: expect.stringContaining('internal error: TypeError: boom') });
