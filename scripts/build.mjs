@@ -1,24 +1,17 @@
-// Builds one CommonJS file per plugin: every src/cli/check_*.ts exports `plugin`, and
-// dist/check_*.cjs runs it. One bundled CommonJS file starts fastest (docs/DECISIONS.md).
+// Builds one CommonJS file per plugin of the registry (src/plugins/): dist/<plugin>.cjs runs the
+// plugin's entry, and carries its own check's code only. One bundled CommonJS file starts
+// fastest (docs/DECISIONS.md D4).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { loadRegistry, root, version } from './registry.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const plugins = readdirSync(join(root, 'src/cli')).filter((f) => /^check_.*\.ts$/.test(f));
+const { PLUGINS, bundleSource } = await loadRegistry();
 
 await Promise.all(
-  plugins.map((file) =>
+  PLUGINS.map((plugin) =>
     build({
-      stdin: {
-        contents: `import { plugin } from './src/cli/${file.replace(/\.ts$/, '.js')}';\nimport { main } from './src/runtime/plugin.js';\nmain(plugin);\n`,
-        resolveDir: root,
-        sourcefile: `${file} (entry)`,
-        loader: 'ts',
-      },
-      outfile: join(root, 'dist', file.replace(/\.ts$/, '.cjs')),
+      stdin: { contents: bundleSource(plugin), resolveDir: root, sourcefile: `${plugin.name} (entry)`, loader: 'ts' },
+      outfile: join(root, 'dist', `${plugin.name}.cjs`),
       bundle: true,
       platform: 'node',
       target: 'node20',

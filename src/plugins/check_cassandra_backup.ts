@@ -1,0 +1,92 @@
+// Registry entry: check_cassandra_backup — is incremental backup running on a Cassandra node, as
+// `nodetool statusbackup` would say, asked over Jolokia instead of a JVM per check; on the node,
+// are backups really being written. The check itself: src/checks/backup.ts.
+
+import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import type { PluginEntry } from './entry.js';
+
+const NAME = 'check_cassandra_backup';
+const STATUS = 'Backup status';
+const FRESHNESS = 'Backup freshness (run on the node: reads its data directories)';
+const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
+const ON_NODE = '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw';
+
+export const entry: PluginEntry = {
+  name: NAME,
+  summary: 'incremental backup status of a Cassandra node over Jolokia, and proof that backups are written',
+  service: 'CASSANDRA BACKUP',
+  metricPrefix: 'cassandra_backup',
+  icingaCommand: 'cassandra_backup',
+  load: () => import('../checks/backup.js').then((m) => m.backupCheck),
+
+  options: [
+    { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: STATUS, help: 'What this node should do. Nodes that should not back up: --expect disabled.' },
+    { name: 'disabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: STATUS, help: 'State when backup is disabled but expected enabled.' },
+    { name: 'enabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: STATUS, help: 'State when backup is enabled but expected disabled.' },
+    { name: 'flush', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.' },
+    { name: 'keyspace', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Look at the backups/ of this keyspace or table without flushing. Repeatable.' },
+    { name: 'data-dir', kind: 'list', arg: 'DIR', group: FRESHNESS, help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).' },
+    { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a table looked at with --keyspace is older, e.g. 90m, 6h, 2d. (A flushed table is judged by the flush.)' },
+    { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a table looked at with --keyspace is older.' },
+    ...CONNECTION_OPTIONS,
+  ],
+  formats: ['nodetool'],
+
+  description: [
+    'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
+    'With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table\'s backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.',
+    'Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table\'s memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table\'s current directory is looked at, in every data directory.',
+  ],
+  states: {
+    ok: 'backup is enabled (or disabled, with --expect disabled); with --flush, the new SSTables are hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough (an empty table has nothing to back up).',
+    warning: 'backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable\'s link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).',
+    critical: 'a newest backup older than --critical-age (tables looked at without a flush); or chosen with --disabled-state critical / --enabled-state critical.',
+    unknown: 'could not find out: no connection, timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here (for one table: that table alone); also bad options. The line says what went wrong and where.',
+  },
+  perfdata: [
+    { label: 'backup_enabled', meaning: '1 when incremental backup is enabled, 0 when not (min 0, max 1).' },
+    { label: 'time', unit: 's', meaning: 'round trip of the Jolokia request.' },
+    { label: 'backup_age', unit: 's', meaning: 'with --flush or --keyspace: the oldest of the tables\' newest backup files (U when none has one), with the --max-age and --critical-age thresholds.' },
+    { label: 'backup_files', meaning: 'files in the tables\' backups/ directories.' },
+    { label: 'tables_flushed', meaning: 'tables the check flushed.' },
+  ],
+  examples: [
+    { says: 'Nagios / NRPE on the node itself (the agent on its default port):', command: NAME },
+    { says: 'A remote node, the password kept out of the process list:', command: `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw` },
+    { says: 'Options from an INI file section [cassandra] (passwords too):', command: `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini` },
+    { says: 'A node that should not back up:', command: `${NAME} -H analytics1 --expect disabled` },
+    { says: '"Status is running but no backup files": flush a keyspace, then prove the hard links (on the node):', command: `${NAME} --flush shop -t 60` },
+    { says: 'Alert when a table has had no new backup for 6 hours, critical after 2 days (no flush):', command: `${NAME} --keyspace shop --keyspace billing.invoices --max-age 6h --critical-age 2d` },
+    { says: 'JSON health line, as the seed\'s script printed it ({"backup_enabled": true, "status": "running", ...}):', command: `${NAME} --format json` },
+    { says: 'Prometheus, for node_exporter\'s textfile collector (write, then rename):', command: `${NAME} --format prometheus > $DIR/cassandra_backup.prom.$$; mv $DIR/cassandra_backup.prom.$$ $DIR/cassandra_backup.prom` },
+    { says: 'A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running; nothing, exit 3, when it cannot find out):', command: `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done` },
+  ],
+  footer: [
+    'Long output from -v on: one line per table. Every format keeps the same exit codes. Keep -t below the timeout of whatever runs the plugin (check_nrpe -t, Icinga 2 check_timeout); give --flush more time (e.g. -t 60). Documentation: README.md, docs/SECURITY.md (credentials, the Jolokia access policy).',
+  ],
+
+  nagios: [
+    {
+      name: NAME,
+      arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} -t 10`,
+      says: [
+        'From the Nagios server, over the network: is incremental backup enabled on the node?',
+        'The user and password come from an INI file readable by nagios only (never the command line):',
+        '  /etc/nagios4/cassandra.ini   (mode 0640, root:nagios)',
+        '  [check_cassandra_backup]',
+        '  user=monitor',
+        '  password=s3cret',
+      ],
+    },
+    {
+      name: `${NAME}_expect`,
+      arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} --expect $ARG1$ -t 10`,
+      says: ['The same, for nodes that should NOT back up (or the reverse): $ARG1$ = enabled | disabled.'],
+    },
+  ],
+  nrpe: [
+    { name: NAME, arguments: `${ON_NODE} -t 10` },
+    { name: `${NAME}_flush`, arguments: `${ON_NODE} --flush shop -t 20` },
+    { name: `${NAME}_age`, arguments: `${ON_NODE} --keyspace shop --max-age 1d --critical-age 2d -t 20` },
+  ],
+};
