@@ -26,6 +26,8 @@ export interface ProcessOptions {
   readonly uid?: number;
   readonly gid?: number;
   readonly onSpawn?: (pid: number) => void;
+  /** Written to the program's standard input, which is then closed. */
+  readonly input?: string;
 }
 
 export function runProcess(command: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessRun> {
@@ -33,16 +35,17 @@ export function runProcess(command: string, args: readonly string[], options: Pr
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000);
     child.on('error', (error) => {
       clearTimeout(killer);
