@@ -9,7 +9,7 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { PROJECT_POLICY_FILE, startCassandra, withoutExec } from './cassandra/harness.mjs';
+import { DEFAULT_CASSANDRA_VERSION, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, startCassandra, withoutExec } from './cassandra/harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -17,11 +17,13 @@ const { values } = parseArgs({
     'data-dirs': { type: 'string', default: '1' },
     'incremental-backups': { type: 'boolean', default: false },
     heap: { type: 'string', default: '1G' },
+    'cassandra-version': { type: 'string', default: DEFAULT_CASSANDRA_VERSION },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: npm run cassandra -- [--all-agents] [--data-dirs N] [--incremental-backups] [--heap 1G]');
+  console.log(`usage: npm run cassandra -- [--all-agents] [--data-dirs N] [--incremental-backups] [--heap 1G] [--cassandra-version V]
+  V: ${DEFAULT_CASSANDRA_VERSION} (default), ${OTHER_CASSANDRA_VERSIONS.join(', ')} (tested), or another release on Maven Central`);
   process.exit(0);
 }
 
@@ -46,6 +48,7 @@ const node = await startCassandra({
   dataDirs: Number(values['data-dirs']),
   incrementalBackups: values['incremental-backups'],
   heap: values.heap,
+  cassandraVersion: values['cassandra-version'],
   log,
 });
 

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * @typedef {object} EnsureArtifactsOptions
+ * @property {string} [cassandraVersion] a cassandra-all version on Maven Central; default: the pom's (DEFAULT_CASSANDRA_VERSION)
  * @property {(message: string) => void} [log]
  */
 
@@ -70,6 +71,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * @typedef {object} StartOptions
+ * @property {string} [cassandraVersion] default: DEFAULT_CASSANDRA_VERSION
  * @property {Record<string, AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent)
  * @property {string} [mainAgent] agent whose URL becomes `jolokiaUrl` and which is polled for readiness; default: the first 2.x agent
  * @property {boolean} [incrementalBackups] cassandra.yaml `incremental_backups` (default false)
@@ -191,6 +193,11 @@ const SERVER_OPENS = [
   'jdk.compiler/com.sun.tools.javac',
   'java.base/java.lang',
   'java.base/java.util',
+  // Not in 5.0's list: 4.0 and 4.1 ship jamm 0.3.2, whose measureDeep opens fields of these
+  // packages (without them the node dies at start, in StorageService's or a table's set-up).
+  'java.base/java.util.concurrent',
+  'java.base/java.util.concurrent.atomic',
+  'java.base/java.nio',
 ];
 // nodetool fails without these ("Cassandra is unable to access required classes": FileUtils needs sun.nio.ch).
 const CLIENT_EXPORTS = [
@@ -404,28 +411,45 @@ function findJava() {
 // ---------------------------------------------------------------------------------------------
 // Artifacts
 
-/** @type {Promise<Artifacts> | undefined} */
-let artifactsPromise;
+/** The Cassandra the suite, the demo and the benchmark run by default: the pom's. */
+export const DEFAULT_CASSANDRA_VERSION = readPomVersions().cassandra;
+
+/**
+ * The releases the integration suite proves the core cases on (test/integration/versions.test.ts),
+ * each the newest of its line on Maven Central when added. All start on Java 17 with the flags
+ * below; 3.11 would need Java 8 (docs/REAL-CASSANDRA.md).
+ */
+export const OTHER_CASSANDRA_VERSIONS = ['4.0.19', '4.1.10'];
+
+/** @type {Map<string, Promise<Artifacts>>} */
+const artifactsPromises = new Map();
 
 /**
  * @param {EnsureArtifactsOptions} [options]
  * @returns {Promise<Artifacts>}
  */
 export function ensureArtifacts(options = {}) {
-  artifactsPromise ??= doEnsureArtifacts(options.log ?? noop).catch((err) => {
-    artifactsPromise = undefined;
-    throw err;
-  });
-  return artifactsPromise;
+  const version = options.cassandraVersion ?? DEFAULT_CASSANDRA_VERSION;
+  let promise = artifactsPromises.get(version);
+  if (promise === undefined) {
+    promise = doEnsureArtifacts(version, options.log ?? noop).catch((err) => {
+      artifactsPromises.delete(version);
+      throw err;
+    });
+    artifactsPromises.set(version, promise);
+  }
+  return promise;
 }
 
 /**
+ * @param {string} cassandraVersion
  * @param {(message: string) => void} log
  * @returns {Promise<Artifacts>}
  */
-async function doEnsureArtifacts(log) {
+async function doEnsureArtifacts(cassandraVersion, log) {
   const { java, javac, jar, javaMajor } = findJava();
-  const versions = readPomVersions();
+  if (!/^\d+\.\d+\.\d+$/.test(cassandraVersion)) throw new Error(`not a Cassandra release number: ${cassandraVersion}`);
+  const versions = { ...readPomVersions(), cassandra: cassandraVersion };
   const versionDir = path.join(CACHE_DIR, versions.cassandra);
   const libDir = path.join(versionDir, 'lib');
   const agentsDir = path.join(CACHE_DIR, 'agents');
@@ -455,7 +479,7 @@ async function doEnsureArtifacts(log) {
     log(`fetching Cassandra ${versions.cassandra} + Jolokia ${versions.jolokia2}/${versions.jolokia1} with Maven ...`);
     const t0 = Date.now();
     await fsp.rm(libDir, { recursive: true, force: true }); // no stale jars from an earlier partial fetch
-    const res = await run(mvn, ['-q', '-B', '-f', POM, 'generate-resources', `-Dcache.dir=${CACHE_DIR}`], {
+    const res = await run(mvn, ['-q', '-B', '-f', POM, 'generate-resources', `-Dcache.dir=${CACHE_DIR}`, `-Dcassandra.version=${versions.cassandra}`], {
       cwd: HERE,
       env: { ...process.env, JAVA_HOME: process.env.JAVA_HOME ?? path.resolve(path.dirname(fs.realpathSync(java)), '..') },
     });
@@ -690,6 +714,16 @@ rm -rf -- "$d"
 `;
 
 /**
+ * 4.1 renamed the settings with units in their names; 4.0 refuses the new names, 4.1 and 5.0 still
+ * read the old ones with a warning. Each release gets the spelling of its own cassandra.yaml.
+ * @param {string} version
+ */
+function commitlogSyncPeriod(version) {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major < 4 || (major === 4 && minor < 1) ? 'commitlog_sync_period_in_ms: 10000' : 'commitlog_sync_period: 10000ms';
+}
+
+/**
  * @param {string} s
  * @returns {string}
  */
@@ -703,7 +737,7 @@ function yamlString(s) {
  */
 export async function startCassandra(options = {}) {
   const log = options.log ?? noop;
-  const art = await ensureArtifacts({ log });
+  const art = await ensureArtifacts({ log, ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }) });
   const agentSpecs = options.agents ?? { main: {} };
   const agentNames = Object.keys(agentSpecs);
   if (agentNames.length === 0) throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
@@ -753,7 +787,7 @@ num_tokens: 1
 initial_token: 0
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+${commitlogSyncPeriod(art.cassandraVersion)}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:

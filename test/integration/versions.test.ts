@@ -1,0 +1,72 @@
+// The core cases on the other Cassandra releases the plugins support, each a real node of its
+// own from Maven Central's jars, with the real nodetool of the same release as the oracle: the
+// status agrees with `nodetool statusbackup` both ways, and a flush is proven by its hard links.
+// (The 5.0 node of the global setup has these and every other case.)
+
+import { Client } from 'cassandra-driver';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_CASSANDRA_VERSIONS, startCassandra, type CassandraNode } from '../../scripts/cassandra/harness.mjs';
+import { runPlugin } from '../support/run-plugin.js';
+
+const PLUGIN = 'check_cassandra_backup';
+const KS = 'versions';
+
+describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
+  let node: CassandraNode | undefined;
+  let cql: Client | undefined;
+  const url = (): string => (node as CassandraNode).jolokiaUrl;
+
+  beforeAll(async () => {
+    node = await startCassandra({ cassandraVersion: version, agents: { main: {} }, log: (m) => process.stderr.write(`[cassandra ${version}] ${m}\n`) });
+    cql = new Client({ contactPoints: [`127.0.0.1:${node.nativePort}`], localDataCenter: 'datacenter1' });
+    await cql.connect();
+    await cql.execute(`CREATE KEYSPACE ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
+    await cql.execute(`CREATE TABLE ${KS}.orders (id int PRIMARY KEY, body text)`);
+  }, 600_000);
+
+  afterAll(async () => {
+    await cql?.shutdown();
+    await node?.stop();
+  });
+
+  it('is the release asked for', async () => {
+    expect(node?.cassandraVersion).toBe(version);
+    const json = await runPlugin(PLUGIN, ['--url', url(), '--format', 'json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ cassandra_version: version });
+  });
+
+  it('agrees with nodetool statusbackup, switched by nodetool both ways', async () => {
+    for (const enabled of [true, false]) {
+      const switched = await node!.nodetool(enabled ? 'enablebackup' : 'disablebackup');
+      expect(switched.code, switched.stderr).toBe(0);
+      const oracle = await node!.nodetool('statusbackup');
+      expect(oracle.stdout).toBe(enabled ? 'running\n' : 'not running\n');
+      const asNodetool = await runPlugin(PLUGIN, ['--url', url(), '--format', 'nodetool']);
+      expect(asNodetool.stdout).toBe(oracle.stdout);
+      const nagios = await runPlugin(PLUGIN, ['--url', url()]);
+      expect([nagios.code, nagios.statusLine]).toEqual([
+        enabled ? 0 : 1,
+        expect.stringMatching(enabled ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;/ : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|/),
+      ]);
+    }
+  });
+
+  it('--flush: the new SSTables are hard-linked in backups/, as the test sees for itself', async () => {
+    expect((await node!.nodetool('enablebackup')).code).toBe(0);
+    for (let i = 0; i < 50; i++) await cql!.execute(`INSERT INTO ${KS}.orders (id, body) VALUES (?, ?)`, [i, `order ${i}`], { prepare: true });
+    const run = await runPlugin(PLUGIN, ['--url', url(), '--flush', `${KS}.orders`, '-t', '60', '--format', 'json']);
+    expect(run.code, run.stdout).toBe(0);
+    const body = JSON.parse(run.stdout) as { tables: { table: string; state: string; had_data: boolean; new_sstables: number }[] };
+    expect(body.tables).toEqual([expect.objectContaining({ table: 'orders', state: 'OK', had_data: true })]);
+    expect(body.tables[0]!.new_sstables).toBeGreaterThan(0);
+
+    // Independently of the plugin: every live Data file of the table has its inode in backups/.
+    const directories = node!.dataDirs.flatMap((d) => readdirSync(join(d, KS)).filter((t) => t.startsWith('orders-')).map((t) => join(d, KS, t)));
+    const live = directories.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('-Data.db')).map((f) => join(d, f)));
+    const linked = new Set(directories.flatMap((d) => readdirSync(join(d, 'backups')).map((f) => statSync(join(d, 'backups', f)).ino)));
+    expect(live.length).toBeGreaterThan(0);
+    for (const file of live) expect(linked.has(statSync(file).ino), file).toBe(true);
+  });
+});
