@@ -6,7 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { UsageError } from './errors.js';
 import { readOptionFile } from './files.js';
-import type { OptionSpec } from './options.js';
+import { parseOptions, type OptionSpec } from './options.js';
 
 /** Where the Monitoring Plugins look when no file is named, in this order. */
 export const DEFAULT_INI_FILES = [
@@ -21,6 +21,11 @@ export const DEFAULT_INI_FILES = [
 ];
 
 const OPTION_NAME = 'extra-opts';
+
+/** Whether argv asks for `--extra-opts` at all: the plugins' usual command lines do not. */
+export function wantsExtraOpts(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === `--${OPTION_NAME}` || arg.startsWith(`--${OPTION_NAME}=`));
+}
 
 /**
  * Expands every `--extra-opts[=section][@file]` in argv into the options its INI section holds.
@@ -53,7 +58,9 @@ export function expandExtraOpts(
     sources.push(`[${section}]@${file}`);
     for (const [key, value] of readSection(file, section)) fromIni.push({ key, args: toArguments(key, value, specs, file, section) });
   }
-  const given = optionsGiven(rest, specs);
+  // Which options the command line gives, read by the parser itself (its errors are the command
+  // line's own, and would be raised by the next parse anyway).
+  const given = parseOptions(specs, rest);
   const overridden = (key: string): boolean =>
     given.has(key) || specs.some((s) => given.has(s.name) && (s.excludes?.includes(key) === true || excludesOf(specs, key).includes(s.name)));
   const defaults = fromIni.filter((entry) => !overridden(entry.key)).flatMap((entry) => entry.args);
@@ -62,32 +69,6 @@ export function expandExtraOpts(
 
 function excludesOf(specs: readonly OptionSpec[], name: string): readonly string[] {
   return specs.find((s) => s.name === name)?.excludes ?? [];
-}
-
-/** The long names of the options an argv gives, read the way parseArgs reads them. */
-function optionsGiven(argv: readonly string[], specs: readonly OptionSpec[]): Set<string> {
-  const given = new Set<string>();
-  const takesValue = (spec: OptionSpec | undefined): boolean => spec?.kind === 'value' || spec?.kind === 'list';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') break;
-    if (arg.startsWith('--')) {
-      const [name = ''] = arg.slice(2).split('=', 1);
-      given.add(name);
-      if (!arg.includes('=') && takesValue(specs.find((s) => s.name === name))) i++;
-    } else if (arg.startsWith('-') && arg.length > 1) {
-      for (let c = 1; c < arg.length; c++) {
-        const spec = specs.find((s) => s.short === arg[c]);
-        if (spec === undefined) break;
-        given.add(spec.name);
-        if (takesValue(spec)) {
-          if (c === arg.length - 1) i++;
-          break;
-        }
-      }
-    }
-  }
-  return given;
 }
 
 function locate(spec: string, pluginName: string, env: NodeJS.ProcessEnv): { section: string; file: string } {

@@ -1,9 +1,7 @@
 // Runtime: command-line options, declared once as data. The same table drives parsing, the help
-// text and usage synopsis, and the generated Icinga 2 configuration. Parsing uses Node's own
-// `util.parseArgs`: it is already in the binary, so the hot path loads no option library at all
-// (docs/DECISIONS.md has the measurements).
+// text and usage synopsis, and the generated Icinga 2 configuration. The parser is our own few
+// lines: no option library is loaded on the hot path (docs/DECISIONS.md D2 has the measurements).
 
-import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
 
 export interface OptionSpec {
@@ -30,90 +28,94 @@ export interface OptionSpec {
   readonly icingaDefault?: string;
 }
 
-export type OptionValue = string | boolean | (string | boolean)[] | undefined;
-
-/** Parsed options, read back through typed accessors. */
+/** Parsed options, read back through typed accessors. Every occurrence is kept, in order. */
 export class ParsedOptions {
-  constructor(private readonly values: Readonly<Record<string, OptionValue>>) {}
+  constructor(private readonly values: ReadonlyMap<string, readonly (string | true)[]>) {}
 
   has(name: string): boolean {
-    return this.values[name] !== undefined;
+    return this.values.has(name);
   }
 
+  /** The last value given: a later occurrence (the command line after --extra-opts) wins. */
   value(name: string): string | undefined {
-    const v = this.values[name];
-    if (Array.isArray(v)) return lastString(v);
-    return typeof v === 'string' ? v : undefined;
+    return this.list(name).at(-1);
   }
 
   list(name: string): string[] {
-    const v = this.values[name];
-    if (v === undefined) return [];
-    return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+    return (this.values.get(name) ?? []).filter((v): v is string => typeof v === 'string');
   }
 
   flag(name: string): boolean {
-    const v = this.values[name];
-    return Array.isArray(v) ? v.length > 0 : v === true;
+    return this.values.has(name);
   }
 
   count(name: string): number {
-    const v = this.values[name];
-    if (Array.isArray(v)) return v.length;
-    return v === true ? 1 : 0;
+    return this.values.get(name)?.length ?? 0;
   }
-}
-
-function lastString(values: (string | boolean)[]): string | undefined {
-  for (let i = values.length - 1; i >= 0; i--) {
-    const v = values[i];
-    if (typeof v === 'string') return v;
-  }
-  return undefined;
 }
 
 /**
- * Parses argv against the table. Options that take a value are collected as lists so that a
- * later occurrence (the command line after `--extra-opts`) wins over an earlier one.
+ * Parses argv against the table, the way the Monitoring Plugins' C plugins and POSIX utilities
+ * read options: `--name value`, `--name=value`, `-n value`, `-nvalue`, grouped flags (`-vvv`), `--`
+ * ends the options. A value that starts with `-` must be attached (`--name=-x`), so a forgotten
+ * value is not mistaken for one. Our own parser rather than `util.parseArgs`: the same rules
+ * (test/unit/runtime/options.test.ts compares the two), without loading its two modules on every
+ * run (docs/DECISIONS.md D2).
  */
 export function parseOptions(specs: readonly OptionSpec[], argv: readonly string[]): ParsedOptions {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple: true }> = {};
-  for (const spec of specs) {
-    config[spec.name] = {
-      type: spec.kind === 'value' || spec.kind === 'list' ? 'string' : 'boolean',
-      multiple: true,
-      ...(spec.short === undefined ? {} : { short: spec.short }),
-    };
+  const long = new Map(specs.map((s) => [s.name, s]));
+  const short = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
+  const values = new Map<string, (string | true)[]>();
+  const store = (spec: OptionSpec, value: string | true): void => {
+    const given = values.get(spec.name);
+    if (given === undefined) values.set(spec.name, [value]);
+    else given.push(value);
+  };
+  // A value from the next word: there must be one, and it must not look like an option.
+  const next = (spec: OptionSpec, i: number): string => {
+    const word = argv[i];
+    if (word === undefined) throw new UsageError(`--${spec.name} needs a value (${spec.arg ?? 'VALUE'})`);
+    if (word.length > 1 && word.startsWith('-')) throw new UsageError(`--${spec.name} needs a value (${spec.arg ?? 'VALUE'}); write --${spec.name}=VALUE for one that starts with '-'`);
+    return word;
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      if (i + 1 < argv.length) throw unexpected(argv[i + 1] as string);
+      break;
+    }
+    if (arg.startsWith('--') && arg.length > 2) {
+      // `--=x` names an option `=x`: a name is never empty.
+      const equals = arg.indexOf('=', 3);
+      const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+      const spec = long.get(name);
+      if (spec === undefined) throw new UsageError(`unknown option --${name}`);
+      if (!takesValue(spec)) {
+        if (equals !== -1) throw new UsageError(`--${spec.name} takes no value`);
+        store(spec, true);
+      } else store(spec, equals === -1 ? next(spec, ++i) : arg.slice(equals + 1));
+    } else if (arg.startsWith('-') && arg.length > 1) {
+      // -v, -vvv, -t 5, -t5, -vt5: flags until one that takes a value, which takes the rest.
+      for (let c = 1; c < arg.length; c++) {
+        const spec = short.get(arg[c] as string);
+        if (spec === undefined) throw new UsageError(`unknown option -${arg[c] as string}`);
+        if (!takesValue(spec)) {
+          store(spec, true);
+          continue;
+        }
+        store(spec, c + 1 < arg.length ? arg.slice(c + 1) : next(spec, ++i));
+        break;
+      }
+    } else throw unexpected(arg);
   }
-  try {
-    const { values } = parseArgs({ args: [...argv], options: config, strict: true, allowPositionals: false });
-    return new ParsedOptions(values as Record<string, OptionValue>);
-  } catch (error) {
-    throw new UsageError(describeParseError(error, specs));
-  }
+  return new ParsedOptions(values);
 }
 
-/** Node's messages mention its own API; say it in the operator's terms instead. */
-function describeParseError(error: unknown, specs: readonly OptionSpec[]): string {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const quoted = /'([^']+)'/.exec(message)?.[1] ?? '';
-  switch (code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${quoted}`;
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return `unexpected argument '${quoted}': every value belongs to an option`;
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
-      const long = /--([a-z][a-z0-9-]*)/.exec(message)?.[1];
-      const spec = specs.find((s) => s.name === long);
-      if (spec === undefined) return message.split('\n')[0] ?? message;
-      if (spec.kind === 'flag' || spec.kind === 'count') return `--${spec.name} takes no value`;
-      if (message.includes('ambiguous')) {
-        return `--${spec.name} needs a value (${spec.arg ?? 'VALUE'}); write --${spec.name}=VALUE for one that starts with '-'`;
-      }
-      return `--${spec.name} needs a value (${spec.arg ?? 'VALUE'})`;
-    }
-    default:
-      return message.split('\n')[0] ?? message;
-  }
+function takesValue(spec: OptionSpec): boolean {
+  return spec.kind === 'value' || spec.kind === 'list';
+}
+
+function unexpected(word: string): UsageError {
+  return new UsageError(`unexpected argument '${word}': every value belongs to an option`);
 }

@@ -12,6 +12,7 @@ const specs: OptionSpec[] = [
   { name: 'insecure', kind: 'flag', group: 'g', help: '' },
   { name: 'flush', kind: 'list', group: 'g', help: '' },
   { name: 'extra-opts', kind: 'value', group: 'g', help: '' },
+  { name: 'verbose', short: 'v', kind: 'count', group: 'g', help: '' },
 ];
 const specsWithShort: OptionSpec[] = [
   ...specs.map((s) => (s.name === 'user' ? { ...s, short: 'u' } : s.name === 'password' ? { ...s, excludes: ['password-file'] } : s)),
