@@ -13,7 +13,7 @@ import type { CallLimits } from '../jolokia/transport.js';
 import { parseDuration } from '../runtime/duration.js';
 import { CheckError, UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
-import { sanitize, statusText, type Renderer } from '../runtime/output.js';
+import { sanitize, statusText, type RenderContext, type Rendered } from '../runtime/output.js';
 import { parseStateOption, type Check, type CheckContext } from '../runtime/plugin.js';
 import { assess, reportState, type Report } from '../runtime/result.js';
 import { backupStatusReport, BACKUP_FACTS_WHEN_UNKNOWN, type BackupExpectation } from './backup-status.js';
@@ -71,7 +71,7 @@ export const backupCheck: Check<BackupConfig> = {
     return { ...report, details: [...report.details, ...config.connection.warnings.map((w) => `warning: ${w}`)] };
   },
 
-  formats: { nodetool: renderNodetool() },
+  formats: { nodetool: renderNodetool },
   factsWhenUnknown: BACKUP_FACTS_WHEN_UNKNOWN,
   hint: connectionHint,
 };
@@ -97,8 +97,11 @@ export async function checkBackup(client: JolokiaClient, config: Omit<BackupConf
     const skipped = `freshness check skipped: backup is off${freshness.flush.length > 0 ? ', so no flush was sent' : ''}`;
     return { ...report, results: [...report.results, { state: reportState(report), summary: skipped }], details: [...report.details, skipped] };
   }
+  return checkFreshness(client, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? [], report, limits);
+}
 
-  const dataDirectories = freshness.dataDirectories ?? status.dataFileLocations ?? [];
+/** Scans the tables, flushes those asked for, scans them again, and judges each on its own. */
+async function checkFreshness(client: JolokiaClient, freshness: FreshnessRequest, dataDirectories: readonly string[], report: Report, limits: CallLimits): Promise<Report> {
   const tables = await resolveTables(client, [...freshness.flush, ...freshness.look], limits);
   const toFlush = tables.filter((t) => freshness.flush.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table)));
   const locations = await readTableLocations(client, tables, limits);
@@ -162,12 +165,10 @@ function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
 }
 
 /** `--format nodetool`: exactly what `nodetool statusbackup` prints, so its scripts can call us instead. */
-function renderNodetool(): Renderer {
-  return (report, context) => {
-    const enabled = report.facts['backup_enabled'];
-    if (typeof enabled === 'boolean') return { stdout: `${enabled ? NODETOOL_BACKUP_WORDS.enabled : NODETOOL_BACKUP_WORDS.disabled}\n` };
-    // Like nodetool when it cannot connect: nothing on stdout, the reason on stderr, a non-zero exit.
-    const debug = context.debug.map((line) => `${sanitize(line, 2000)}\n`).join('');
-    return { stdout: '', stderr: `${context.service} ${reportState(report).name} - ${statusText(report)}\n${debug}` };
-  };
+function renderNodetool(report: Report, context: RenderContext): Rendered {
+  const enabled = report.facts['backup_enabled'];
+  if (typeof enabled === 'boolean') return { stdout: `${enabled ? NODETOOL_BACKUP_WORDS.enabled : NODETOOL_BACKUP_WORDS.disabled}\n` };
+  // Like nodetool when it cannot connect: nothing on stdout, the reason on stderr, a non-zero exit.
+  const debug = context.debug.map((line) => `${sanitize(line, 2000)}\n`).join('');
+  return { stdout: '', stderr: `${context.service} ${reportState(report).name} - ${statusText(report)}\n${debug}` };
 }

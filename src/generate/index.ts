@@ -11,13 +11,13 @@ export function bundleSource(plugin: PluginEntry): string {
   return `import { entry } from './src/plugins/${plugin.name}.js';\nimport { main } from './src/runtime/plugin.js';\nmain(entry);\n`;
 }
 
-/** The executable that monitoring cores call: a few lines that run the bundle. */
+/** The executable that monitoring cores call: a few lines that start the bundle (src/runtime/launch.ts). */
 function entryFile(plugin: PluginEntry): string {
   return [
     '#!/usr/bin/env node',
     `// ${plugin.name}: ${plugin.summary}.`,
     `// Generated from src/plugins/${plugin.name}.ts by \`npm run generate\`; runs the bundle that \`npm run build\` makes.`,
-    `require('../dist/${plugin.name}.cjs');`,
+    `require('../dist/launch.cjs').launch(require('node:path').join(__dirname, '..', 'dist', '${plugin.name}.cjs'), ${JSON.stringify(plugin.service)});`,
     '',
   ].join('\n');
 }

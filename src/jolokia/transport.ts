@@ -3,7 +3,7 @@
 // settings in Node (docs/DECISIONS.md D3). The deadline knows whether it passed while connecting,
 // in the TLS handshake, waiting, or reading; the body is capped; redirects are not followed.
 
-import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { connectionFailed, cutOff, httpRefused, notUtf8, timedOut, tooLarge, unusableTlsSettings, type Party, type Phase } from './failures.js';
 
 export interface TlsSettings {
@@ -52,13 +52,12 @@ export function displayUrl(url: URL): string {
 
 /** POSTs `body` and resolves to the answer's text; every failure is one of the typed errors. */
 export async function post(endpoint: JolokiaEndpoint, party: Party, body: string, limits: CallLimits): Promise<string> {
-  const secure = endpoint.url.protocol === 'https:';
-  // Loaded on first use: a plain-HTTP check never pays for TLS.
-  const transport = secure ? await import('node:https') : await import('node:http');
+  // node:https is loaded only when asked for: a plain-HTTP check never pays for TLS.
+  const request = endpoint.url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   limits.trace?.(`> POST ${party.where.replace(/\/?$/, '/')} (${endpoint.user === undefined ? 'no credentials' : `user ${endpoint.user}, password hidden`})`);
   limits.trace?.(`> ${truncate(body)}`);
   const exchange = new Exchange(endpoint, party, limits);
-  return exchange.run((onAnswer) => transport.request(requestOptions(endpoint, body), onAnswer), body);
+  return exchange.run((onAnswer) => request(requestOptions(endpoint, body), onAnswer), body);
 }
 
 function requestOptions(endpoint: JolokiaEndpoint, body: string): RequestOptions & Record<string, unknown> {

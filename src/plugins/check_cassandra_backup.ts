@@ -2,6 +2,7 @@
 // `nodetool statusbackup` would say, asked over Jolokia instead of a JVM per check; on the node,
 // are backups really being written. The check itself: src/checks/backup.ts.
 
+import { backupCheck } from '../checks/backup.js';
 import { CONNECTION_OPTIONS } from '../cli/connection.js';
 import type { PluginEntry } from './entry.js';
 
@@ -17,7 +18,7 @@ export const entry: PluginEntry = {
   service: 'CASSANDRA BACKUP',
   metricPrefix: 'cassandra_backup',
   icingaCommand: 'cassandra_backup',
-  load: () => import('../checks/backup.js').then((m) => m.backupCheck),
+  check: backupCheck,
 
   options: [
     { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: STATUS, help: 'What this node should do. Nodes that should not back up: --expect disabled.' },

@@ -1,6 +1,7 @@
-// The registry: what one entry says about a plugin. Plain data: the runtime reads its name,
-// options, formats and manual (PluginInfo); the generators in src/generate/ derive the entry
-// files, package.json's bin, the Icinga 2 CheckCommand and the Nagios and NRPE examples from it.
+// The registry: what one entry says about a plugin. Plain data, and the check it runs: the
+// runtime reads its name, options, formats and manual (PluginInfo); the generators in
+// src/generate/ derive the entry files, package.json's bin, the Icinga 2 CheckCommand and the
+// Nagios and NRPE examples from it.
 
 import type { PluginInfo } from '../runtime/plugin.js';
 

@@ -6,7 +6,7 @@
 
 import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
-import { expandExtraOpts } from './extra-opts.js';
+import { expandExtraOpts, wantsExtraOpts } from './extra-opts.js';
 import type { Manual } from './help.js';
 import { parseOptions, type OptionSpec, type ParsedOptions } from './options.js';
 import { renderNagios, sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
@@ -50,8 +50,8 @@ export interface PluginInfo extends Omit<Manual, 'version'> {
   readonly options: readonly OptionSpec[];
   /** Output formats beyond nagios, json and prometheus (their renderers are the check's). */
   readonly formats: readonly string[];
-  /** Loads the check; only a run that gets past the options pays for its code. */
-  load(): Promise<Check<unknown>>;
+  /** What the plugin checks, and how. */
+  readonly check: Check<unknown>;
 }
 
 export interface Outcome {
@@ -110,9 +110,9 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
   const specs = allOptions(plugin);
   // Known once --format is read: a failure after that is reported in the format asked for.
   let render: Renderer = renderNagios;
-  let check: Check<unknown> | undefined;
+  const { check } = plugin;
   try {
-    const expanded = expandExtraOpts(argv, specs, plugin.name, env);
+    const expanded = wantsExtraOpts(argv) ? expandExtraOpts(argv, specs, plugin.name, env) : { argv, sources: [] };
     const options = parseOptions(specs, expanded.argv);
     if (options.flag('help')) return { exitCode: 3, stdout: await helpText(plugin, specs), stderr: '' };
     if (options.flag('version')) return { exitCode: 3, stdout: `${plugin.name} ${VERSION}\n`, stderr: '' };
@@ -123,7 +123,6 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
     if (!(formatName in STANDARD_FORMATS) && !plugin.formats.includes(formatName)) {
       throw new UsageError(`--format: '${formatName}' is not one of ${['nagios', 'json', 'prometheus', ...plugin.formats].join(', ')}`);
     }
-    check = await plugin.load();
     render = STANDARD_FORMATS[formatName as keyof typeof STANDARD_FORMATS] ?? (check.formats?.[formatName] as Renderer);
     const config = check.configure(options, env);
     if (verbosity >= 2) {
@@ -182,10 +181,10 @@ async function guard(settings: Settings<unknown>, startedAt: number, debugLines:
  * --timeout-state when time ran out) with its message and the check's hint; anything else is a
  * bug, with its stack at -vvv.
  */
-function failure(check: Check<unknown> | undefined, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
-  const facts = check?.factsWhenUnknown;
+function failure(check: Check<unknown>, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
+  const facts = check.factsWhenUnknown;
   if (error instanceof CheckError) {
-    const hint = check?.hint?.(error);
+    const hint = check.hint?.(error);
     return failureReport(error.timedOut ? timeoutState : UNKNOWN, hint === undefined ? error.message : `${error.message}: ${hint}`, facts);
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

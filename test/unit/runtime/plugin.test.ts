@@ -32,7 +32,7 @@ function plugin(run: () => Promise<Report>, extra: Partial<Check<{ n: number }>>
     states: { ok: 'fine', warning: 'never', critical: 'never', unknown: 'could not find out' },
     perfdata: [],
     examples: [{ says: 'Run it:', command: 'check_test -n 2' }],
-    load: async () => checkOf(run, extra) as Check<unknown>,
+    check: checkOf(run, extra) as Check<unknown>,
   };
 }
 
