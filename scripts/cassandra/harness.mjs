@@ -987,28 +987,26 @@ ${options.extraYaml ?? ''}
           `--- command ---\n${art.java} ${jvmArgs.join(' ')}`,
       );
 
-    // Wait for OperationMode NORMAL over the main agent.
+    // Ready when OperationMode is NORMAL and CQL is served: 4.1 reaches NORMAL a moment before its
+    // native transport listens, and the tests connect with CQL at once.
     const main = /** @type {AgentInfo} */ (agents[mainName]);
+    const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute }));
     let lastSeen = 'no answer yet';
     for (;;) {
       if (exitInfo) throw failure(`the JVM exited (code ${exitInfo.code}, signal ${exitInfo.signal})`);
-      if (Date.now() - t0 > timeoutMs) throw failure(`no OperationMode NORMAL within ${timeoutMs / 1000} s (last: ${lastSeen})`);
+      if (Date.now() - t0 > timeoutMs) throw failure(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
       try {
-        const res = await jolokiaPost(
-          main,
-          { type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'OperationMode' },
-          { timeoutMs: 5000 },
-        );
-        const value = /** @type {any} */ (res.json)?.value;
-        lastSeen = `HTTP ${res.status} ${typeof value === 'string' ? value : res.text.slice(0, 120)}`;
-        if (value === 'NORMAL') break;
+        const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
+        const [mode, cql] = Array.isArray(res.json) ? res.json.map((r) => /** @type {any} */ (r)?.value) : [];
+        lastSeen = `HTTP ${res.status} ${typeof mode === 'string' ? `${mode}, native transport ${cql === true ? 'running' : 'not running'}` : res.text.slice(0, 120)}`;
+        if (mode === 'NORMAL' && cql === true) break;
       } catch (err) {
         lastSeen = /** @type {Error} */ (err).message;
       }
       await new Promise((r) => setTimeout(r, 500));
     }
     const startupMs = Date.now() - t0;
-    log(`Cassandra NORMAL after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
+    log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
 
     // Every agent must answer, and be the Jolokia major version asked for (guards the 1.x/2.x class clash).
     for (const agent of Object.values(agents)) {

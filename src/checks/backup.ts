@@ -7,14 +7,14 @@ import { parseTableSelector, type TableName, type TableSelector } from '../cassa
 import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
 import { readBackupStatus } from '../cassandra/storage-service.js';
 import { flushTables, readTableLocations, resolveTables, type TableLocation } from '../cassandra/tables.js';
-import { connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
+import { callLimits, connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
 import type { JolokiaClient } from '../jolokia/client.js';
 import type { CallLimits } from '../jolokia/transport.js';
 import { parseDuration } from '../runtime/duration.js';
 import { CheckError, UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
 import { sanitize, statusText, type RenderContext, type Rendered } from '../runtime/output.js';
-import { parseStateOption, type Check, type CheckContext } from '../runtime/plugin.js';
+import { parseStateOption, type Check } from '../runtime/plugin.js';
 import { assess, reportState, type Report } from '../runtime/result.js';
 import { backupStatusReport, BACKUP_FACTS_WHEN_UNKNOWN, type BackupExpectation } from './backup-status.js';
 import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy } from './backup-freshness.js';
@@ -75,16 +75,6 @@ export const backupCheck: Check<BackupConfig> = {
   factsWhenUnknown: BACKUP_FACTS_WHEN_UNKNOWN,
   hint: connectionHint,
 };
-
-/** The Jolokia client's limits from the check's context. */
-export function callLimits(context: CheckContext): CallLimits {
-  return {
-    // A little before the plugin's deadline, so the client's more precise message wins the race.
-    deadline: context.deadline - 100,
-    signal: context.signal,
-    trace: (line) => context.debug(3, line),
-  };
-}
 
 export async function checkBackup(client: JolokiaClient, config: Omit<BackupConfig, 'connection'>, limits: CallLimits): Promise<Report> {
   const { freshness } = config;

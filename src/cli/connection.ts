@@ -6,10 +6,11 @@
 import { statSync } from 'node:fs';
 import { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaError, type Remedy } from '../jolokia/errors.js';
-import { displayUrl, type JolokiaEndpoint, type TlsSettings } from '../jolokia/transport.js';
+import { displayUrl, type CallLimits, type JolokiaEndpoint, type TlsSettings } from '../jolokia/transport.js';
 import { UsageError } from '../runtime/errors.js';
 import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+import type { CheckContext } from '../runtime/plugin.js';
 import { VERSION } from '../version.js';
 
 export const DEFAULT_PORT = 8778;
@@ -84,6 +85,16 @@ export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, p
     ...(tls === undefined ? {} : { tls }),
   };
   return { endpoint, passwordSource, warnings };
+}
+
+/** The Jolokia client's limits within the check's own: its deadline, abort signal and -vvv trace. */
+export function callLimits(context: CheckContext): CallLimits {
+  return {
+    // A little before the plugin's deadline, so the client's more precise message wins the race.
+    deadline: context.deadline - 100,
+    signal: context.signal,
+    trace: (line) => context.debug(3, line),
+  };
 }
 
 /** A client for the agent, whose messages about values say what Cassandra has. */

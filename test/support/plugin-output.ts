@@ -3,6 +3,7 @@
 // status line that came from outside, no stack trace, and no secret.
 
 import { expect } from 'vitest';
+import { entry } from '../../src/plugins/check_cassandra_backup.js';
 import type { Outcome } from '../../src/runtime/plugin.js';
 import type { PluginRun } from './run-plugin.js';
 
@@ -11,8 +12,8 @@ const CODES = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 /** `SERVICE STATE - text[ | perfdata]`: the text holds no `|`, the line no control character. */
 export const STATUS_LINE = /^CASSANDRA BACKUP (OK|WARNING|CRITICAL|UNKNOWN) - [^|\p{Cc}\p{Zl}\p{Zp}]+?( \| [^|\p{Cc}\p{Zl}\p{Zp}]+)?$/u;
 
-/** The perfdata labels check_cassandra_backup writes; anything else came from somewhere else. */
-export const OWN_PERFDATA_LABELS = ['backup_enabled', 'time', 'backup_age', 'backup_files', 'tables_flushed'];
+/** The perfdata labels check_cassandra_backup documents in the registry; anything else came from somewhere else. */
+export const OWN_PERFDATA_LABELS = entry.perfdata.map((p) => p.label);
 
 export interface CleanRun {
   /** The -t the plugin was given: it must have ended within it plus one second. */
