@@ -52,6 +52,7 @@ import { fileURLToPath } from 'node:url';
  * @property {boolean} [tls] HTTPS with a CA and server certificate (SAN localhost, 127.0.0.1) made by the harness; clients need `caFile`
  * @property {string} [policyXml] content of a jolokia-access.xml, passed as policyLocation=file://…
  * @property {Record<string, string | number | boolean>} [options] further raw agent options (no ',' or '=' in values)
+ * @property {number} [port] the agent's port; default: a free one (a cluster's nodes share one, as in production)
  */
 
 /**
@@ -72,6 +73,11 @@ import { fileURLToPath } from 'node:url';
 /**
  * @typedef {object} StartOptions
  * @property {string} [cassandraVersion] default: DEFAULT_CASSANDRA_VERSION
+ * @property {string} [address] the node's listen, rpc and agent address, default 127.0.0.1 (all of 127/8 is loopback)
+ * @property {{ storage: number, native: number }} [ports] default: free ones (a cluster's nodes share them, each on its own address)
+ * @property {string} [seeds] default: this node (`address:storage port`)
+ * @property {string} [initialToken] default "0"
+ * @property {{ datacenter: string, rack: string }} [location] GossipingPropertyFileSnitch with this DC and rack; default: SimpleSnitch (datacenter1, rack1)
  * @property {Record<string, AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent)
  * @property {string} [mainAgent] agent whose URL becomes `jolokiaUrl` and which is polled for readiness; default: the first 2.x agent
  * @property {boolean} [incrementalBackups] cassandra.yaml `incremental_backups` (default false)
@@ -338,8 +344,13 @@ async function exists(p) {
   }
 }
 
+/** Ports handed out by this process: a node started at the same time must not get one of them. */
+const handedOut = new Set();
+
 /**
- * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then close).
+ * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then
+ * close), none handed out before by this process: the OS may offer a port again as soon as it is
+ * closed, before the node it was meant for listens on it.
  * @param {number} count
  * @returns {Promise<number[]>}
  */
@@ -347,15 +358,20 @@ export async function freePorts(count) {
   /** @type {net.Server[]} */
   const servers = [];
   try {
-    for (let i = 0; i < count; i++) {
+    /** @type {number[]} */
+    const ports = [];
+    while (ports.length < count) {
       const server = net.createServer();
       await new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(0, '127.0.0.1', () => resolve(undefined));
       });
       servers.push(server);
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
+      if (!handedOut.has(port)) ports.push(port);
     }
-    return servers.map((s) => /** @type {net.AddressInfo} */ (s.address()).port);
+    for (const port of ports) handedOut.add(port);
+    return ports;
   } finally {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))));
   }
@@ -778,25 +794,34 @@ export async function startCassandra(options = {}) {
     for (const d of [confDir, logDir, dir('commitlog'), dir('saved_caches'), dir('hints'), dir('storage'), dir('home'), dir('tmp'), ...dataDirs]) {
       await fsp.mkdir(d, { recursive: true });
     }
-    const [storagePort, nativePort, jmxPort, ...agentPorts] = await freePorts(3 + agentNames.length);
+    const address = options.address ?? '127.0.0.1';
+    // The JMX port nodetool uses listens on 127.0.0.1 whatever the node's address: one for each
+    // node. A cluster's nodes share their storage and native ports, each on its own address.
+    const [jmxPort, ...more] = await freePorts(1 + (options.ports === undefined ? 2 : 0) + agentNames.length);
+    const [storagePort, nativePort] = options.ports === undefined ? more.splice(0, 2) : [options.ports.storage, options.ports.native];
+    const agentPorts = more;
     if (storagePort === undefined || nativePort === undefined || jmxPort === undefined) throw new Error('no free ports');
+    if (options.location !== undefined) {
+      await fsp.writeFile(path.join(confDir, 'cassandra-rackdc.properties'), `dc=${options.location.datacenter}\nrack=${options.location.rack}\n`);
+    }
 
     const yaml = `# written by scripts/cassandra/harness.mjs
 cluster_name: ${yamlString(options.clusterName ?? 'harness')}
 num_tokens: 1
-initial_token: 0
+initial_token: ${options.initialToken ?? '0'}
+auto_bootstrap: false
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 commitlog_sync: periodic
 ${commitlogSyncPeriod(art.cassandraVersion)}
 seed_provider:
   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
     parameters:
-      - seeds: "127.0.0.1:${storagePort}"
-listen_address: 127.0.0.1
-rpc_address: 127.0.0.1
+      - seeds: ${yamlString(options.seeds ?? `${address}:${storagePort}`)}
+listen_address: ${address}
+rpc_address: ${address}
 storage_port: ${storagePort}
 native_transport_port: ${nativePort}
-endpoint_snitch: SimpleSnitch
+endpoint_snitch: ${options.location === undefined ? 'SimpleSnitch' : 'GossipingPropertyFileSnitch'}
 memtable_allocation_type: heap_buffers
 auto_snapshot: false
 incremental_backups: ${options.incrementalBackups ? 'true' : 'false'}
@@ -842,13 +867,13 @@ ${options.extraYaml ?? ''}
     const agentArgs = [];
     for (const [i, name] of agentNames.entries()) {
       const spec = agentSpecs[name] ?? {};
-      const port = agentPorts[i];
+      const port = spec.port ?? agentPorts[i];
       if (port === undefined) throw new Error('no free port for agent');
       const version = spec.version ?? 2;
       if (version !== 1 && version !== 2) throw new Error(`agent ${name}: version must be 1 or 2`);
       if ((spec.user === undefined) !== (spec.password === undefined)) throw new Error(`agent ${name}: give both user and password`);
       /** @type {Record<string, string>} */
-      const o = { host: '127.0.0.1', port: String(port) };
+      const o = { host: address, port: String(port) };
       if (version === 1) o.discoveryEnabled = 'false'; // 1.x multicasts discovery by default
       if (spec.user !== undefined) {
         o.user = spec.user;
@@ -883,7 +908,7 @@ ${options.extraYaml ?? ''}
         name,
         version,
         agentVersion: '',
-        url: `${spec.tls ? 'https' : 'http'}://127.0.0.1:${port}/jolokia/`,
+        url: `${spec.tls ? 'https' : 'http'}://${address}:${port}/jolokia/`,
         port,
         tls: Boolean(spec.tls),
         ...(spec.user !== undefined ? { user: spec.user, password: spec.password } : {}),

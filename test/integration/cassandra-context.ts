@@ -57,10 +57,32 @@ export type CassandraInfo = Pick<
   credentials: { user: string; password: string };
 };
 
+/** The suite's three-node cluster (scripts/cassandra/cluster.mjs): one entry per member. */
+export const CLUSTER_MEMBERS = [
+  { address: '127.0.0.1', datacenter: 'dc1', rack: 'r1' },
+  { address: '127.0.0.2', datacenter: 'dc1', rack: 'r2' },
+  { address: '127.0.0.3', datacenter: 'analytics', rack: 'r1' },
+] as const;
+
+export interface ClusterInfo {
+  readonly cassandraVersion: string;
+  /** The same on every member, each on its own address. */
+  readonly jolokiaPort: number;
+  readonly startupMs: number;
+  readonly credentials: { user: string; password: string };
+  readonly members: readonly { address: string; datacenter: string; rack: string; pid: number; jolokiaUrl: string; nodetool: NodetoolSpec }[];
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     cassandra: CassandraInfo;
+    cluster: ClusterInfo;
   }
+}
+
+/** The running cluster, as provided by the global setup. */
+export function cluster(): ClusterInfo {
+  return inject('cluster');
 }
 
 /** The running node, as provided by the global setup. */
