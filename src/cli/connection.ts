@@ -45,10 +45,35 @@ export interface ConnectionSettings {
 
 /** Where the agent is and how to talk to it; `plugin` names the plugin in the User-Agent header. */
 export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings {
+  return settingsFor(agentUrl(options), options, env, plugin);
+}
+
+/**
+ * Every agent named on the command line, for the plugins that may ask more than one (each --url,
+ * or each -H with the shared --port, --path and --ssl); the credentials and TLS options apply to all.
+ */
+export function readConnections(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings[] {
+  const urls = options.list('url');
+  if (urls.length > 0) return urls.map((given) => settingsFor(parseGivenUrl(given, options), options, env, plugin));
+  const hosts = options.list('hostname');
+  return (hosts.length > 0 ? hosts : [DEFAULT_HOST]).map((host) => settingsFor(urlOfHost(host, options), options, env, plugin));
+}
+
+/**
+ * The same credentials and TLS settings for another agent, e.g. a member of the ring whose URL
+ * was derived from a contact node's. Credentials in `url` itself are never taken over.
+ */
+export function withUrl(settings: ConnectionSettings, url: URL): ConnectionSettings {
+  const clean = new URL(url.href);
+  clean.username = '';
+  clean.password = '';
+  return { ...settings, endpoint: { ...settings.endpoint, url: clean } };
+}
+
+function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings {
   const label = "Cassandra's Jolokia agent";
   const userAgent = `${plugin}/${VERSION}`;
   const warnings: string[] = [];
-  const url = agentUrl(options);
   let user = options.value('user') ?? (url.username === '' ? undefined : decodeUserInfo(url.username));
   const fromUrl = url.password === '' ? undefined : decodeUserInfo(url.password);
   url.username = '';
@@ -128,21 +153,25 @@ export function describeConnection(settings: ConnectionSettings): string[] {
 
 function agentUrl(options: ParsedOptions): URL {
   const given = options.value('url');
+  return given === undefined ? urlOfHost(options.value('hostname') ?? DEFAULT_HOST, options) : parseGivenUrl(given, options);
+}
+
+function parseGivenUrl(given: string, options: ParsedOptions): URL {
   const pieces = ['hostname', 'port', 'path', 'ssl'].filter((name) => options.has(name));
-  if (given !== undefined) {
-    if (pieces.length > 0) throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
-    let url: URL;
-    try {
-      url = new URL(given);
-    } catch {
-      // Echoed only without an @: a URL that does not parse may still hold a password before one.
-      throw new UsageError(given.includes('@') ? '--url: not a valid URL (not shown: it may hold a password)' : `--url: '${given}' is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
-    if (url.search !== '' || url.hash !== '') throw new UsageError('--url: give the agent\'s base URL without a query or fragment');
-    return url;
+  if (pieces.length > 0) throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    // Echoed only without an @: a URL that does not parse may still hold a password before one.
+    throw new UsageError(given.includes('@') ? '--url: not a valid URL (not shown: it may hold a password)' : `--url: '${given}' is not a URL`);
   }
-  const host = options.value('hostname') ?? DEFAULT_HOST;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+  if (url.search !== '' || url.hash !== '') throw new UsageError('--url: give the agent\'s base URL without a query or fragment');
+  return url;
+}
+
+function urlOfHost(host: string, options: ParsedOptions): URL {
   if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/.test(host)) {
     throw new UsageError(`--hostname: '${host}' is not a host name or address`);
   }

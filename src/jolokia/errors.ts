@@ -44,6 +44,14 @@ export class JolokiaTimeoutError extends JolokiaError {
 /** An HTTP status other than 200: a redirect, 401, 403, 404, 5xx. */
 export class JolokiaHttpError extends JolokiaError {
   override name = 'JolokiaHttpError';
+
+  constructor(
+    readonly status: number,
+    message: string,
+    options: { remedy?: Remedy } = {},
+  ) {
+    super(message, options);
+  }
 }
 
 /** The body is not a Jolokia answer: not JSON, not UTF-8, the wrong shape, or too large. */

@@ -90,19 +90,19 @@ export function httpRefused(party: Party, status: number, body: string, details:
   const { where, redactor } = party;
   if (status >= 300 && status < 400) {
     const target = details.location === undefined ? 'elsewhere' : redactor.redact(safeDecode(details.location));
-    return new JolokiaHttpError(`The agent at ${where} redirects to ${target} (HTTP ${status}); not followed, so credentials stay with the configured URL: give that URL instead`);
+    return new JolokiaHttpError(status, `The agent at ${where} redirects to ${target} (HTTP ${status}); not followed, so credentials stay with the configured URL: give that URL instead`);
   }
   if (status === 401) {
     const given = details.credentialsGiven;
-    if (given === undefined) return new JolokiaHttpError(`The agent at ${where} requires authentication (HTTP 401)`, { remedy: 'credentials' });
-    return new JolokiaHttpError(`Authentication failed for user ${given.user} at ${where} (HTTP 401): check the user and password`);
+    if (given === undefined) return new JolokiaHttpError(status, `The agent at ${where} requires authentication (HTTP 401)`, { remedy: 'credentials' });
+    return new JolokiaHttpError(status, `Authentication failed for user ${given.user} at ${where} (HTTP 401): check the user and password`);
   }
-  if (status === 404) return new JolokiaHttpError(`No Jolokia agent at ${where} (HTTP 404)`, { remedy: 'agent-location' });
+  if (status === 404) return new JolokiaHttpError(status, `No Jolokia agent at ${where} (HTTP 404)`, { remedy: 'agent-location' });
   // Redacted after parsing: in the raw JSON the password may hide behind escapes (\/, \u00e9).
   const extracted = errorText(body);
   const detail = extracted === undefined ? '' : `: ${redactor.redact(extracted)}`;
-  if (status === 403) return new JolokiaHttpError(`The agent at ${where} refused the request (HTTP 403)${detail}`);
-  return new JolokiaHttpError(`The agent at ${where} answered HTTP ${status}${detail}`);
+  if (status === 403) return new JolokiaHttpError(status, `The agent at ${where} refused the request (HTTP 403)${detail}`);
+  return new JolokiaHttpError(status, `The agent at ${where} answered HTTP ${status}${detail}`);
 }
 
 /** The agent's error for one request of a bulk (inner status 404, 403, 500...). */

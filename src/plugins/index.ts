@@ -5,6 +5,7 @@
 // that file, never this table, so it carries none of its siblings.
 
 import { entry as checkCassandraBackup } from './check_cassandra_backup.js';
+import { entry as checkCassandraClusterBackup } from './check_cassandra_cluster_backup.js';
 import type { PluginEntry } from './entry.js';
 
-export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup];
+export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup];

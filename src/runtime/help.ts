@@ -35,9 +35,9 @@ export function usageSynopsis(name: string, options: readonly OptionSpec[]): str
     if (excluded.has(option.name)) continue;
     const alternatives = shown.filter((o) => option.excludes?.includes(o.name));
     const [first, ...rest] = alternatives;
-    if (first === undefined) words.push(`[${synopsisWord(option)}]${option.kind === 'list' || option.kind === 'count' ? '...' : ''}`);
+    if (first === undefined) words.push(`[${synopsisWord(option)}]${repeatable(option)}`);
     // `[--url URL | -H HOST [-p PORT]]`: the first alternative plain, the rest optional beside it.
-    else words.push(`[${[`${synopsisWord(option)} |`, synopsisWord(first), ...rest.map((o) => `[${synopsisWord(o)}]`)].join(' ')}]`);
+    else words.push(`[${[`${synopsisWord(option)}${repeatable(option)} |`, `${synopsisWord(first)}${repeatable(first)}`, ...rest.map((o) => `[${synopsisWord(o)}]`)].join(' ')}]`);
   }
   words.push('| -h | -V');
   const lines: string[] = [];
@@ -51,6 +51,10 @@ export function usageSynopsis(name: string, options: readonly OptionSpec[]): str
   }
   lines.push(line);
   return lines.join('\n');
+}
+
+function repeatable(option: OptionSpec): string {
+  return option.kind === 'list' || option.kind === 'count' ? '...' : '';
 }
 
 function synopsisWord(option: OptionSpec): string {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/fault-servers.js';
 import { runProcess, waitFor } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
-import { cassandra, jolokia } from './cassandra-context.js';
+import { cassandra, cluster, jolokia } from './cassandra-context.js';
 import { CURRENT_USER, freePorts, removeDir, requireProgram, sampleProcesses, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
 
 const COMMANDS_FILE = join(ROOT, 'icinga-commands.conf');
@@ -347,6 +347,27 @@ object Service "backup-url" {
   vars.cassandra_backup_url = "${plain.url}"
 }
 
+// The cluster audit, one service per data center, each run by the endpoint that can reach that
+// data center's members (here the agent stands for dc1's satellite); the contact node is any member.
+object Host "cassandra-cluster" {
+  address = "127.0.0.2"
+  check_command = "dummy"
+  enable_active_checks = false
+}
+object Service "backup-dc1" {
+  host_name = "cassandra-cluster"
+  check_command = "cassandra_cluster_backup"
+  command_endpoint = "cass1"
+  zone = "master"
+  check_interval = 1h
+  max_check_attempts = 1
+  vars.cassandra_cluster_backup_port = ${cluster().jolokiaPort}
+  vars.cassandra_cluster_backup_user = "${cluster().credentials.user}"
+  vars.cassandra_cluster_backup_password = "${cluster().credentials.password}"
+  vars.cassandra_cluster_backup_dc = [ "dc1" ]
+  vars.cassandra_cluster_backup_verbose = 1
+}
+
 // Freshness, on the node itself: run by its agent.
 apply Service "backup-flush" {
   check_command = "cassandra_backup"
@@ -505,6 +526,21 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
         .flatMap((t) => safeList(join(ks, t, 'backups')));
     });
     expect(backups.some((f) => f.endsWith('-Data.db'))).toBe(true);
+  });
+
+  it('the cluster audit of one data center runs on the endpoint that reaches it, and names each member', async () => {
+    const result = await checkNow('cassandra-cluster!backup-dc1');
+    expect(result.check_source, 'executed by the agent endpoint').toBe('cass1');
+    expect(result.exit_status, result.output).toBe(0);
+    expect(result.output).toMatch(/^CASSANDRA CLUSTER BACKUP OK - 2 members: 2 enabled \n/);
+    expect(result.output).toContain('OK: 127.0.0.1: backup enabled in dc1/r1');
+    expect(result.output).toContain('OK: 127.0.0.2: backup enabled in dc1/r2');
+    const command = result.command.slice(1).join(' ');
+    expect(command).toContain('--hostname 127.0.0.2');
+    expect(command).toContain('--dc dc1');
+    expect(command).toContain('-v');
+    expect(command).not.toContain(cluster().credentials.password);
+    expect(result.performance_data).toEqual(expect.arrayContaining(['members=2;;;0', 'enabled=2;;;0;2', 'disabled=0;0;;0;2', 'unreachable=0;0;;0;2']));
   });
 
   it('touched none of the packaged paths (/etc, /var, /run of icinga2)', () => {

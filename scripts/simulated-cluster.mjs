@@ -1,0 +1,174 @@
+// @ts-check
+// A simulated Cassandra cluster, for scale and for the failures a real one cannot be made to show
+// on cue: one Jolokia-speaking HTTP server per member, each on an address of its own in 127/8 and
+// the same port, as in production; the first member is the usual contact node. Each reports the ring
+// as Cassandra 4.0+ does (EndpointWithPortToHostId, LiveNodesWithPort, UnreachableNodesWithPort,
+// AllEndpointStatesWithPort), as every member does. It proves nothing about Cassandra: the real
+// cluster of the suite does.
+//
+//   node scripts/simulated-cluster.mjs --size 1000      prints the contact URL, runs until stopped
+//
+// Used by npm run bench (1,000 and 5,000 members) and test/plugin/check_cassandra_cluster_backup.test.ts.
+
+import { createServer } from 'node:http';
+
+/**
+ * What one member's agent does: answer with its backup flag, hang, refuse the credentials, be no
+ * Cassandra node, answer for another host, or send garbage.
+ * @typedef {'enabled' | 'disabled' | 'hang' | 'refuse' | 'stranger' | 'impostor' | 'garbage'} Behaviour
+ */
+
+/**
+ * @typedef {object} SimulatedMember
+ * @property {string} address
+ * @property {string} hostId
+ * @property {string} datacenter
+ * @property {Behaviour} behaviour
+ * @property {'up' | 'down'} gossip what the contact's gossip says of it
+ */
+
+/**
+ * @typedef {object} SimulationOptions
+ * @property {number} size members, the contact included
+ * @property {string} [network] the first two bytes of the members' addresses, default 127.2
+ * @property {[number, number]} [latencyMs] each answer waits a random time in this range, default [2, 20]
+ * @property {number} [silentShare] share of members (never the contact) whose agent never answers, default 0
+ * @property {Record<number, Behaviour>} [behaviours] by member index, over the defaults
+ * @property {Record<number, 'up' | 'down'>} [gossip] by member index; default up, and half of the silent ones down
+ * @property {number} [missingFromRing] the last this many members answer but are not in the ring
+ */
+
+/**
+ * @typedef {object} SimulatedCluster
+ * @property {string} contactUrl
+ * @property {number} port the same on every member
+ * @property {SimulatedMember[]} members
+ * @property {() => Promise<void>} close
+ */
+
+const DATACENTERS = ['dc1', 'dc2', 'dc3'];
+
+/**
+ * @param {number} i
+ * @param {string} network
+ */
+function addressOf(i, network) {
+  return `${network}.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+}
+
+/**
+ * @param {SimulationOptions} options
+ * @returns {Promise<SimulatedCluster>}
+ */
+export async function startSimulatedCluster(options) {
+  const network = options.network ?? '127.2';
+  const [minLatency, maxLatency] = options.latencyMs ?? [2, 20];
+  // Every 1/share-th member is silent, spread through the ring, never the contact.
+  const silentEvery = options.silentShare ? Math.round(1 / options.silentShare) : 0;
+  /** @type {SimulatedMember[]} */
+  const members = Array.from({ length: options.size }, (_, i) => {
+    const silent = silentEvery > 0 && i > 0 && i % silentEvery === 0;
+    const behaviour = options.behaviours?.[i] ?? (silent ? 'hang' : 'enabled');
+    // A frozen JVM stays up in gossip until the failure detector notices: half of them still are.
+    const gossip = options.gossip?.[i] ?? (silent && (i / silentEvery) % 2 === 0 ? 'down' : 'up');
+    return { address: addressOf(i, network), hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, datacenter: DATACENTERS[i % 3] ?? 'dc1', behaviour, gossip };
+  });
+  const inRing = members.slice(0, members.length - (options.missingFromRing ?? 0));
+  /** @type {import('node:net').Socket[]} */
+  const held = [];
+  /** @type {import('node:http').Server[]} */
+  const servers = [];
+  let port = 0;
+
+  const ring = {
+    EndpointWithPortToHostId: Object.fromEntries(inRing.map((m) => [`${m.address}:7000`, m.hostId])),
+    LiveNodesWithPort: inRing.filter((m) => m.gossip === 'up').map((m) => `${m.address}:7000`),
+    UnreachableNodesWithPort: inRing.filter((m) => m.gossip === 'down').map((m) => `${m.address}:7000`),
+  };
+  const states = inRing
+    .map((m) => `/${m.address}:7000\n  generation:1\n  heartbeat:1\n  STATUS_WITH_PORT:2:NORMAL,0\n  DC:3:${m.datacenter}\n  RACK:4:rack1\n  RELEASE_VERSION:5:5.0.9\n  HOST_ID:6:${m.hostId}\n`)
+    .join('');
+
+  for (const member of members) {
+    const server = createServer((request, response) => {
+      const chunks = /** @type {Buffer[]} */ ([]);
+      request.on('data', (c) => chunks.push(c));
+      request.on('end', () => {
+        if (member.behaviour === 'hang') {
+          held.push(request.socket);
+          return;
+        }
+        const delay = minLatency + Math.random() * (maxLatency - minLatency);
+        setTimeout(() => answer(member, Buffer.concat(chunks).toString('utf8'), response), delay);
+      });
+    });
+    server.on('connection', (socket) => socket.on('error', () => undefined));
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, member.address, () => resolve(undefined));
+    });
+    if (port === 0) port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+    servers.push(server);
+  }
+
+  /**
+   * @param {SimulatedMember} member
+   * @param {string} body
+   * @param {import('node:http').ServerResponse} response
+   */
+  function answer(member, body, response) {
+    if (member.behaviour === 'refuse') {
+      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="jolokia"', 'Content-Length': 0 }).end();
+      return;
+    }
+    if (member.behaviour === 'garbage') {
+      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Login</html>');
+      return;
+    }
+    /** @type {{ type: string, mbean: string, attribute?: string }[]} */
+    const requests = JSON.parse(body);
+    const answers = requests.map((r) => {
+      const echo = { type: r.type, mbean: r.mbean, attribute: r.attribute };
+      const value = valueOf(member, r);
+      return value === undefined
+        ? { status: 404, error_type: member.behaviour === 'stranger' ? 'javax.management.InstanceNotFoundException' : 'javax.management.AttributeNotFoundException', error: `no ${r.attribute}`, request: echo }
+        : { status: 200, value, request: echo };
+    });
+    const text = JSON.stringify(answers);
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+  }
+
+  /**
+   * @param {SimulatedMember} member
+   * @param {{ mbean: string, attribute?: string }} request
+   * @returns {unknown}
+   */
+  function valueOf(member, request) {
+    if (member.behaviour === 'stranger') return undefined;
+    const attribute = request.attribute ?? '';
+    if (request.mbean.endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? states : undefined;
+    if (attribute in ring) return ring[/** @type {keyof typeof ring} */ (attribute)];
+    if (attribute === 'IncrementalBackupsEnabled') return member.behaviour !== 'disabled';
+    if (attribute === 'LocalHostId') return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
+    if (attribute === 'ReleaseVersion') return '5.0.9';
+    return undefined;
+  }
+
+  return {
+    contactUrl: `http://${members[0]?.address}:${port}/jolokia`,
+    port,
+    members,
+    close: async () => {
+      for (const socket of held) socket.destroy();
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))));
+    },
+  };
+}
+
+// As a program: a simulated cluster for the benchmark, until SIGTERM.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const size = Number(process.argv[process.argv.indexOf('--size') + 1] ?? 1000);
+  const cluster = await startSimulatedCluster({ size, silentShare: 0.05 });
+  process.stdout.write(`${cluster.contactUrl}\n`);
+  process.on('SIGTERM', () => cluster.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,89 @@
+// Registry entry: check_cassandra_cluster_backup — the seed's cluster audit (`nodetool status`,
+// then `nodetool statusbackup` on every node over SSH) as one check from the monitoring server.
+// The check itself: src/checks/cluster-backup.ts.
+
+import { clusterBackupCheck } from '../checks/cluster-backup.js';
+import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import type { OptionSpec } from '../runtime/options.js';
+import type { PluginEntry } from './entry.js';
+
+const NAME = 'check_cassandra_cluster_backup';
+const CLUSTER = 'Cluster';
+const STATES = 'States';
+const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
+const CONTACTS = 'Repeatable: more contact nodes, asked in turn when one does not answer.';
+
+/** The connection options, where --url and -H may name several contact nodes. */
+const CONTACT_OPTIONS: readonly OptionSpec[] = CONNECTION_OPTIONS.map((o) =>
+  o.name === 'url' || o.name === 'hostname' ? { ...o, kind: 'list', help: `${o.help.replace(/\.$/, '')} of a contact node, which reports the ring. ${CONTACTS}` } : o,
+);
+
+export const entry: PluginEntry = {
+  name: NAME,
+  summary: 'incremental backup on every node of a Cassandra cluster at once, from one contact node',
+  service: 'CASSANDRA CLUSTER BACKUP',
+  metricPrefix: 'cassandra_cluster_backup',
+  icingaCommand: 'cassandra_cluster_backup',
+  check: clusterBackupCheck,
+
+  options: [
+    { name: 'node', kind: 'list', arg: 'HOST', group: CLUSTER, help: 'Audit this node instead of the members of the ring. Repeatable. A listed node the ring does not hold is a WARNING.' },
+    { name: 'dc', kind: 'list', arg: 'NAME', group: CLUSTER, help: 'Audit only the members of this data center (repeatable); the contact node may be in any. One service per data center, each run where it can reach its members.' },
+    { name: 'node-url', kind: 'value', arg: 'TEMPLATE', group: CLUSTER, help: "Where a member's Jolokia agent is, {host} standing for its address, e.g. https://{host}:8778/jolokia. Default: the contact node's URL with the member's address." },
+    { name: 'node-url-file', kind: 'value', arg: 'FILE', group: CLUSTER, help: "Agents that are elsewhere (NAT, another port): lines 'ADDRESS URL'; # starts a comment." },
+    { name: 'parallel', kind: 'value', arg: 'N', default: '128', group: CLUSTER, help: 'Ask at most this many members at once.' },
+    { name: 'node-timeout', kind: 'value', arg: 'SECONDS', default: '2', group: CLUSTER, help: 'Give each member (and each contact node) this long to answer; -t bounds the whole check.' },
+    { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: STATES, help: 'What the members should do.' },
+    { name: 'expect-dc', kind: 'list', arg: 'DC=enabled|disabled', group: STATES, help: 'What the members of one data center should do, e.g. analytics=disabled. Repeatable.' },
+    { name: 'enabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: STATES, help: 'State of a member whose backup is enabled where it should be disabled.' },
+    { name: 'warning-disabled', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members with backup disabled (where it should be enabled) is outside this range: 0 means any.' },
+    { name: 'critical-disabled', kind: 'value', arg: 'RANGE', group: STATES, help: 'CRITICAL when that number is outside this range, e.g. 2 for more than two.' },
+    { name: 'warning-unreachable', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members whose agent does not answer is outside this range.' },
+    { name: 'critical-unreachable', kind: 'value', arg: 'RANGE', group: STATES, help: 'CRITICAL when that number is outside this range.' },
+    ...CONTACT_OPTIONS,
+  ],
+  formats: ['nodetool'],
+
+  description: [
+    'Audits incremental backup on every node of an Apache Cassandra cluster at once: the seed\'s cluster audit (the node list from `nodetool status`, then `nodetool statusbackup` on each node over SSH, a JVM per node) as one check from the monitoring server.',
+    'A contact node reports the ring over Jolokia (who should exist, who gossip says is up or down, each one\'s data center and rack); if it does not answer, the next --url or -H is asked. Then every member\'s own agent is asked for its backup flag, all at once (at most --parallel), each within --node-timeout and all within -t. Gossip does not say where an agent listens: by default it is the contact\'s URL with the member\'s address (the same port everywhere, as in production), or --node-url, or a line of --node-url-file. Each agent must answer for the host id the ring gives that address, so a wrong mapping is caught rather than audited.',
+    'Every member is accounted for: backup enabled, disabled, unreachable (no answer; gossip\'s view is said too), refused credentials, not a Cassandra node, another node answering, or named with --node but not in the ring.',
+  ],
+  states: {
+    ok: 'every audited member does what it should (--expect, --expect-dc), and the counts are inside their ranges.',
+    warning: 'by default, any member with backup disabled (where it should be enabled), any member that does not answer, a member with backup enabled where it should be disabled (--enabled-state), a --node the ring does not hold. The ranges choose other counts.',
+    critical: 'the number of members with backup disabled, or that do not answer, outside --critical-disabled or --critical-unreachable.',
+    unknown: 'no contact node answered; or a member refused the credentials, is not a Cassandra node, or another node answered for it (that member alone); also bad options.',
+  },
+  perfdata: [
+    { label: 'members', meaning: 'members audited.' },
+    { label: 'enabled', meaning: 'members with backup enabled.' },
+    { label: 'disabled', meaning: 'members with backup disabled where it should be enabled, with the --warning-disabled and --critical-disabled ranges.' },
+    { label: 'unreachable', meaning: 'members whose agent did not answer, with the unreachable ranges.' },
+    { label: 'time', unit: 's', meaning: 'the whole audit: the ring and every member.' },
+  ],
+  examples: [
+    { says: 'The whole cluster, from the monitoring server, one contact node and a second in case the first is down:', command: `${NAME} -H cass1 -H cass2 -u monitor --password-file /etc/nagios/jolokia.pw` },
+    { says: 'The seed\'s audit script, replaced (node1: running ... Summary: 2 enabled, 1 disabled):', command: `${NAME} -H cass1 --format nodetool` },
+    { says: 'An analytics data center that never backs up; CRITICAL when more than two nodes are off:', command: `${NAME} -H cass1 --expect-dc analytics=disabled --critical-disabled 2` },
+    { says: 'One data center only, from the Icinga 2 satellite that can reach it:', command: `${NAME} -H cass1 --dc eu-west` },
+    { says: 'Agents on HTTPS everywhere, one behind NAT:', command: `${NAME} --url https://cass1:8778/jolokia --node-url 'https://{host}:8778/jolokia' --node-url-file /etc/nagios/cassandra-agents.txt --ca-file /etc/nagios/ca.pem` },
+  ],
+  footer: [
+    'Long output from -v on: one line per member with its data center and rack. JSON: one object per member (address, dc, rack, host id, status, state, reason). Prometheus: cassandra_incremental_backup_enabled per node, labelled node, dc and rack, and the counts. Keep -t above --node-timeout, and below the timeout of whatever runs the plugin.',
+  ],
+
+  nagios: [
+    {
+      name: NAME,
+      arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} -t 15`,
+      says: ['The whole cluster, asked from the Nagios server through one contact node (a host of the cluster).'],
+    },
+    {
+      name: `${NAME}_dc`,
+      arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} --dc $ARG1$ -t 15`,
+      says: ['One data center of it: $ARG1$ = its name.'],
+    },
+  ],
+  nrpe: [{ name: NAME, arguments: '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw -t 15' }],
+};

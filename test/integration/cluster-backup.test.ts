@@ -1,0 +1,172 @@
+// check_cassandra_cluster_backup against the suite's real three-node Cassandra 5.0 cluster
+// (127.0.0.1 and 127.0.0.2 in dc1, 127.0.0.3 in analytics; one Jolokia agent per node, on the
+// same port of its own address, with credentials, as in production). Each node's own
+// `nodetool statusbackup` is the oracle for its line. The last case stops a node for good.
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { runNodetool, type NodetoolResult } from '../../scripts/cassandra/harness.mjs';
+import { runProcess } from '../support/process.js';
+import { runPlugin } from '../support/run-plugin.js';
+import { cluster, type ClusterInfo } from './cassandra-context.js';
+
+const PLUGIN = 'check_cassandra_cluster_backup';
+type Member = ClusterInfo['members'][number];
+
+const member = (address: string): Member => cluster().members.find((m) => m.address === address)!;
+const nodetool = (address: string, ...args: string[]): Promise<NodetoolResult> => runNodetool(member(address).nodetool, ...args);
+
+/** The plugin with the cluster's credentials, asking `contact` for the ring. */
+function check(contact: string, args: string[] = [], password = cluster().credentials.password) {
+  const { jolokiaPort, credentials } = cluster();
+  return runPlugin(PLUGIN, ['-H', contact, '-p', String(jolokiaPort), '-u', credentials.user, ...args], { env: { JOLOKIA_PASSWORD: password } });
+}
+
+async function backup(address: string, enabled: boolean): Promise<void> {
+  const res = await nodetool(address, enabled ? 'enablebackup' : 'disablebackup');
+  expect(res.code, res.stderr).toBe(0);
+}
+
+/** What the seed's audit would print, from each node's own nodetool: `127.0.0.1: running` … */
+async function oracleLines(): Promise<string[]> {
+  return Promise.all(
+    cluster().members.map(async (m) => {
+      const res = await nodetool(m.address, 'statusbackup');
+      expect(res.code, res.stderr).toBe(0);
+      return `${m.address}: ${res.stdout.trim()}`;
+    }),
+  );
+}
+
+afterAll(async () => {
+  for (const m of cluster().members.slice(0, 2)) await backup(m.address, true);
+});
+
+describe('the whole ring from one contact node', () => {
+  it('every member enabled: OK, and --format nodetool prints what each node\'s nodetool prints', async () => {
+    for (const m of cluster().members) await backup(m.address, true);
+    const run = await check('127.0.0.1', ['-v']);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 3 enabled \| members=3;;;0 enabled=3;;;0;3 disabled=0;0;;0;3 unreachable=0;0;;0;3 time=[\d.]+s;;;0$/);
+    expect(run.stdout.split('\n').slice(2, 5)).toEqual([
+      'OK: 127.0.0.1: backup enabled in dc1/r1',
+      'OK: 127.0.0.2: backup enabled in dc1/r2',
+      'OK: 127.0.0.3: backup enabled in analytics/r1',
+    ]);
+    const seed = await check('127.0.0.1', ['--format', 'nodetool']);
+    expect(seed.stdout).toBe(`${(await oracleLines()).join('\n')}\nSummary: 3 enabled, 0 disabled\n`);
+  });
+
+  it('nodetool disablebackup on one node: WARNING naming it, every line as its own nodetool says', async () => {
+    await backup('127.0.0.2', false);
+    try {
+      const run = await check('127.0.0.1');
+      expect(run.code).toBe(1);
+      expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.2: backup disabled in dc1\/r2 \| members=3;;;0 enabled=2;;;0;3 disabled=1;0;;0;3 /);
+      const lines = await oracleLines();
+      expect(lines).toContain('127.0.0.2: not running');
+      const seed = await check('127.0.0.1', ['--format', 'nodetool']);
+      expect(seed.stdout).toBe(`${lines.join('\n')}\nSummary: 2 enabled, 1 disabled\n`);
+      expect(seed.code).toBe(1);
+      // CRITICAL only above the range given.
+      expect((await check('127.0.0.1', ['--critical-disabled', '0'])).code).toBe(2);
+      expect((await check('127.0.0.1', ['--warning-disabled', '1'])).code).toBe(0);
+    } finally {
+      await backup('127.0.0.2', true);
+    }
+  });
+
+  it('the contact node is any member: the same audit from each', async () => {
+    await backup('127.0.0.3', false);
+    try {
+      const outputs = await Promise.all(cluster().members.map((m) => check(m.address, ['--format', 'nodetool'])));
+      const expected = `${(await oracleLines()).join('\n')}\nSummary: 2 enabled, 1 disabled\n`;
+      for (const run of outputs) expect(run.stdout).toBe(expected);
+      const json = JSON.parse((await check('127.0.0.3', ['--format', 'json'])).stdout) as { contact: string; nodes: Record<string, unknown>[] };
+      expect(json.contact).toBe(`http://127.0.0.3:${cluster().jolokiaPort}/jolokia`);
+      expect(json.nodes.map((n) => [n['node'], n['dc'], n['rack'], n['status']])).toEqual([
+        ['127.0.0.1', 'dc1', 'r1', 'enabled'],
+        ['127.0.0.2', 'dc1', 'r2', 'enabled'],
+        ['127.0.0.3', 'analytics', 'r1', 'disabled'],
+      ]);
+      for (const node of json.nodes) expect(Object.keys(node).sort()).toEqual(['address', 'dc', 'expected', 'gossip', 'host_id', 'message', 'node', 'rack', 'reason', 'release_version', 'state', 'status', 'url']);
+    } finally {
+      await backup('127.0.0.3', true);
+    }
+  });
+
+  it('--expect-dc analytics=disabled: a data center that should not back up', async () => {
+    await backup('127.0.0.3', false);
+    try {
+      const expected = await check('127.0.0.2', ['--expect-dc', 'analytics=disabled']);
+      expect([expected.code, expected.statusLine]).toEqual([0, expect.stringMatching(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 2 enabled, 1 disabled as expected \|/)]);
+      expect((await check('127.0.0.2')).statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup disabled in analytics\/r1 \|/);
+    } finally {
+      await backup('127.0.0.3', true);
+    }
+    const enabledThere = await check('127.0.0.2', ['--expect-dc', 'analytics=disabled']);
+    expect(enabledThere.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup enabled in analytics\/r1 \(expected disabled\) \|/);
+  });
+
+  it('--dc: only the members of one data center, whichever the contact', async () => {
+    const run = await check('127.0.0.3', ['--dc', 'dc1', '--format', 'nodetool']);
+    expect(run.stdout).toBe('127.0.0.1: running\n127.0.0.2: running\nSummary: 2 enabled, 0 disabled\n');
+    const none = await check('127.0.0.1', ['--dc', 'nowhere']);
+    expect([none.code, none.statusLine]).toEqual([3, 'CASSANDRA CLUSTER BACKUP UNKNOWN - No member of the ring is in nowhere (the ring has dc1, analytics)']);
+  });
+
+  it('prometheus: one sample per node, labelled, that promtool accepts', async () => {
+    const run = await check('127.0.0.1', ['--format', 'prometheus']);
+    for (const m of cluster().members) expect(run.stdout).toContain(`cassandra_incremental_backup_enabled{node="${m.address}",dc="${m.datacenter}",rack="${m.rack}"} 1\n`);
+    const lint = await runProcess('/usr/bin/promtool', ['check', 'metrics'], { input: run.stdout });
+    expect([lint.code, lint.stdout + lint.stderr]).toEqual([0, '']);
+  });
+});
+
+describe('credentials on every agent', () => {
+  it('a wrong password: UNKNOWN from the contact node, and the next contact is tried', async () => {
+    const run = await check('127.0.0.1', [], 'wrong');
+    expect(run.code).toBe(3);
+    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP UNKNOWN - Authentication failed for user monitor at http:\/\/127\.0\.0\.1:\d+\/jolokia \(HTTP 401\)/);
+    const two = await runPlugin(PLUGIN, ['-H', '127.0.0.1', '-H', '127.0.0.2', '-p', String(cluster().jolokiaPort)]);
+    expect(two.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP UNKNOWN - No contact node answered: The agent at http:\/\/127\.0\.0\.1:\d+\/jolokia requires authentication \(HTTP 401\): give --user and a password; The agent at http:\/\/127\.0\.0\.2/);
+  });
+});
+
+describe('a member that does not answer', () => {
+  it('a frozen JVM (SIGSTOP): unreachable while gossip still says up, within -t', async () => {
+    const frozen = member('127.0.0.3');
+    process.kill(frozen.pid, 'SIGSTOP');
+    try {
+      const run = await check('127.0.0.1', ['-t', '6', '--node-timeout', '2']);
+      expect(run.seconds).toBeLessThan(6);
+      expect(run.code).toBe(1);
+      expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip still says up\): The agent at http:\/\/127\.0\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 2 s \|.* unreachable=1;0;;0;3 /);
+      const seed = await check('127.0.0.2', ['--format', 'nodetool']);
+      expect(seed.stdout.split('\n').slice(2)).toEqual(['127.0.0.3: unreachable', 'Summary: 2 enabled, 0 disabled, 1 unreachable', '']);
+      // The frozen node as the only contact: UNKNOWN, in time; a second contact is asked instead.
+      const blind = await check('127.0.0.3', ['-t', '6']);
+      expect([blind.code, blind.seconds < 6]).toEqual([3, true]);
+      const second = await check('127.0.0.3', ['-H', '127.0.0.1']);
+      expect(second.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable/);
+    } finally {
+      process.kill(frozen.pid, 'SIGCONT');
+    }
+  });
+
+  it('a stopped node: named as down by gossip, the check still ends within -t (this node stays down)', async () => {
+    const stopped = member('127.0.0.3');
+    process.kill(stopped.pid, 'SIGTERM');
+    // A node that shuts down tells gossip so; wait until the others have heard it.
+    const until = Date.now() + 60_000;
+    let run = await check('127.0.0.1', ['-t', '5']);
+    while (!/gossip says down/.test(run.statusLine) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      run = await check('127.0.0.1', ['-t', '5']);
+    }
+    expect(run.seconds).toBeLessThan(5);
+    expect(run.code).toBe(1);
+    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip says down\): Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.3:\d+\/jolokia: connection refused \|/);
+    const nodetoolStatus = await nodetool('127.0.0.1', 'status');
+    expect(nodetoolStatus.stdout).toMatch(/^DN\s+127\.0\.0\.3\b/m);
+  });
+});
