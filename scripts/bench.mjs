@@ -6,14 +6,16 @@
 //      same commands' instruction counts under callgrind, which repeat where wall times do not;
 //   2. with --with-cassandra: a real Cassandra node is started (scripts/cassandra/harness.mjs) and
 //      the status check is measured against `nodetool statusbackup` from the same jars;
-//   3. the freshness scan of a synthetic keyspace of 500 tables and 100,000 backup files.
+//   3. the freshness scan of a synthetic keyspace of 500 tables and 100,000 backup files;
+//   4. the cluster audit: on a real 3-node cluster against the seed's nodetool audit (with
+//      --with-cassandra), and on simulated rings of 1,000 and 5,000 members.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
-import { machine, markdownTable, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
+import { machine, markdownTable, requireTime, sideBySide, startStatusServer, TIME } from './bench-lib.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,6 +158,100 @@ sections.push({
   table: ['| runs | median | fastest | slowest |', '|---|---|---|---|', `| ${scanTimes.length} | ${scanMedian.toFixed(0)} ms | ${scanTimes[0].toFixed(0)} ms | ${scanTimes.at(-1).toFixed(0)} ms |`].join('\n'),
   budget: [`under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`],
 });
+
+// 4. The cluster audit --------------------------------------------------------------------------------
+const clusterPlugin = join(root, 'plugins', 'check_cassandra_cluster_backup');
+if (withCassandra) {
+  const { startCluster } = await import('./cassandra/cluster.mjs');
+  const members = [
+    { address: '127.0.0.1', datacenter: 'dc1', rack: 'r1' },
+    { address: '127.0.0.2', datacenter: 'dc1', rack: 'r2' },
+    { address: '127.0.0.3', datacenter: 'dc2', rack: 'r1' },
+  ];
+  const cluster = await startCluster({ members, log: (m) => process.stderr.write(`[cluster] ${m}\n`) });
+  try {
+    // The seed's audit without SSH: the node list from nodetool status, then nodetool statusbackup
+    // against each node, one after the other (each node's own JMX port, as SSH would reach it).
+    const audit = join(work, 'seed-audit.sh');
+    const quote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+    const java = (spec, ...args) => [spec.java, ...spec.args, ...args].map(quote).join(' ');
+    writeFileSync(
+      audit,
+      `#!/bin/sh\nset -e\n${java(cluster.nodes[0].nodetoolSpec, 'status')} > /dev/null\n${cluster.nodes.map((n) => `echo "$(${java(n.nodetoolSpec, 'statusbackup')})"`).join('\n')}\n`,
+    );
+    const rounds = Math.max(5, Math.round(runs / 4));
+    const real = await sideBySide(
+      [
+        { name: `check_cassandra_cluster_backup, ${members.length} real nodes`, argv: [clusterPlugin, '-H', '127.0.0.1', '-p', String(cluster.jolokiaPort)] },
+        { name: 'the seed\'s audit: nodetool status, then nodetool statusbackup on each node in turn', argv: ['/bin/sh', audit] },
+      ],
+      { runs: rounds, warmup: 1, settleMs: 1000 },
+    );
+    const speedup = real[1].wallMs / real[0].wallMs;
+    sections.push({
+      title: `The cluster audit on a real ${members.length}-node Cassandra ${cluster.nodes[0].cassandraVersion} cluster`,
+      text: `The cluster started in ${(cluster.startupMs / 1000).toFixed(1)} s (127.0.0.1-3, one Jolokia agent each on the same port). ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check.`,
+      table: markdownTable(real),
+      budget: [`at least 20 × faster than the seed's audit: ${speedup.toFixed(1)} × — ${speedup >= 20 ? 'met' : 'NOT met'}`],
+    });
+  } finally {
+    await cluster.stop();
+  }
+}
+
+for (const [size, wallBudget, rssBudget] of [[1000, 3, 100], [5000, 5, 200]]) {
+  const simulation = await startSimulation(size);
+  try {
+    const samples = [];
+    for (let i = 0; i < 1 + 5; i++) {
+      const { seconds, kib, stdout } = await measureWithOutput([clusterPlugin, '--url', simulation.url, '--format', 'json']);
+      const answer = JSON.parse(stdout);
+      if (answer.nodes.length !== size || answer.members !== size) throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
+      if (i > 0) samples.push({ seconds, kib, unreachable: answer.unreachable });
+    }
+    const wall = median(samples.map((s) => s.seconds));
+    const rss = Math.max(...samples.map((s) => s.kib)) / 1024;
+    sections.push({
+      title: `The cluster audit on a simulated ring of ${size.toLocaleString('en')} members`,
+      text: `scripts/simulated-cluster.mjs in a process of its own: one Jolokia-speaking server per member on 127.2.x.y, the same port, answers after 2-20 ms; 5 % never answer (half of them still up in gossip, as a frozen JVM is). The check with its default options (--parallel 512, --node-timeout 2); 5 runs after 1 warm-up, every member accounted for in each (${samples[0].unreachable} unreachable). Scale only: what the check says about Cassandra is proven on the real cluster.`,
+      table: ['| runs | wall (median) | slowest | peak RSS (largest) |', '|---|---|---|---|', `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
+      budget: [
+        `under ${wallBudget} s: ${wall.toFixed(2)} s — ${wall < wallBudget ? 'met' : 'NOT met'}`,
+        `under ${rssBudget} MiB: ${rss.toFixed(1)} MiB — ${rss < rssBudget ? 'met' : 'NOT met'}`,
+      ],
+    });
+  } finally {
+    simulation.stop();
+  }
+}
+
+/** The simulated ring in a process of its own, so its work is not counted as the check's. */
+function startSimulation(size) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts', 'simulated-cluster.mjs'), '--size', String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.setEncoding('utf8').once('data', (line) => resolve({ url: line.trim(), stop: () => child.kill('SIGTERM') }));
+    child.once('exit', (code) => reject(new Error(`the simulated cluster exited (${code})`)));
+  });
+}
+
+/** One run under /usr/bin/time: wall seconds, peak RSS (KiB) and what it printed. */
+function measureWithOutput(argv) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(TIME, ['-f', '%M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, kib: Number(stderr.trim().split('\n').pop()), stdout }));
+  });
+}
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
 
 rmSync(work, { recursive: true, force: true });
 

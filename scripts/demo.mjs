@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run demo: what an operator sees. Starts a real Cassandra 5.0 node with a Jolokia agent
 // (scripts/cassandra/harness.mjs), runs the plugins against it in each interesting state — backup
-// off, on, after writes and a flush, nothing new, the node gone — next to the real nodetool,
-// and stops the node.
+// off, on, after writes and a flush, nothing new, the cluster audit, the node gone — next to the
+// real nodetool, and stops the node.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ function show(label, command, args) {
 }
 
 const check = (...args) => show('check_cassandra_backup', plugin, args);
+const cluster = (...args) => show('check_cassandra_cluster_backup', join(root, 'plugins', 'check_cassandra_cluster_backup'), args);
 
 console.log('Starting a real Cassandra 5.0 node with the Jolokia agent (first run: fetching jars from Maven Central) ...');
 const node = await startCassandra({ agents: { jolokia: {} }, log: (m) => console.log(`  [cassandra] ${m}`) });
@@ -75,6 +76,10 @@ try {
   step('nodetool disablebackup: WARNING, and no flush is sent');
   nodetool('disablebackup');
   check('--url', url, '--flush', 'demo');
+
+  step('The seed\'s cluster audit as one command (a ring of one node here; the tests use three)');
+  cluster('--url', url, '--format', 'nodetool');
+  cluster('--url', url, '-v');
 } finally {
   await cql?.shutdown();
   step('The node is stopped: the check ends by itself with UNKNOWN');

@@ -71,7 +71,7 @@ export const clusterBackupCheck: Check<ClusterConfig> = {
         warningUnreachable: range('warning-unreachable', '0'),
         criticalUnreachable: range('critical-unreachable'),
       },
-      parallel: wholeNumber(options.value('parallel') ?? '128', '--parallel', 1, 4096),
+      parallel: wholeNumber(options.value('parallel') ?? '512', '--parallel', 1, 4096),
       nodeTimeoutSeconds: seconds(options.value('node-timeout') ?? '2', '--node-timeout'),
     };
   },
@@ -94,7 +94,11 @@ export const clusterBackupCheck: Check<ClusterConfig> = {
     const ring = await askContacts(config, limits);
     const targets = chooseTargets(config, ring);
     const contact = ring.answered ?? (config.contacts[0] as ConnectionSettings);
-    const outcomes = await mapConcurrently(targets, config.parallel, (target) => askMember(contact, target, config.nodeTimeoutSeconds, limits));
+    // Members gossip calls down are asked first: if they do not answer, their wait overlaps the rest.
+    const order = [...targets.keys()].sort((a, b) => Number(targets[b]!.member?.gossip === 'down') - Number(targets[a]!.member?.gossip === 'down'));
+    const answers = await mapConcurrently(order, config.parallel, (i) => askMember(contact, targets[i]!, config.nodeTimeoutSeconds, limits));
+    const outcomes: Outcome[] = [];
+    order.forEach((target, k) => (outcomes[target] = answers[k]!));
     // A node given by name is placed in the ring by the host id its agent answers with.
     const byHostId = new Map((ring.members ?? []).filter((m) => m.hostId !== undefined).map((m) => [m.hostId, m]));
     const placed = targets.map((t, i) => {

@@ -118,7 +118,8 @@ export function callLimits(context: CheckContext): CallLimits {
     // A little before the plugin's deadline, so the client's more precise message wins the race.
     deadline: context.deadline - 100,
     signal: context.signal,
-    trace: (line) => context.debug(3, line),
+    // Only when it will be shown: tracing re-serialises every answer, a ring of thousands included.
+    ...(context.verbosity >= 3 ? { trace: (line: string) => context.debug(3, line) } : {}),
   };
 }
 

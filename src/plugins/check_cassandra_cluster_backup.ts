@@ -31,7 +31,7 @@ export const entry: PluginEntry = {
     { name: 'dc', kind: 'list', arg: 'NAME', group: CLUSTER, help: 'Audit only the members of this data center (repeatable); the contact node may be in any. One service per data center, each run where it can reach its members.' },
     { name: 'node-url', kind: 'value', arg: 'TEMPLATE', group: CLUSTER, help: "Where a member's Jolokia agent is, {host} standing for its address, e.g. https://{host}:8778/jolokia. Default: the contact node's URL with the member's address." },
     { name: 'node-url-file', kind: 'value', arg: 'FILE', group: CLUSTER, help: "Agents that are elsewhere (NAT, another port): lines 'ADDRESS URL'; # starts a comment." },
-    { name: 'parallel', kind: 'value', arg: 'N', default: '128', group: CLUSTER, help: 'Ask at most this many members at once.' },
+    { name: 'parallel', kind: 'value', arg: 'N', default: '512', group: CLUSTER, help: 'Ask at most this many members at once (each holds a socket while it waits).' },
     { name: 'node-timeout', kind: 'value', arg: 'SECONDS', default: '2', group: CLUSTER, help: 'Give each member (and each contact node) this long to answer; -t bounds the whole check.' },
     { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: STATES, help: 'What the members should do.' },
     { name: 'expect-dc', kind: 'list', arg: 'DC=enabled|disabled', group: STATES, help: 'What the members of one data center should do, e.g. analytics=disabled. Repeatable.' },

@@ -4,6 +4,7 @@
 // failure into a state, and rendering. It returns what to print and the exit code, so tests can
 // run a plugin in-process; `main` does the printing and exiting.
 
+import { setMaxListeners } from 'node:events';
 import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
 import { expandExtraOpts, wantsExtraOpts } from './extra-opts.js';
@@ -145,6 +146,8 @@ async function guard(settings: Settings<unknown>, startedAt: number, debugLines:
   const { check, config, timeoutSeconds, verbosity } = settings;
   const deadline = startedAt + timeoutSeconds * 1000;
   const abort = new AbortController();
+  // Every request in flight listens to it: a cluster check has hundreds at once.
+  setMaxListeners(0, abort.signal);
   const context: CheckContext = {
     verbosity,
     deadline,
