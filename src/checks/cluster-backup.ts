@@ -93,18 +93,8 @@ export const clusterBackupCheck: Check<ClusterConfig> = {
     const limits = callLimits(context);
     const ring = await askContacts(config, limits);
     const targets = chooseTargets(config, ring);
-    const contact = ring.answered ?? (config.contacts[0] as ConnectionSettings);
-    // Members gossip calls down are asked first: if they do not answer, their wait overlaps the rest.
-    const order = [...targets.keys()].sort((a, b) => Number(targets[b]!.member?.gossip === 'down') - Number(targets[a]!.member?.gossip === 'down'));
-    const answers = await mapConcurrently(order, config.parallel, (i) => askMember(contact, targets[i]!, config.nodeTimeoutSeconds, limits));
-    const outcomes: Outcome[] = [];
-    order.forEach((target, k) => (outcomes[target] = answers[k]!));
-    // A node given by name is placed in the ring by the host id its agent answers with.
-    const byHostId = new Map((ring.members ?? []).filter((m) => m.hostId !== undefined).map((m) => [m.hostId, m]));
-    const placed = targets.map((t, i) => {
-      const outcome = outcomes[i] as Outcome;
-      return t.member === undefined && outcome.answered && outcome.hostId !== undefined ? { ...t, member: byHostId.get(outcome.hostId) } : t;
-    });
+    const outcomes = await askAll(ring.answered ?? (config.contacts[0] as ConnectionSettings), targets, config, limits);
+    const placed = placeByHostId(targets, outcomes, ring.members ?? []);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { report } = audit(placed, outcomes, { ...config.policy, ringKnown: ring.members !== undefined }, { contact: ring.answered?.endpoint.url.href, seconds });
     return {
@@ -169,6 +159,28 @@ function agentUrl(name: string, address: string | undefined, config: ClusterConf
   const url = new URL(base.href);
   url.hostname = bracketed;
   return url.href;
+}
+
+/**
+ * Every member's outcome, in the targets' order. Members gossip calls down are asked first: if
+ * they do not answer, their wait overlaps the rest.
+ */
+async function askAll(contact: ConnectionSettings, targets: readonly Target[], config: ClusterConfig, limits: CallLimits): Promise<Outcome[]> {
+  const down = (i: number): number => Number(targets[i]?.member?.gossip === 'down');
+  const order = [...targets.keys()].sort((a, b) => down(b) - down(a));
+  const answers = await mapConcurrently(order, config.parallel, (i) => askMember(contact, targets[i] as Target, config.nodeTimeoutSeconds, limits));
+  const outcomes: Outcome[] = [];
+  order.forEach((target, k) => (outcomes[target] = answers[k] as Outcome));
+  return outcomes;
+}
+
+/** A node given by name (--node) is placed in the ring by the host id its agent answers with. */
+function placeByHostId(targets: readonly Target[], outcomes: readonly Outcome[], members: readonly RingMember[]): Target[] {
+  const byHostId = new Map(members.filter((m) => m.hostId !== undefined).map((m) => [m.hostId, m]));
+  return targets.map((target, i) => {
+    const outcome = outcomes[i] as Outcome;
+    return target.member === undefined && outcome.answered && outcome.hostId !== undefined ? { ...target, member: byHostId.get(outcome.hostId) } : target;
+  });
 }
 
 const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE_SERVICE, attribute });
