@@ -6,6 +6,7 @@
 
 import { entry as checkCassandraBackup } from './check_cassandra_backup.js';
 import { entry as checkCassandraClusterBackup } from './check_cassandra_cluster_backup.js';
+import { entry as checkCassandraNode } from './check_cassandra_node.js';
 import type { PluginEntry } from './entry.js';
 
-export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup];
+export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode];

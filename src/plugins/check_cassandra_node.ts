@@ -1,0 +1,67 @@
+// Registry entry: check_cassandra_node — the seed's node_health_check.sh (nodetool statusbinary,
+// statusgossip, statusbackup) as one check. The check itself: src/checks/node-health.ts.
+
+import { nodeCheck } from '../checks/node-health.js';
+import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import type { PluginEntry } from './entry.js';
+
+const NAME = 'check_cassandra_node';
+const EXPECT = 'What this node should be doing';
+const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
+
+export const entry: PluginEntry = {
+  name: NAME,
+  summary: 'a Cassandra node\'s native transport, gossip, incremental backup and mode, in one request',
+  service: 'CASSANDRA NODE',
+  metricPrefix: 'cassandra_node',
+  icingaCommand: 'cassandra_node',
+  check: nodeCheck,
+
+  options: [
+    { name: 'expect-binary', kind: 'value', arg: 'running|stopped', default: 'running', group: EXPECT, help: 'The native transport (CQL), as nodetool statusbinary reports it.' },
+    { name: 'binary-state', kind: 'value', arg: 'STATE', default: 'critical', group: EXPECT, help: 'State when the native transport is not as expected.' },
+    { name: 'expect-gossip', kind: 'value', arg: 'running|stopped', default: 'running', group: EXPECT, help: 'Gossip, as nodetool statusgossip reports it.' },
+    { name: 'gossip-state', kind: 'value', arg: 'STATE', default: 'critical', group: EXPECT, help: 'State when gossip is not as expected.' },
+    { name: 'expect-backup', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: EXPECT, help: 'Incremental backup, as nodetool statusbackup reports it.' },
+    { name: 'backup-state', kind: 'value', arg: 'STATE', default: 'warning', group: EXPECT, help: 'State when incremental backup is not as expected.' },
+    { name: 'expect-mode', kind: 'list', arg: 'MODE[,MODE]', default: 'NORMAL', group: EXPECT, help: 'The OperationMode(s) that are fine: STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED. Repeatable.' },
+    { name: 'mode-state', kind: 'value', arg: 'STATE', default: 'warning', group: EXPECT, help: 'State when the node is in another mode.' },
+    ...CONNECTION_OPTIONS,
+  ],
+  formats: ['nodetool'],
+
+  description: [
+    'Checks what the seed\'s node_health_check.sh prints — nodetool statusbinary, statusgossip and statusbackup — and what an operator reads beside them: the node\'s OperationMode (STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED), Joined, Drained, Draining and Decommissioning. One Jolokia bulk request, no JVM per question.',
+    'Each aspect is judged against what this node should be doing, with the state to raise when it is not: by default the native transport and gossip must run (CRITICAL), backup must be enabled (WARNING) and the mode must be NORMAL (WARNING). A node drained for maintenance is not an outage when you say so: --expect-mode DRAINED --expect-binary stopped --expect-gossip stopped.',
+  ],
+  states: {
+    ok: 'every aspect as expected.',
+    warning: 'by default, incremental backup disabled, or a mode other than NORMAL (--backup-state, --mode-state choose).',
+    critical: 'by default, the native transport or gossip not running (--binary-state, --gossip-state choose).',
+    unknown: 'could not find out: no connection, timeout, authentication refused, not a Cassandra node, an answer that is not Jolokia\'s; also bad options.',
+  },
+  perfdata: [
+    { label: 'binary_running', meaning: '1 when the native transport runs.' },
+    { label: 'gossip_running', meaning: '1 when gossip runs.' },
+    { label: 'backup_enabled', meaning: '1 when incremental backup is enabled.' },
+    { label: 'time', unit: 's', meaning: 'round trip of the Jolokia request.' },
+  ],
+  examples: [
+    { says: 'The seed\'s health script, replaced (Binary: running / Gossip: running / Backup: running):', command: `${NAME} -H cass1 --format nodetool` },
+    { says: 'From the monitoring server, the password out of the process list:', command: `${NAME} -H cass1 -u monitor --password-file /etc/nagios/jolokia.pw` },
+    { says: 'A node drained for maintenance, which is fine:', command: `${NAME} -H cass1 --expect-mode DRAINED --expect-binary stopped --expect-gossip stopped` },
+    { says: 'A node that should not back up, and any mode but NORMAL is CRITICAL:', command: `${NAME} -H analytics1 --expect-backup disabled --mode-state critical` },
+  ],
+  footer: [
+    'Long output from -v on: the three lines of the seed\'s script, the mode and its flags, the Cassandra version. JSON: binary_running, gossip_running, backup_enabled, operation_mode and the flags. Prometheus: cassandra_native_transport_running, cassandra_gossip_running, cassandra_incremental_backup_enabled, cassandra_operation_mode{mode}.',
+  ],
+
+  nagios: [
+    {
+      name: NAME,
+      arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} -t 10`,
+      says: ['The node\'s native transport, gossip, backup and mode, from the Nagios server.'],
+    },
+  ],
+  nrpe: [{ name: NAME, arguments: '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw -t 10' }],
+};
