@@ -18,6 +18,16 @@ export interface FreshnessPolicy {
   readonly criticalAge?: number;
 }
 
+/** What the node is, as far as the judgement needs it. */
+export interface NodeFacts {
+  /**
+   * Cassandra 5.0+: a table may have opted out (`WITH incremental_backups = false`, CASSANDRA-15402),
+   * which neither JMX nor Jolokia shows (the table's MBean has no such attribute), so a table
+   * without links gets the hint instead of a verdict it cannot escape.
+   */
+  readonly tablesMayOptOut: boolean;
+}
+
 /** What one table showed, before judgement. */
 export interface TableObservation {
   /** Whether the check flushed it. */
@@ -50,7 +60,7 @@ export function tableSubject(table: TableName): Subject {
   return { name: `${table.keyspace}.${table.table}`, labels: { keyspace: table.keyspace, table: table.table } };
 }
 
-export function judgeTable(table: TableName, observation: TableObservation, policy: FreshnessPolicy, nowMs: number): TableVerdict {
+export function judgeTable(table: TableName, observation: TableObservation, policy: FreshnessPolicy, nowMs: number, node: NodeFacts = { tablesMayOptOut: false }): TableVerdict {
   const { files, added, flushed, hadData } = observation;
   const newest = newestBackupMs(files);
   const newestAgeSeconds = newest === undefined ? undefined : Math.max(0, (nowMs - newest) / 1000);
@@ -65,10 +75,13 @@ export function judgeTable(table: TableName, observation: TableObservation, poli
   const liveNames = new Set(files.liveData.map((path) => basename(path)));
   const compactedAway = added.backups.filter((f) => !liveNames.has(basename(f.path)));
 
-  const findings = [
-    ...(flushed ? [flushFinding(hadData, proven.length + compactedAway.length, unlinked)] : []),
-    ageFinding(newestAgeSeconds, files.liveData.length, flushed, policy),
-  ].filter((f): f is Finding => f !== undefined);
+  const flush = flushed ? flushFinding(hadData, proven.length + compactedAway.length, unlinked) : undefined;
+  // New SSTables without links already say that no backup holds them.
+  const age = flush?.unbacked === true ? undefined : ageFinding(newestAgeSeconds, files.liveData.length, flushed, policy);
+  const findings = [flush, age].filter((f): f is Finding => f !== undefined);
+  if (node.tablesMayOptOut && findings.some((f) => f.unbacked === true)) {
+    findings.push({ state: OK, text: `opted out WITH incremental_backups = false? then --exclude ${table.keyspace}.${table.table}` });
+  }
 
   const measured: TableFacts = { flushed, hadData, newSSTables: added.live.length, unlinked, backupFiles: files.backupFileCount, newestAgeSeconds };
   return {
@@ -85,6 +98,8 @@ export function judgeTable(table: TableName, observation: TableObservation, poli
 interface Finding {
   readonly state: State;
   readonly text: string;
+  /** SSTables that no backup holds: what a table that opted out of incremental backup looks like. */
+  readonly unbacked?: boolean;
 }
 
 function flushFinding(hadData: boolean, linked: number, unlinked: readonly string[]): Finding {
@@ -93,7 +108,10 @@ function flushFinding(hadData: boolean, linked: number, unlinked: readonly strin
     const note = unlinked.length > 0 ? ` (not linked, as compaction output never is: ${unlinked.join(', ')})` : '';
     return { state: OK, text: `flushed: ${linked} new SSTable(s) hard-linked in backups/${note}` };
   }
-  if (unlinked.length > 0) return { state: WARNING, text: `new SSTable ${unlinked.join(', ')} has no hard link in backups/` };
+  if (unlinked.length > 0) {
+    const some = unlinked.length === 1 ? `new SSTable ${unlinked[0] as string} has` : `new SSTables ${unlinked.join(', ')} have`;
+    return { state: WARNING, text: `${some} no hard link in backups/`, unbacked: true };
+  }
   return { state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' };
 }
 
@@ -101,7 +119,7 @@ function ageFinding(ageSeconds: number | undefined, liveSSTables: number, flushe
   if (ageSeconds === undefined) {
     // Data on disk that was never backed up (flushed before backup was switched on, or links lost)
     // is an alarm; an empty table has nothing to back up.
-    if (liveSSTables > 0) return { state: WARNING, text: `${liveSSTables} SSTable(s) but no backup file` };
+    if (liveSSTables > 0) return { state: WARNING, text: `${liveSSTables} SSTable(s) but no backup file`, unbacked: true };
     return flushed ? undefined : { state: OK, text: 'no data on disk yet' };
   }
   const age = `newest backup ${formatDuration(ageSeconds)} old`;

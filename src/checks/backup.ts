@@ -3,7 +3,7 @@
 // scanned, flushed, scanned again, and judged one by one (backup-freshness.ts).
 
 import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../cassandra/data-layout.js';
-import { parseTableSelector, type TableName, type TableSelector } from '../cassandra/identifiers.js';
+import { parseTableSelector, qualifiedName, type TableName, type TableSelector } from '../cassandra/identifiers.js';
 import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
 import { readBackupStatus } from '../cassandra/storage-service.js';
 import { flushTables, readTableLocations, resolveTables, type TableLocation } from '../cassandra/tables.js';
@@ -17,13 +17,15 @@ import { sanitize, statusText, type RenderContext, type Rendered } from '../runt
 import { parseStateOption, type Check } from '../runtime/plugin.js';
 import { assess, reportState, type Report } from '../runtime/result.js';
 import { backupStatusReport, BACKUP_FACTS_WHEN_UNKNOWN, type BackupExpectation } from './backup-status.js';
-import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy } from './backup-freshness.js';
+import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy, type NodeFacts } from './backup-freshness.js';
 
 export interface FreshnessRequest extends FreshnessPolicy {
   /** Tables to flush before looking. */
   readonly flush: readonly TableSelector[];
   /** Tables to look at without flushing. */
   readonly look: readonly TableSelector[];
+  /** Tables (or keyspaces) left out of both, e.g. tables that opted out of incremental backup. */
+  readonly exclude: readonly TableSelector[];
   /** Where the data lives as seen from here; default: what the node reports. */
   readonly dataDirectories?: readonly string[];
 }
@@ -58,7 +60,7 @@ export const backupCheck: Check<BackupConfig> = {
       ...(freshness === undefined
         ? []
         : [
-            `flush: ${selectors(freshness.flush)}; look at: ${selectors(freshness.look)}`,
+            `flush: ${selectors(freshness.flush)}; look at: ${selectors(freshness.look)}; leave out: ${selectors(freshness.exclude)}`,
             `data directories: ${freshness.dataDirectories?.join(', ') ?? 'as the node reports them'}`,
             `max age: ${freshness.maxAge ?? '-'} s, critical age: ${freshness.criticalAge ?? '-'} s`,
           ]),
@@ -87,13 +89,18 @@ export async function checkBackup(client: JolokiaClient, config: Omit<BackupConf
     const skipped = `freshness check skipped: backup is off${freshness.flush.length > 0 ? ', so no flush was sent' : ''}`;
     return { ...report, results: [...report.results, { state: reportState(report), summary: skipped }], details: [...report.details, skipped] };
   }
-  return checkFreshness(client, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? [], report, limits);
+  const tablesMayOptOut = Number(status.releaseVersion?.split('.')[0] ?? 0) >= 5;
+  return checkFreshness(client, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? [], report, limits, { tablesMayOptOut });
 }
 
 /** Scans the tables, flushes those asked for, scans them again, and judges each on its own. */
-async function checkFreshness(client: JolokiaClient, freshness: FreshnessRequest, dataDirectories: readonly string[], report: Report, limits: CallLimits): Promise<Report> {
-  const tables = await resolveTables(client, [...freshness.flush, ...freshness.look], limits);
-  const toFlush = tables.filter((t) => freshness.flush.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table)));
+async function checkFreshness(client: JolokiaClient, freshness: FreshnessRequest, dataDirectories: readonly string[], report: Report, limits: CallLimits, node: NodeFacts): Promise<Report> {
+  const selects = (selectors: readonly TableSelector[], t: TableName): boolean => selectors.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table));
+  const resolved = await resolveTables(client, [...freshness.flush, ...freshness.look], limits);
+  const excluded = resolved.filter((t) => selects(freshness.exclude, t));
+  const tables = resolved.filter((t) => !selects(freshness.exclude, t));
+  if (tables.length === 0) throw new CheckError(`Every table asked for is left out by --exclude: ${excluded.map(qualifiedName).join(', ')}`);
+  const toFlush = tables.filter((t) => selects(freshness.flush, t));
   const locations = await readTableLocations(client, tables, limits);
 
   requireDataDirectories(dataDirectories);
@@ -120,14 +127,18 @@ async function checkFreshness(client: JolokiaClient, freshness: FreshnessRequest
       const wasFlushed = hadData.has(location.table);
       const after = wasFlushed ? scan(location, i) : files;
       const added = wasFlushed ? newFiles(files, after) : { live: [], backups: [] };
-      return judgeTable(location.table, { flushed: wasFlushed, hadData: hadData.get(location.table) === true, files: after, added }, freshness, now);
+      return judgeTable(location.table, { flushed: wasFlushed, hadData: hadData.get(location.table) === true, files: after, added }, freshness, now, node);
     }),
   );
   return {
     ...report,
     subjects: freshnessSubjects(results),
     perfdata: [...report.perfdata, ...freshnessPerfdata(results, freshness)],
-    details: [...report.details, `data directories: ${dataDirectories.join(', ')}`],
+    details: [
+      ...report.details,
+      `data directories: ${dataDirectories.join(', ')}`,
+      ...(excluded.length > 0 ? [`excluded (--exclude): ${excluded.map(qualifiedName).join(', ')}`] : []),
+    ],
     facts: { ...report.facts, data_directories: dataDirectories },
   };
 }
@@ -135,12 +146,13 @@ async function checkFreshness(client: JolokiaClient, freshness: FreshnessRequest
 function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
   const flush = options.list('flush').map((text) => parseTableSelector(text, '--flush'));
   const look = options.list('keyspace').map((text) => parseTableSelector(text, '--keyspace'));
+  const exclude = options.list('exclude').map((text) => parseTableSelector(text, '--exclude'));
   const maxAge = options.has('max-age') ? parseDuration(options.value('max-age') ?? '', '--max-age') : undefined;
   const criticalAge = options.has('critical-age') ? parseDuration(options.value('critical-age') ?? '', '--critical-age') : undefined;
   const dataDirectories = options.list('data-dir');
   if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge) throw new UsageError('--critical-age is shorter than --max-age');
   if (flush.length === 0 && look.length === 0) {
-    const stray = ['max-age', 'critical-age', 'data-dir'].filter((name) => options.has(name));
+    const stray = ['max-age', 'critical-age', 'data-dir', 'exclude'].filter((name) => options.has(name));
     if (stray.length > 0) throw new UsageError(`--${stray[0]} needs tables to look at: give --flush or --keyspace`);
     return undefined;
   }
@@ -148,6 +160,7 @@ function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
   return {
     flush,
     look,
+    exclude,
     ...(maxAge === undefined ? {} : { maxAge }),
     ...(criticalAge === undefined ? {} : { criticalAge }),
     ...(dataDirectories.length === 0 ? {} : { dataDirectories }),

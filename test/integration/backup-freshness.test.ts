@@ -197,8 +197,50 @@ describe('--max-age on a copy of the real layout', () => {
     const run = await check(['--keyspace', `${KS}.before_backup`, '--keyspace', `${KS}.idle`, '--max-age', '1h', '-v']);
     await cql.execute(`DROP TABLE ${KS}.before_backup`); // keep the keyspace-wide checks below about their own tables
     expect(run.code).toBe(1);
-    expect(run.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.before_backup: \\d+ SSTable\\(s\\) but no backup file \\|`));
+    expect(run.statusLine).toMatch(
+      new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.before_backup: \\d+ SSTable\\(s\\) but no backup file; opted out WITH incremental_backups = false\\? then --exclude ${KS}.before_backup \\|`),
+    );
     expect(run.stdout).toContain(`OK: ${KS}.idle: no data on disk yet`);
+  });
+});
+
+describe('a table that opted out of incremental backup (Cassandra 5.0: WITH incremental_backups = false)', () => {
+  // Neither JMX nor Jolokia shows the table option (the table's MBean has no such attribute): the
+  // check says what such a table looks like, and --exclude leaves it out.
+  beforeAll(async () => {
+    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.optout (id int PRIMARY KEY, body text) WITH incremental_backups = false`);
+  });
+  afterAll(async () => {
+    await cql.execute(`DROP TABLE IF EXISTS ${KS}.optout`);
+  });
+
+  it('--flush: its new SSTable has no link, as the test sees too, and the line says why it may be so', async () => {
+    await write('optout', 10);
+    const run = await check(['--flush', `${KS}.optout`]);
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.statusLine).toMatch(
+      new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.optout: new SSTables? \\S+-Data\\.db(, \\S+-Data\\.db)* ha(s|ve) no hard link in backups/; opted out WITH incremental_backups = false\\? then --exclude ${KS}.optout \\|`),
+    );
+    const files = await liveSSTables('optout');
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.some((f) => f.linked)).toBe(false);
+  });
+
+  it('--exclude leaves it out of --flush and --keyspace, and -v says so', async () => {
+    await write('optout', 10, 100);
+    await write('orders', 5, 5000);
+    const flushed = await check(['--flush', KS, '--exclude', `${KS}.optout`, '-v']);
+    expect(flushed.code, flushed.stdout).toBe(0);
+    expect(flushed.stdout).toContain(`excluded (--exclude): ${KS}.optout`);
+    expect(flushed.stdout).not.toContain(`: ${KS}.optout:`);
+    // Not flushed either: its memtable still holds the rows written above.
+    const memtable = await jolokia('plain2', { type: 'read', mbean: `org.apache.cassandra.metrics:type=Table,keyspace=${KS},scope=optout,name=MemtableColumnsCount`, attribute: 'Value' });
+    expect((memtable.json as { value: number }).value).toBeGreaterThan(0);
+
+    const looked = await check(['--keyspace', KS, '--exclude', `${KS}.optout`, '--max-age', '1h']);
+    expect(looked.code, looked.stdout).toBe(0);
+    const everything = await check(['--keyspace', `${KS}.optout`, '--exclude', KS]);
+    expect([everything.code, everything.statusLine]).toEqual([3, `CASSANDRA BACKUP UNKNOWN - Every table asked for is left out by --exclude: ${KS}.optout`]);
   });
 });
 

@@ -142,6 +142,26 @@ describe('judgeTable after a flush', () => {
   });
 });
 
+describe('a table that may have opted out of incremental backup (Cassandra 5.0)', () => {
+  it('on 5.0 the line says so and names --exclude, once, whichever way the table shows it', () => {
+    const directory = tableDirectory(data1, 'shop', 'orders', ID);
+    const before = scan();
+    writeSSTable(directory, 1, { backup: false });
+    writeSSTable(directory, 2, { backup: false });
+    const after = scan();
+    const flushed = judgeTable(table, { flushed: true, hadData: true, files: after, added: newFiles(before, after) }, {}, Date.now(), { tablesMayOptOut: true });
+    expect(flushed.line).toBe('new SSTables nb-1-big-Data.db, nb-2-big-Data.db have no hard link in backups/; opted out WITH incremental_backups = false? then --exclude shop.orders');
+    expect(flushed.state).toBe(WARNING);
+    const looked = judgeTable(table, { flushed: false, hadData: false, files: after, added: { live: [], backups: [] } }, {}, Date.now(), { tablesMayOptOut: true });
+    expect(looked.line).toBe('2 SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude shop.orders');
+  });
+
+  it('before 5.0 there is no such option, and no such hint', () => {
+    writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { backup: false });
+    expect(judge({}).line).toBe('shop.orders: 1 SSTable(s) but no backup file');
+  });
+});
+
 describe('judgeTable by age', () => {
   const hour = 3600;
   it('both sides of --max-age and --critical-age', () => {
