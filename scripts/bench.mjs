@@ -25,6 +25,8 @@ const plugin = join(root, 'plugins', 'check_cassandra_backup');
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 const sections = [];
 const NOTES_MARKER = '## What was tried, and what stands in the way';
+const VALGRIND = '/usr/bin/valgrind';
+const COUNTING_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
 
 // 1. Start-up ------------------------------------------------------------------------------------
 const emptyScript = join(work, 'empty.cjs');
@@ -62,6 +64,30 @@ const startup = await sideBySide(
   { runs: startupRuns },
 );
 const instructionRows = await instructionCounts(server.url);
+
+// 1b. The until-restart path: --config parses a cassandra.yaml with js-yaml, which only this path
+// loads (dist/js-yaml.cjs). The stock cassandra.yaml is about 2,000 lines, most of them comments.
+const stockSizeYaml = join(work, 'cassandra.yaml');
+writeFileSync(
+  stockSizeYaml,
+  Array.from({ length: 1850 }, (_, i) => `# comment line ${i}: what the stock file explains about its settings`)
+    .concat(Array.from({ length: 150 }, (_, i) => `setting_${i}: ${i % 2 === 0 ? 'true' : `"value ${i}"`}`))
+    .concat(['incremental_backups: true', ''])
+    .join('\n'),
+);
+const configRuns = await sideBySide(
+  [
+    { name: 'check_cassandra_backup (status)', argv: [process.execPath, plugin, '--url', server.url] },
+    { name: 'check_cassandra_backup --config (2,000-line cassandra.yaml)', argv: [process.execPath, plugin, '--url', server.url, '--config', stockSizeYaml] },
+  ],
+  { runs: startupRuns },
+);
+const configInstructions = existsSync(VALGRIND)
+  ? await instructionTable([
+      ['check_cassandra_backup (status; entry, code cache)', [await countedEntry(server.url), '--url', server.url]],
+      ['check_cassandra_backup --config (2,000-line cassandra.yaml)', [await countedEntry(server.url), '--url', server.url, '--config', stockSizeYaml]],
+    ])
+  : '(instruction counts: valgrind is not installed)';
 server.close();
 const statusRow = startup[3];
 sections.push({
@@ -73,31 +99,46 @@ sections.push({
     `peak memory ≤ 1.05 × the bare client: ${statusRow.rssRatio.toFixed(2)} × — ${statusRow.rssRatio <= 1.05 ? 'met' : 'NOT met'}`,
   ],
 });
+sections.push({
+  title: 'The until-restart path: --config against the status check',
+  text: `What reading and parsing a cassandra.yaml of the stock file's size (2,000 lines, mostly comments) with js-yaml adds to a run: ${startupRuns} alternating rounds against the same local server (it answers no system property, so nothing but the file is read), baseline the status check; instructions as above.`,
+  table: `${markdownTable(configRuns)}\n\n${configInstructions}`,
+  budget: [`the status check does not load the YAML parser: dist/js-yaml.cjs is required by --config/--find-config only (scripts/build.mjs)`],
+});
 
 /** Instructions counted by callgrind: repeatable where wall time on these machines is not. */
 async function instructionCounts(url) {
-  if (!existsSync('/usr/bin/valgrind')) return '(instruction counts: valgrind is not installed)';
-  const flags = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
-  // A code cache only fits the V8 flags it was made with: make one under the counting flags.
-  const copy = join(work, 'check_cassandra_backup.cjs');
-  copyFileSync(bundle, copy);
-  await runQuietly(process.execPath, [...flags, join(root, 'scripts', 'code-cache.mjs'), copy, '--url', url]);
-  const entry = join(work, 'entry.cjs');
-  writeFileSync(entry, `require(${JSON.stringify(join(root, 'dist', 'launch.cjs'))}).launch(${JSON.stringify(copy)}, 'CASSANDRA BACKUP');\n`);
-  const rows = [
+  if (!existsSync(VALGRIND)) return '(instruction counts: valgrind is not installed)';
+  const entry = await countedEntry(url);
+  return instructionTable([
     ['bare node:http client (console.log; the reference)', [bareClient, url]],
     ['the same, printing with fs.writeSync', [leanClient, url]],
     ['empty node script', [emptyScript]],
     ['check_cassandra_backup (status; entry, code cache)', [entry, '--url', url]],
     ['the same bundle without the code cache', [bundle, '--url', url]],
-  ];
+  ]);
+}
+
+/** The plugin's entry with a code cache made under the counting flags (a cache only fits the V8 flags it was made with). */
+async function countedEntry(url) {
+  const copy = join(work, 'check_cassandra_backup.cjs');
+  const entry = join(work, 'entry.cjs');
+  if (existsSync(entry)) return entry;
+  copyFileSync(bundle, copy);
+  await runQuietly(process.execPath, [...COUNTING_FLAGS, join(root, 'scripts', 'code-cache.mjs'), copy, '--url', url]);
+  writeFileSync(entry, `require(${JSON.stringify(join(root, 'dist', 'launch.cjs'))}).launch(${JSON.stringify(copy)}, 'CASSANDRA BACKUP');\n`);
+  return entry;
+}
+
+/** One callgrind run per row; the first row is the reference. */
+async function instructionTable(rows) {
   const counts = [];
   for (const [name, args] of rows) {
-    const { stderr } = await runQuietly('/usr/bin/valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...flags, ...args]);
+    const { stderr } = await runQuietly(VALGRIND, ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...COUNTING_FLAGS, ...args]);
     counts.push([name, Number(/Collected : (\d+)/.exec(stderr)?.[1])]);
   }
   const [, reference] = counts[0];
-  return ['| command | instructions | × bare client |', '|---|---|---|', ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`)].join('\n');
+  return ['| command | instructions | × first row |', '|---|---|---|', ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`)].join('\n');
 }
 
 function runQuietly(command, args) {

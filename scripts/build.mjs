@@ -2,7 +2,10 @@
 // plugin's entry, and carries its own check's code only. One bundled CommonJS file starts
 // fastest (docs/DECISIONS.md D4). Then dist/launch.cjs, which the plugins/ entry files call, and
 // for each bundle the V8 code cache of a run against a local agent (scripts/code-cache.mjs).
+// The YAML parser is a file of its own, dist/js-yaml.cjs, required only by --config/--find-config:
+// no other run reads or compiles it (docs/DECISIONS.md D15).
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { join } from 'node:path';
@@ -14,6 +17,23 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 
 await build({ ...common, entryPoints: [join(root, 'src', 'runtime', 'launch.ts')], outfile: join(root, 'dist', 'launch.cjs') });
 
+const YAML_BUNDLE = 'js-yaml.cjs';
+const yamlPackage = join(root, 'node_modules', 'js-yaml');
+const yamlVersion = JSON.parse(readFileSync(join(yamlPackage, 'package.json'), 'utf8')).version;
+await build({
+  ...common,
+  entryPoints: [join(yamlPackage, 'dist', 'js-yaml.cjs.js')],
+  outfile: join(root, 'dist', YAML_BUNDLE),
+  banner: { js: `/*! js-yaml ${yamlVersion}\n${readFileSync(join(yamlPackage, 'LICENSE'), 'utf8').trim()}\n*/` },
+});
+/** Every `import('js-yaml')` of a plugin becomes `require('./js-yaml.cjs')`, beside the bundle. */
+const yamlBeside = {
+  name: 'js-yaml-beside',
+  setup(builder) {
+    builder.onResolve({ filter: /^js-yaml$/ }, () => ({ path: `./${YAML_BUNDLE}`, external: true }));
+  },
+};
+
 await Promise.all(
   PLUGINS.map((plugin) =>
     build({
@@ -24,6 +44,7 @@ await Promise.all(
       // loader, ten internal modules on every run (docs/DECISIONS.md D4).
       supported: { 'dynamic-import': false },
       define: { PACKAGE_VERSION: JSON.stringify(version) },
+      plugins: [yamlBeside],
     }),
   ),
 );

@@ -9,7 +9,7 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CASSANDRA_VERSION, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, startCassandra, withoutExec } from './cassandra/harness.mjs';
+import { DEFAULT_CASSANDRA_VERSION, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, startCassandra, strictPolicy } from './cassandra/harness.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,7 +35,7 @@ const agents = values['all-agents']
       auth: { user: 'monitor', password: 's3cret-pw' },
       https: { tls: true },
       policy: { policyXml: policy }, // docs/jolokia-access.xml
-      policyNoExec: { policyXml: withoutExec(policy) },
+      policyStrict: { policyXml: strictPolicy(policy) },
     }
   : { plain2: {} };
 

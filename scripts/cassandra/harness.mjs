@@ -88,6 +88,7 @@ import { fileURLToPath } from 'node:url';
  * @property {string} [clusterName]
  * @property {string} [extraYaml] appended to cassandra.yaml
  * @property {string[]} [extraJvmArgs] added before -cp
+ * @property {boolean} [configFromClassPath] no -Dcassandra.config: the node finds cassandra.yaml in conf/, first on its class path, as the start scripts and packages arrange it
  * @property {boolean} [keepWorkDir] do not delete the work dir on stop (debugging)
  * @property {(message: string) => void} [log]
  */
@@ -255,14 +256,18 @@ const modulePrefs = (exports, opens) => [
 export const PROJECT_POLICY_FILE = path.join(REPO_ROOT, 'docs', 'jolokia-access.xml');
 
 /**
- * The same policy with every <operation> grant removed: each exec is then refused (inner status 403).
+ * The strict variant docs/SECURITY.md describes: the policy with every <operation> grant removed
+ * (each exec is then refused, inner status 403) and without the java.lang:type=Runtime grant (no
+ * system properties).
  * @param {string} policyXml
  * @returns {string}
  */
-export function withoutExec(policyXml) {
-  const stripped = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
-  if (stripped === policyXml) throw new Error('withoutExec: the policy grants no <operation>');
-  return stripped;
+export function strictPolicy(policyXml) {
+  const noExec = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
+  if (noExec === policyXml) throw new Error('strictPolicy: the policy grants no <operation>');
+  const noRuntime = noExec.replace(/[ \t]*<mbean>(?:(?!<\/mbean>)[\s\S])*<name>java\.lang:type=Runtime<\/name>[\s\S]*?<\/mbean>[ \t]*\r?\n?/, '');
+  if (noRuntime === noExec) throw new Error('strictPolicy: the policy grants nothing on java.lang:type=Runtime');
+  return noRuntime;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -938,7 +943,7 @@ ${options.extraYaml ?? ''}
       ...modulePrefs(SERVER_EXPORTS, SERVER_OPENS),
       ...(art.jammJar ? [`-javaagent:${art.jammJar}`] : []),
       ...agentArgs,
-      `-Dcassandra.config=file://${path.join(confDir, 'cassandra.yaml')}`,
+      ...(options.configFromClassPath ? [] : [`-Dcassandra.config=file://${path.join(confDir, 'cassandra.yaml')}`]),
       `-Dcassandra.logdir=${logDir}`,
       `-Dcassandra.storagedir=${dir('storage')}`,
       `-Dlogback.configurationFile=${path.join(confDir, 'logback.xml')}`,

@@ -5,7 +5,8 @@
 import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../cassandra/data-layout.js';
 import { parseTableSelector, qualifiedName, type TableName, type TableSelector } from '../cassandra/identifiers.js';
 import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
-import { readBackupStatus } from '../cassandra/storage-service.js';
+import { readConfigFacts, readPersistedSetting } from '../cassandra/config-file.js';
+import { readBackupStatus, type BackupStatus } from '../cassandra/storage-service.js';
 import { flushTables, readTableLocations, resolveTables, type TableLocation } from '../cassandra/tables.js';
 import { callLimits, connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
 import type { JolokiaClient } from '../jolokia/client.js';
@@ -16,6 +17,8 @@ import type { ParsedOptions } from '../runtime/options.js';
 import { sanitize, statusText, type RenderContext, type Rendered } from '../runtime/output.js';
 import { parseStateOption, type Check } from '../runtime/plugin.js';
 import { assess, reportState, type Report } from '../runtime/result.js';
+import { UNKNOWN, type State } from '../runtime/state.js';
+import { afterRestart, driftMetrics, judgeDrift, type PersistedSetting } from './backup-config.js';
 import { backupStatusReport, BACKUP_FACTS_WHEN_UNKNOWN, type BackupExpectation } from './backup-status.js';
 import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy, type NodeFacts } from './backup-freshness.js';
 
@@ -30,10 +33,19 @@ export interface FreshnessRequest extends FreshnessPolicy {
   readonly dataDirectories?: readonly string[];
 }
 
+/** Compare the running setting with what the next restart reads (backup-config.ts). */
+export interface ConfigurationRequest {
+  /** --config; undefined: find the file the node loaded (--find-config). */
+  readonly file?: string;
+  /** State when the running setting is as expected but will not survive a restart. */
+  readonly driftState: State;
+}
+
 export interface BackupConfig {
   readonly connection: ConnectionSettings;
   readonly expectation: BackupExpectation;
   readonly freshness?: FreshnessRequest;
+  readonly configuration?: ConfigurationRequest;
 }
 
 export const backupCheck: Check<BackupConfig> = {
@@ -41,9 +53,11 @@ export const backupCheck: Check<BackupConfig> = {
     const expect = options.value('expect') ?? 'enabled';
     if (expect !== 'enabled' && expect !== 'disabled') throw new UsageError(`--expect: '${expect}' is not enabled or disabled`);
     const freshness = readFreshness(options);
+    const configuration = readConfigurationRequest(options);
     return {
       connection: readConnection(options, env, 'check_cassandra_backup'),
       ...(freshness === undefined ? {} : { freshness }),
+      ...(configuration === undefined ? {} : { configuration }),
       expectation: {
         expect,
         disabledState: parseStateOption('disabled-state', options.value('disabled-state') ?? 'warning'),
@@ -52,7 +66,7 @@ export const backupCheck: Check<BackupConfig> = {
     };
   },
 
-  describe({ connection, expectation, freshness }) {
+  describe({ connection, expectation, freshness, configuration }) {
     const selectors = (list: readonly TableSelector[]) => list.map((s) => (s.table === undefined ? s.keyspace : `${s.keyspace}.${s.table}`)).join(', ') || '(none)';
     return [
       ...describeConnection(connection),
@@ -64,6 +78,7 @@ export const backupCheck: Check<BackupConfig> = {
             `data directories: ${freshness.dataDirectories?.join(', ') ?? 'as the node reports them'}`,
             `max age: ${freshness.maxAge ?? '-'} s, critical age: ${freshness.criticalAge ?? '-'} s`,
           ]),
+      ...(configuration === undefined ? [] : [`configuration: ${configuration.file ?? 'the file the node loaded'} (until restart: ${configuration.driftState.name})`]),
     ];
   },
 
@@ -81,7 +96,8 @@ export const backupCheck: Check<BackupConfig> = {
 export async function checkBackup(client: JolokiaClient, config: Omit<BackupConfig, 'connection'>, limits: CallLimits): Promise<Report> {
   const { freshness } = config;
   const status = await readBackupStatus(client, limits, { dataFileLocations: freshness !== undefined && freshness.dataDirectories === undefined });
-  const report = backupStatusReport(status, config.expectation, client.where);
+  const statusReport = backupStatusReport(status, config.expectation, client.where);
+  const report = config.configuration === undefined ? statusReport : await checkConfiguration(client, config.configuration, status, config.expectation, statusReport, limits);
   if (freshness === undefined) return report;
 
   if (!status.incrementalBackupsEnabled) {
@@ -91,6 +107,44 @@ export async function checkBackup(client: JolokiaClient, config: Omit<BackupConf
   }
   const tablesMayOptOut = Number(status.releaseVersion?.split('.')[0] ?? 0) >= 5;
   return checkFreshness(client, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? [], report, limits, { tablesMayOptOut });
+}
+
+/**
+ * "Until restart": what the node's configuration says against what it runs with. A file that
+ * cannot be read is UNKNOWN beside the status, which stays known.
+ */
+async function checkConfiguration(client: JolokiaClient, request: ConfigurationRequest, status: BackupStatus, expectation: BackupExpectation, report: Report, limits: CallLimits): Promise<Report> {
+  const running = status.incrementalBackupsEnabled;
+  const node = await readConfigFacts(client, limits, status.releaseVersion);
+  const file = request.file ?? node.file;
+  const loader = node.loader === undefined ? [] : [`warning: the node loads its configuration with ${node.loader}, which may not read ${file ?? 'a cassandra.yaml'}`];
+  const unknown = (summary: string): Report => ({ ...report, results: [...report.results, { state: UNKNOWN, summary }], details: [...report.details, ...loader] });
+  if (file === undefined) {
+    return unknown(`Cannot find the node's cassandra.yaml (${node.foundBy}): give --config FILE`);
+  }
+  let value: boolean;
+  try {
+    value = await readPersistedSetting(file, request.file === undefined ? 'found' : 'by --config');
+  } catch (error) {
+    if (!(error instanceof CheckError) || error.timedOut) throw error;
+    return unknown(error.message);
+  }
+  const persisted: PersistedSetting = { file, value, override: node.override };
+  const next = afterRestart(persisted);
+  return {
+    ...report,
+    results: [...report.results, ...judgeDrift(running, persisted, expectation, request.driftState, reportState(report))],
+    perfdata: [...report.perfdata, { label: 'backup_after_restart', value: next ? 1 : 0, min: 0, max: 1 }],
+    details: [
+      ...report.details,
+      `configuration: ${file} (${request.file === undefined ? `found through ${node.foundBy}` : '--config'}) has incremental_backups: ${value}`,
+      ...(node.override === undefined ? [] : [`the node was started with -Dcassandra.settings.incremental_backups=${node.override}, which overrides the file (cassandra.config.allow_system_properties=true)`]),
+      `after the next restart: backup ${next ? 'enabled' : 'disabled'}; running now: ${running ? 'enabled' : 'disabled'}`,
+      ...loader,
+    ],
+    facts: { ...report.facts, config_file: file, incremental_backups_in_config: value, incremental_backups_override: node.override ?? null, backup_enabled_after_restart: next },
+    metrics: [...report.metrics, ...driftMetrics(persisted)],
+  };
 }
 
 /** Scans the tables, flushes those asked for, scans them again, and judges each on its own. */
@@ -165,6 +219,19 @@ function readFreshness(options: ParsedOptions): FreshnessRequest | undefined {
     ...(criticalAge === undefined ? {} : { criticalAge }),
     ...(dataDirectories.length === 0 ? {} : { dataDirectories }),
   };
+}
+
+function readConfigurationRequest(options: ParsedOptions): ConfigurationRequest | undefined {
+  const file = options.value('config');
+  const find = options.has('find-config');
+  if (file === undefined && !find) {
+    if (options.has('config-state')) throw new UsageError('--config-state needs --config FILE or --find-config');
+    return undefined;
+  }
+  if (file !== undefined && find) throw new UsageError('--config and --find-config: give one (--config names the file, --find-config asks the node)');
+  if (file !== undefined && file.trim() === '') throw new UsageError('--config: empty path');
+  const driftState = parseStateOption('config-state', options.value('config-state') ?? 'warning');
+  return { ...(file === undefined ? {} : { file }), driftState };
 }
 
 /** `--format nodetool`: exactly what `nodetool statusbackup` prints, so its scripts can call us instead. */

@@ -6,6 +6,8 @@ export interface ReadRequest {
   readonly type: 'read';
   readonly mbean: string;
   readonly attribute?: string;
+  /** Into the attribute's value: `cassandra.config` of a map, `0` of a list. The agent sends only that part. */
+  readonly path?: string;
 }
 
 export interface WriteRequest {

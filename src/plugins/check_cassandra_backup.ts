@@ -9,6 +9,7 @@ import type { PluginEntry } from './entry.js';
 const NAME = 'check_cassandra_backup';
 const STATUS = 'Backup status';
 const FRESHNESS = 'Backup freshness (run on the node: reads its data directories)';
+const CONFIGURATION = 'Until restart (run on the node: reads its cassandra.yaml)';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 const ON_NODE = '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw';
 
@@ -30,6 +31,9 @@ export const entry: PluginEntry = {
     { name: 'data-dir', kind: 'list', arg: 'DIR', group: FRESHNESS, help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).' },
     { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a table looked at with --keyspace is older, e.g. 90m, 6h, 2d. (A flushed table is judged by the flush.)' },
     { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a table looked at with --keyspace is older.' },
+    { name: 'find-config', kind: 'flag', group: CONFIGURATION, help: "Compare the running setting with the node's cassandra.yaml, found as the node found it: the cassandra.config system property, else its class path, else /etc/cassandra. Reads java.lang:type=Runtime (SystemProperties, ClassPath)." },
+    { name: 'config', kind: 'value', arg: 'FILE', group: CONFIGURATION, help: 'The same with this cassandra.yaml, as seen from here.' },
+    { name: 'config-state', kind: 'value', arg: 'STATE', default: 'warning', group: CONFIGURATION, help: 'State when backup is as expected now but the next restart changes it (nodetool enablebackup without incremental_backups: true in the file).' },
     ...CONNECTION_OPTIONS,
   ],
   formats: ['nodetool'],
@@ -37,13 +41,14 @@ export const entry: PluginEntry = {
   description: [
     'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
     'With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table\'s backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.',
+    'Run on the node itself, --find-config (or --config FILE) compares the running setting with the cassandra.yaml the node loaded, and the 4.1+ override -Dcassandra.settings.incremental_backups: "enabled until the next restart" is a WARNING, the rolling restart that would silently turn backup off everywhere.',
     'Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table\'s memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table\'s current directory is looked at, in every data directory.',
   ],
   states: {
     ok: 'backup is enabled (or disabled, with --expect disabled); with --flush, the new SSTables are hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough (an empty table has nothing to back up).',
-    warning: 'backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable\'s link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).',
+    warning: 'backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; with --find-config or --config, backup as expected now but not after the next restart (--config-state); a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable\'s link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).',
     critical: 'a newest backup older than --critical-age (tables looked at without a flush); or chosen with --disabled-state critical / --enabled-state critical.',
-    unknown: 'could not find out: no connection, timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here (for one table: that table alone); also bad options. The line says what went wrong and where.',
+    unknown: 'could not find out: no connection, a cassandra.yaml that cannot be found, read or parsed (beside the status, which is still shown with -v), timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here (for one table: that table alone); also bad options. The line says what went wrong and where.',
   },
   perfdata: [
     { label: 'backup_enabled', meaning: '1 when incremental backup is enabled, 0 when not (min 0, max 1).' },
@@ -51,6 +56,7 @@ export const entry: PluginEntry = {
     { label: 'backup_age', unit: 's', meaning: 'with --flush or --keyspace: the oldest of the tables\' newest backup files (U when none has one), with the --max-age and --critical-age thresholds.' },
     { label: 'backup_files', meaning: 'files in the tables\' backups/ directories.' },
     { label: 'tables_flushed', meaning: 'tables the check flushed.' },
+    { label: 'backup_after_restart', meaning: 'with --find-config or --config: 1 when backup will be enabled after the next restart, 0 when not (min 0, max 1).' },
   ],
   examples: [
     { says: 'Nagios / NRPE on the node itself (the agent on its default port):', command: NAME },
@@ -60,6 +66,8 @@ export const entry: PluginEntry = {
     { says: '"Status is running but no backup files": flush a keyspace, then prove the hard links (on the node):', command: `${NAME} --flush shop -t 60` },
     { says: 'Alert when a table has had no new backup for 6 hours, critical after 2 days (no flush):', command: `${NAME} --keyspace shop --keyspace billing.invoices --max-age 6h --critical-age 2d` },
     { says: 'A keyspace with a table that opted out of incremental backup (Cassandra 5.0: WITH incremental_backups = false):', command: `${NAME} --flush shop --exclude shop.sessions` },
+    { says: '"Enabled until restart": backup switched on with nodetool enablebackup but off in cassandra.yaml, which the next (rolling) restart reads (on the node):', command: `${NAME} --find-config` },
+    { says: 'The same with the file named, e.g. where the agent\'s policy does not grant the system properties:', command: `${NAME} --config /etc/cassandra/cassandra.yaml` },
     { says: 'JSON health line, as the seed\'s script printed it ({"backup_enabled": true, "status": "running", ...}):', command: `${NAME} --format json` },
     { says: 'Prometheus, for node_exporter\'s textfile collector (write, then rename):', command: `${NAME} --format prometheus > $DIR/cassandra_backup.prom.$$; mv $DIR/cassandra_backup.prom.$$ $DIR/cassandra_backup.prom` },
     { says: 'A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running; nothing, exit 3, when it cannot find out):', command: `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done` },
@@ -91,5 +99,6 @@ export const entry: PluginEntry = {
     { name: NAME, arguments: `${ON_NODE} -t 10` },
     { name: `${NAME}_flush`, arguments: `${ON_NODE} --flush shop -t 20` },
     { name: `${NAME}_age`, arguments: `${ON_NODE} --keyspace shop --max-age 1d --critical-age 2d -t 20` },
+    { name: `${NAME}_config`, arguments: `${ON_NODE} --find-config -t 10` },
   ],
 };

@@ -281,7 +281,7 @@ describe('through an agent restricted by docs/jolokia-access.xml', () => {
   });
 
   it('a policy that forbids the exec → UNKNOWN that says so', async () => {
-    const run = await runPlugin(PLUGIN, ['--url', cassandra().agents.policyNoExec.url, '--flush', `${KS}.orders`, '-t', '60']);
+    const run = await runPlugin(PLUGIN, ['--url', cassandra().agents.policyStrict.url, '--flush', `${KS}.orders`, '-t', '60']);
     expect(run.code).toBe(3);
     expect(run.statusLine).toMatch(/access policy of the agent at .* forbids exec of operation forceKeyspaceFlush of MBean org.apache.cassandra.db:type=StorageService/);
   });

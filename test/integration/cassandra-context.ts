@@ -7,7 +7,7 @@ import {
   PROJECT_POLICY_FILE,
   jolokiaPost,
   runNodetool,
-  withoutExec,
+  strictPolicy,
   type AgentInfo,
   type AgentSpec,
   type CassandraNode,
@@ -20,7 +20,7 @@ import {
 export const MONITOR_USER = 'monitor';
 export const MONITOR_PASSWORD = 's3cret-pw';
 
-export const AGENT_NAMES = ['plain2', 'plain1', 'auth', 'https', 'policy', 'policyNoExec'] as const;
+export const AGENT_NAMES = ['plain2', 'plain1', 'auth', 'https', 'policy', 'policyStrict'] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 /** The Jolokia agents that the one Cassandra JVM of the integration suite carries (used by global-setup.ts). */
@@ -37,8 +37,8 @@ export function integrationAgents(): Record<AgentName, AgentSpec> {
     https: { tls: true },
     /** Jolokia 2.x restricted by the project's documented policy, docs/jolokia-access.xml. */
     policy: { policyXml: policy },
-    /** The same policy without its <operation> grant: every exec is refused (HTTP 200, inner status 403). */
-    policyNoExec: { policyXml: withoutExec(policy) },
+    /** The strict variant of that policy: no <operation> grant (every exec is refused: HTTP 200, inner status 403), no java.lang:type=Runtime. */
+    policyStrict: { policyXml: strictPolicy(policy) },
   };
 }
 

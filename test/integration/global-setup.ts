@@ -27,8 +27,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const node = single.value;
   const ring = several.value;
-  const { plain2, plain1, auth, https, policy, policyNoExec } = node.agents;
-  if (!plain2 || !plain1 || !auth || !https || !policy || !policyNoExec || !node.caFile) {
+  const { plain2, plain1, auth, https, policy, policyStrict } = node.agents;
+  if (!plain2 || !plain1 || !auth || !https || !policy || !policyStrict || !node.caFile) {
     await node.stop();
     throw new Error('global-setup: an agent is missing from the started node');
   }
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cassandraVersion: node.cassandraVersion,
     pid: node.pid,
     jolokiaUrl: node.jolokiaUrl,
-    agents: { plain2, plain1, auth, https, policy, policyNoExec },
+    agents: { plain2, plain1, auth, https, policy, policyStrict },
     jmxPort: node.jmxPort,
     nativePort: node.nativePort,
     storagePort: node.storagePort,

@@ -271,11 +271,17 @@ describe('Jolokia 2.x with the project policy (docs/jolokia-access.xml)', () => 
     expect(await readBackups()).toBe(false);
   });
 
-  it('without the flush grant: the exec is denied with inner status 403, also inside a bulk', async () => {
-    const res = await jolokia('policyNoExec', [READ_BACKUPS, FLUSH_SYSTEM_AUTH]);
+  it('the strict variant, without the flush grant: the exec is denied with inner status 403, also inside a bulk', async () => {
+    const res = await jolokia('policyStrict', [READ_BACKUPS, FLUSH_SYSTEM_AUTH]);
     expect(res.status).toBe(200);
     const [read, exec] = res.json as JolokiaReply[];
     expect(read).toMatchObject({ status: 200, value: false });
     denied(exec as JolokiaReply, `Operation forceKeyspaceFlush forbidden for MBean ${SS}`);
+  });
+
+  it('the strict variant refuses the system properties the full policy grants', async () => {
+    const properties = { type: 'read', mbean: 'java.lang:type=Runtime', attribute: 'SystemProperties', path: 'cassandra.config' };
+    expect(reply(await jolokia('policy', properties))).toMatchObject({ status: 200, value: expect.stringMatching(/^file:\/\/.*cassandra\.yaml$/) });
+    denied(reply(await jolokia('policyStrict', properties)), 'Reading attribute SystemProperties is forbidden for MBean java.lang:type=Runtime');
   });
 });

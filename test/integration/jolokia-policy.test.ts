@@ -10,6 +10,7 @@ import { cassandra, type AgentName } from './cassandra-context.js';
 
 const RUNS: [plugin: string, args: string[]][] = [
   ['check_cassandra_backup', []],
+  ['check_cassandra_backup', ['--find-config']],
   ['check_cassandra_node', []],
   ['check_cassandra_cluster_backup', []],
 ];

@@ -106,6 +106,14 @@ describe('installed from the tarball into a prefix, production dependencies only
     }
   });
 
+  it('check_cassandra_backup --find-config from PATH: the YAML parser shipped beside the bundles', async () => {
+    expect(packedFiles).toContain('dist/js-yaml.cjs');
+    expect(readFileSync(join(installedPackage(), 'dist', 'js-yaml.cjs'), 'utf8')).toMatch(/^\/\*! js-yaml \d+\.\d+\.\d+\n\(The MIT License\)/);
+    const result = await runInstalled('check_cassandra_backup', ['--url', cassandra().jolokiaUrl, '--find-config', '-v']);
+    expect(result.code, result.stdout + result.stderr).toBeLessThan(3);
+    expect(result.stdout).toContain('has incremental_backups: false');
+  });
+
   it('through a symlink in a plugin folder (as /usr/lib/nagios/plugins), the way Nagios and Icinga 2 run it', async () => {
     const pluginFolder = join(dir, 'nagios-plugins');
     mkdirSync(pluginFolder);

@@ -1,7 +1,9 @@
 // The core cases on the other Cassandra releases the plugins support, each a real node of its
 // own from Maven Central's jars, with the real nodetool of the same release as the oracle: the
 // status agrees with `nodetool statusbackup` both ways, and a flush is proven by its hard links.
-// (The 5.0 node of the global setup has these and every other case.)
+// (The 5.0 node of the global setup has these and every other case.) Each node finds its
+// cassandra.yaml on its class path, as packaged nodes do, and is started with the 4.1 system-property
+// override of incremental_backups, which 4.1 honours and 4.0 ignores.
 
 import { Client } from 'cassandra-driver';
 import { readdirSync, statSync } from 'node:fs';
@@ -19,7 +21,13 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
   const url = (): string => (node as CassandraNode).jolokiaUrl;
 
   beforeAll(async () => {
-    node = await startCassandra({ cassandraVersion: version, agents: { main: {} }, log: (m) => process.stderr.write(`[cassandra ${version}] ${m}\n`) });
+    node = await startCassandra({
+      cassandraVersion: version,
+      agents: { main: {} },
+      configFromClassPath: true,
+      extraJvmArgs: ['-Dcassandra.config.allow_system_properties=true', '-Dcassandra.settings.incremental_backups=true'],
+      log: (m) => process.stderr.write(`[cassandra ${version}] ${m}\n`),
+    });
     cql = new Client({ contactPoints: [`127.0.0.1:${node.nativePort}`], localDataCenter: 'datacenter1' });
     await cql.connect();
     await cql.execute(`CREATE KEYSPACE ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
@@ -35,6 +43,27 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     expect(node?.cassandraVersion).toBe(version);
     const json = await runPlugin(PLUGIN, ['--url', url(), '--format', 'json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ cassandra_version: version });
+  });
+
+  it('--find-config: the yaml found on the class path, and the override as this release treats it', async () => {
+    const honoured = version !== '4.0.19';
+    const yaml = join(node!.workDir, 'conf', 'cassandra.yaml');
+    expect((await node!.nodetool('statusbackup')).stdout).toBe(honoured ? 'running\n' : 'not running\n');
+    const started = await runPlugin(PLUGIN, ['--url', url(), '--find-config', '-v']);
+    expect(started.stdout).toContain(`configuration: ${yaml} (found through the node's class path (cassandra.yaml)) has incremental_backups: false`);
+    if (honoured) {
+      expect([started.code, started.statusLine]).toEqual([0, expect.stringMatching(/^CASSANDRA BACKUP OK - Incremental backup is enabled \|.* backup_after_restart=1;;;0;1$/)]);
+      expect(started.stdout).toContain('the node was started with -Dcassandra.settings.incremental_backups=true, which overrides the file');
+      expect((await node!.nodetool('disablebackup')).code).toBe(0);
+      const disabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
+      expect(disabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\); a restart would turn it back on \(someone ran nodetool disablebackup\) \|/);
+    } else {
+      expect([started.code, started.statusLine]).toEqual([1, expect.stringMatching(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|.* backup_after_restart=0;;;0;1$/)]);
+      expect(started.stdout).not.toContain('overrides the file');
+      expect((await node!.nodetool('enablebackup')).code).toBe(0);
+      const enabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
+      expect(enabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - enabled until the next restart: cassandra.yaml has incremental_backups: false \|/);
+    }
   });
 
   it('agrees with nodetool statusbackup, switched by nodetool both ways', async () => {
