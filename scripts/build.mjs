@@ -13,7 +13,7 @@ import { startStatusServer } from './bench-lib.mjs';
 import { loadRegistry, root, version } from './registry.mjs';
 
 const { PLUGINS, bundleSource } = await loadRegistry();
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
 
 await build({ ...common, entryPoints: [join(root, 'src', 'runtime', 'launch.ts')], outfile: join(root, 'dist', 'launch.cjs') });
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
+import { lastResortLine } from './last-resort.js';
 
 /** The code cache that goes with a bundle. */
 export function cachePath(bundle: string): string {
@@ -45,7 +46,13 @@ export function launch(bundle: string, service: string): void {
     process.exitCode = 3;
     return;
   }
-  run(script, bundle);
+  try {
+    run(script, bundle);
+  } catch (error) {
+    // The bundle failed while loading, before its own handlers were set (e.g. a Node too old for it).
+    process.stdout.write(lastResortLine(service, 'cannot start the plugin', error));
+    process.exitCode = 3;
+  }
 }
 
 function readCache(bundle: string): Buffer | undefined {

@@ -31,6 +31,8 @@ const STATUS_TEXT_LIMIT = 200;
  * whose compilation alone cost a check 2 ms of start-up (docs/DECISIONS.md).
  */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g;
+/** A surrogate without its pair (String.prototype.toWellFormed is Node 20+; Debian 12 ships 18). */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const DETAIL_LINES_LIMIT = 100;
 
 /**
@@ -40,7 +42,7 @@ const DETAIL_LINES_LIMIT = 100;
 export function sanitize(text: string, limit = STATUS_TEXT_LIMIT): string {
   // A lone surrogate (from a \ud800 escape in JSON) is not text: it becomes U+FFFD, as undecodable input does.
   const flat = text
-    .toWellFormed()
+    .replace(LONE_SURROGATE, '\ufffd')
     .replace(UNPRINTABLE, ' ')
     .replace(/\|/g, '/')
     .replace(/\s+/g, ' ')

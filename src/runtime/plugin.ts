@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
 import { expandExtraOpts, wantsExtraOpts } from './extra-opts.js';
+import { lastResortLine } from './last-resort.js';
 import type { Manual } from './help.js';
 import { parseOptions, type OptionSpec, type ParsedOptions } from './options.js';
 import { renderNagios, sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
@@ -246,9 +247,11 @@ export function main(plugin: PluginInfo): void {
       setTimeout(plain, 500);
     });
   }
-  execute(plugin, process.argv.slice(2), process.env, startedAt, stop.signal).then(finish, (error: unknown) =>
-    finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - internal error: ${sanitize(String(error))}\n`, stderr: '' }),
-  );
+  // Whatever escapes execute (a renderer that throws, a callback nobody awaited) is still one line.
+  const lastResort = (error: unknown): never => finish({ exitCode: 3, stdout: lastResortLine(plugin.service, 'internal error', error), stderr: '' });
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
+  execute(plugin, process.argv.slice(2), process.env, startedAt, stop.signal).then(finish, lastResort);
 }
 
 function write(fd: 1 | 2, text: string): void {

@@ -167,6 +167,15 @@ describe('sanitize', () => {
     );
   });
 
+  it('a lone surrogate becomes U+FFFD, as String.prototype.toWellFormed (Node 20+) makes it', () => {
+    fc.assert(
+      fc.property(hostileText(200), (text) => {
+        expect(sanitize(text, 400)).toBe(sanitize(text.toWellFormed(), 400));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('text that was clean already is left as it was', () => {
     const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.:;,()[]{}/\\"\'=éß日本😀'.split(/(?:)/u)), minLength: 1, maxLength: 12 });
     fc.assert(

@@ -7,6 +7,7 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLUGIN_NODE } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
 import { cassandra, jolokia, nodetool } from './cassandra-context.js';
 
@@ -255,7 +256,7 @@ describe('data directories that cannot be read from here', () => {
     chmodSync(scratch, 0o755);
     chmodSync(locked, 0o700);
     const { spawnSync } = await import('node:child_process');
-    const run = spawnSync(process.execPath, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked], {
+    const run = spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked], {
       uid: 65534,
       gid: 65534,
       encoding: 'utf8',

@@ -45,4 +45,11 @@ describe.each(PLUGINS)('$name', (plugin) => {
     expect(run.stdout).toMatch(new RegExp(`^${plugin.service} UNKNOWN - cannot start the plugin: ENOENT: no such file or directory, open '.*gone\\.cjs' \\(reinstall it, or run npm run build in a checkout\\)\\n$`));
     expect(run.stderr).toBe('');
   });
+
+  it('a bundle that throws while loading (e.g. on a Node too old for it) is one UNKNOWN line, exit 3', async () => {
+    const broken = join(dir, `broken-${plugin.name}.cjs`);
+    writeFileSync(broken, "'use strict';\nconst text = 'x';\ntext.notInThisNode();\n");
+    const run = await node(`require(${JSON.stringify(launcher)}).launch(${JSON.stringify(broken)}, ${JSON.stringify(plugin.service)});\n`);
+    expect([run.code, run.stdout, run.stderr]).toEqual([3, `${plugin.service} UNKNOWN - cannot start the plugin: TypeError: text.notInThisNode is not a function (please report it)\n`, '']);
+  });
 });

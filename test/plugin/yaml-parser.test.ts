@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGINS } from '../../src/plugins/index.js';
 import { CASSANDRA_VALUES, jolokia, startFakeAgent, type FakeAgent } from '../support/fake-agent.js';
-import { ROOT, runProcess } from '../support/process.js';
+import { PLUGIN_NODE, ROOT, runProcess } from '../support/process.js';
 
 const PARSER = join(ROOT, 'dist', 'js-yaml.cjs');
 let dir: string;
@@ -27,7 +27,7 @@ afterAll(async () => {
 async function loadsParser(args: string[]): Promise<{ code: number | null; loaded: boolean }> {
   const probe = join(dir, 'probe.cjs');
   writeFileSync(probe, `process.on('exit', () => process.stderr.write('parser loaded: ' + (${JSON.stringify(PARSER)} in require.cache) + '\\n'));\n`);
-  const run = await runProcess(process.execPath, ['--require', probe, join(ROOT, 'plugins', 'check_cassandra_backup'), '--url', agent.url, ...args], { env: { PATH: process.env['PATH'] } });
+  const run = await runProcess(PLUGIN_NODE, ['--require', probe, join(ROOT, 'plugins', 'check_cassandra_backup'), '--url', agent.url, ...args], { env: { PATH: process.env['PATH'] } });
   const answer = /parser loaded: (true|false)/.exec(run.stderr);
   expect(answer, run.stderr).not.toBeNull();
   return { code: run.code, loaded: answer?.[1] === 'true' };

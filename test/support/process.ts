@@ -8,6 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * The Node that runs the plugins: PLUGIN_NODE when set (scripts/test.mjs runs the process tests a
+ * second time with Debian 12's own Node 18, scripts/debian-node.sh), else the one running the tests.
+ */
+export const PLUGIN_NODE = process.env['PLUGIN_NODE'] ?? process.execPath;
+
+/** A PATH in which the plugins' `#!/usr/bin/env node` line finds PLUGIN_NODE. */
+export function pluginPath(path = process.env['PATH'] ?? ''): string {
+  const chosen = process.env['PLUGIN_NODE'];
+  return chosen === undefined ? path : `${dirname(chosen)}:${path}`;
+}
+
 export interface ProcessRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
