@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Installs the real monitoring programs the integration tests run (Debian's packages): Icinga 2,
 # Nagios 4, the NRPE daemon and check_nrpe, Prometheus' promtool and node_exporter (its textfile
-# collector reads what --format prometheus writes). Idempotent: when all are installed it only
+# collector reads what --format prometheus writes), and lintian, which checks the Debian package
+# (npm run deb). Idempotent: when all are installed it only
 # prints their versions (no apt-get at all). The packaged services are neither started nor left enabled:
 # the tests run their own instances (own config, state and ports in temporary folders).
 #
 #   bash scripts/install-monitoring.sh          (as root, or through sudo)
 set -euo pipefail
 
-PACKAGES=(icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin prometheus prometheus-node-exporter)
+PACKAGES=(icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin prometheus prometheus-node-exporter lintian)
 # Services those packages (and what they pull in: exim4 for nagios4's mail notifications) ship.
 SERVICES=(icinga2 nagios4 nagios-nrpe-server exim4 apache2 prometheus prometheus-node-exporter)
 # The binaries the tests call, as Debian places them.
-BINARIES=(/usr/sbin/icinga2 /usr/sbin/nagios4 /usr/sbin/nrpe /usr/lib/nagios/plugins/check_nrpe /usr/bin/promtool /usr/bin/prometheus-node-exporter)
+BINARIES=(/usr/sbin/icinga2 /usr/sbin/nagios4 /usr/sbin/nrpe /usr/lib/nagios/plugins/check_nrpe /usr/bin/promtool /usr/bin/prometheus-node-exporter /usr/bin/lintian)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -87,3 +88,4 @@ echo "  $(/usr/sbin/icinga2 --version 2>/dev/null | head -n 1)"
 echo "  $(/usr/sbin/nagios4 --version 2>/dev/null | grep -m 1 -i 'nagios core')"
 echo "  $(/usr/sbin/nrpe -V 2>/dev/null | grep -m 1 -i version) (nrpe), $(/usr/lib/nagios/plugins/check_nrpe -V 2>/dev/null | grep -m 1 -i version) (check_nrpe)"
 echo "  $(/usr/bin/promtool --version 2>&1 | head -n 1) (promtool), $(/usr/bin/prometheus-node-exporter --version 2>&1 | head -n 1)"
+echo "  $(/usr/bin/lintian --version 2>/dev/null)"

@@ -1,6 +1,9 @@
-// icinga-commands.conf with the real Icinga 2 (Debian's icinga2 package):
-// 1. `icinga2 daemon -C` validates a configuration of our own that includes the file, defines a host
-//    and services using every CheckCommand, and an agent-executed (command_endpoint) flush check.
+// The CheckCommands with the real Icinga 2 (Debian's icinga2 package), as an operator gets them: the
+// project's Debian package is installed (dpkg -i; removed afterwards), and each configuration is the
+// stock one, PluginContribDir where Debian puts it and `include <plugins-contrib>`, which picks up
+// the package's plugins-contrib.d/cassandra.conf. Nothing is included from the checkout.
+// 1. `icinga2 daemon -C` validates a configuration of our own that defines a host and services
+//    using every CheckCommand, and an agent-executed (command_endpoint) flush check.
 // 2. A real Icinga 2 master (its own config, state and ports in a temp dir) runs cassandra_backup
 //    against the suite's Cassandra node, the password through the command's env; a second real
 //    Icinga 2 as the node's agent runs the --flush check for it (command_endpoint). The results are
@@ -10,21 +13,38 @@ import { Client } from 'cassandra-driver';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/fault-servers.js';
 import { runProcess, waitFor } from '../support/process.js';
-import { ROOT, runPlugin } from '../support/run-plugin.js';
 import { cassandra, cluster, jolokia } from './cassandra-context.js';
+import { buildPackage, DEBIAN_LAYOUT, installPackage, removePackage } from './debian-package.js';
 import { CURRENT_USER, freePorts, removeDir, requireProgram, sampleProcesses, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
 
-const COMMANDS_FILE = join(ROOT, 'icinga-commands.conf');
-const PLUGIN_DIR = join(ROOT, 'plugins');
+const COMMANDS_FILE = DEBIAN_LAYOUT.icingaCommands;
+const PLUGIN_DIR = DEBIAN_LAYOUT.plugins;
 const API_USER = 'it';
 const API_PASSWORD = 'it-api-pw';
 const KEYSPACE = 'icinga_it';
 
 const CURRENT_GROUP = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
+
+let packageDir: string;
+beforeAll(async () => {
+  packageDir = tempDir('it-icinga2-deb-');
+  const install = await installPackage(await buildPackage(packageDir));
+  if (install.code !== 0) throw new Error(`dpkg -i failed:\n${install.stdout}${install.stderr}`);
+}, 180_000);
+afterAll(async () => {
+  await removePackage();
+  removeDir(packageDir);
+});
+
+/** An installed plugin run directly, as Icinga 2 runs it: what it prints. */
+async function runInstalled(path: string, args: string[], env: NodeJS.ProcessEnv) {
+  const run = await runProcess(path, args, { env: { PATH: '/usr/bin:/bin', ...env }, killAfterMs: 30_000 });
+  return { ...run, statusLine: run.stdout.split('\n')[0] ?? '' };
+}
 
 /** Every Icinga 2 path that would otherwise default to /etc, /var or /run, moved under `base`; and run as us. */
 function defines(base: string): string[] {
@@ -63,12 +83,12 @@ function problems(output: string): string {
 function header(nodeName: string): string {
   return [
     `const PluginDir = "/usr/lib/nagios/plugins"`,
-    `const PluginContribDir = ${JSON.stringify(PLUGIN_DIR)}`,
+    `const PluginContribDir = ${JSON.stringify(PLUGIN_DIR)}`, // as Debian's /etc/icinga2/constants.conf has it
     `const NodeName = ${JSON.stringify(nodeName)}`,
     `const ZoneName = ${JSON.stringify(nodeName)}`,
     `include <itl>`,
     `include <plugins>`,
-    `include ${JSON.stringify(COMMANDS_FILE)}`,
+    `include <plugins-contrib>`,
     '',
   ].join('\n');
 }
@@ -257,7 +277,7 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
   /** The same command line, run directly by the test: what the plugin prints. */
   async function direct(command: string[], env: NodeJS.ProcessEnv = {}) {
     expect(command[0]).toBe(join(PLUGIN_DIR, 'check_cassandra_backup'));
-    const plugin = await runPlugin(basename(command[0] as string), command.slice(1), { env });
+    const plugin = await runInstalled(command[0] as string, command.slice(1), env);
     // As Icinga 2 (2.13) parses a one-line output: the text is everything before the first '|' (its
     // trailing space included), the perfdata the space-separated items after it.
     const line = plugin.stdout.replace(/\n$/, '');

@@ -1,5 +1,5 @@
 // Helpers for the tests that run the real monitoring programs from Debian's packages (Icinga 2,
-// Nagios 4, NRPE, check_nrpe, promtool, node_exporter): find them (a clear failure when missing, never a skip), run them,
+// Nagios 4, NRPE, check_nrpe, promtool, node_exporter, lintian): find them (a clear failure when missing, never a skip), run them,
 // start daemons in their own temp dir and process group, and make sure none outlives the test run.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +17,7 @@ export const PROGRAMS = {
   check_nrpe: { path: '/usr/lib/nagios/plugins/check_nrpe', pkg: 'nagios-nrpe-plugin' },
   promtool: { path: '/usr/bin/promtool', pkg: 'prometheus' },
   node_exporter: { path: '/usr/bin/prometheus-node-exporter', pkg: 'prometheus-node-exporter' },
+  lintian: { path: '/usr/bin/lintian', pkg: 'lintian' },
 } as const;
 
 /** The program's path; throws (the test fails, it is not skipped) when Debian's package is not installed. */
