@@ -46,10 +46,24 @@ function measureOnce(argv) {
   });
 }
 
-const median = (xs) => {
+export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/** One run under /usr/bin/time: wall seconds, peak RSS (KiB) and what it printed. */
+export function measureWithOutput(argv) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(TIME, ['-f', '%M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', () => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, kib: Number(stderr.trim().split('\n').pop()), stdout }));
+  });
+}
 
 /**
  * Runs the commands in alternation (`warmup` rounds discarded), the first being the baseline,

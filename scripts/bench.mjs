@@ -14,8 +14,9 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backlogSection } from './bench-backlog.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
-import { machine, markdownTable, requireTime, sideBySide, startStatusServer, TIME } from './bench-lib.mjs';
+import { machine, markdownTable, measureWithOutput, median, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -200,6 +201,9 @@ sections.push({
   budget: [`under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`],
 });
 
+// 3b. The backups/ backlog at a million files (scripts/bench-backlog.mjs) ------------------------------
+sections.push(await backlogSection(root));
+
 // 4. The cluster audit --------------------------------------------------------------------------------
 const clusterPlugin = join(root, 'plugins', 'check_cassandra_cluster_backup');
 if (withCassandra) {
@@ -275,24 +279,7 @@ function startSimulation(size) {
   });
 }
 
-/** One run under /usr/bin/time: wall seconds, peak RSS (KiB) and what it printed. */
-function measureWithOutput(argv) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(TIME, ['-f', '%M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', () => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, kib: Number(stderr.trim().split('\n').pop()), stdout }));
-  });
-}
 
-function median(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 rmSync(work, { recursive: true, force: true });
 

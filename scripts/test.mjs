@@ -14,6 +14,7 @@ const NODE18_PASS = [
   'test/plugin/plugin-node.test.ts',
   'test/plugin/check_cassandra_backup.test.ts',
   'test/plugin/check_cassandra_cluster_backup.test.ts',
+  'test/plugin/check_cassandra_backup_backlog.test.ts',
   'test/plugin/yaml-parser.test.ts',
   'test/faults/',
   'test/integration/check_cassandra_backup.test.ts',
@@ -25,6 +26,7 @@ const NODE18_PASS = [
   'test/integration/node-down.test.ts',
   'test/integration/fault-proxy.test.ts',
   'test/integration/jolokia-policy.test.ts',
+  'test/integration/backup-backlog.test.ts',
 ];
 
 const step = (command, args, env = {}) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;

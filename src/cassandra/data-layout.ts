@@ -129,7 +129,7 @@ function fileIdentity(path: string): string | undefined {
     const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
     return stats === undefined ? undefined : `${stats.dev}:${stats.ino}`;
   } catch (error) {
-    throw unreadable(path, error);
+    throw unreadableError(path, error);
   }
 }
 
@@ -140,7 +140,7 @@ function list(directory: string): string[] | undefined {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw unreadable(directory, error);
+    throw unreadableError(directory, error);
   }
 }
 
@@ -149,7 +149,7 @@ function modifiedMs(path: string): number | undefined {
   try {
     return statSync(path, { throwIfNoEntry: false })?.mtimeMs;
   } catch (error) {
-    throw unreadable(path, error);
+    throw unreadableError(path, error);
   }
 }
 
@@ -169,11 +169,12 @@ function requireReadable(dataDirectory: string): void {
         `Data directory ${dataDirectory} does not exist here: run the check on the Cassandra node itself (NRPE or an Icinga 2 agent), or give --data-dir`,
       );
     }
-    throw unreadable(dataDirectory, error);
+    throw unreadableError(dataDirectory, error);
   }
 }
 
-function unreadable(path: string, error: unknown): DataDirectoryError {
+/** A file or folder under the data directories that cannot be read: why, and what the operator can do. */
+export function unreadableError(path: string, error: unknown): DataDirectoryError {
   const reason = fileErrorReason(error);
   if (reason === 'permission denied') {
     return new DataDirectoryError(

@@ -1,7 +1,7 @@
 // Generated from the registry: docs/nagios/commands.cfg (Nagios 4 `define command`s) and
 // docs/nrpe.cfg (the node's `command[...]` lines), from each entry's examples.
 
-import type { PluginEntry } from '../plugins/entry.js';
+import type { NagiosCommand, PluginEntry } from '../plugins/entry.js';
 
 const NAGIOS_HEADER = `# Nagios 4 commands for the Cassandra monitoring plugins.
 # Generated from the plugin registry (src/plugins/) by \`npm run generate\`: do not edit.
@@ -29,10 +29,17 @@ export function nagiosCommands(plugins: readonly PluginEntry[]): string {
   const commands = plugins.flatMap((plugin) =>
     plugin.nagios.map(
       (command) =>
-        `\n${command.says.map((line) => `# ${line}`.trimEnd()).join('\n')}\ndefine command {\n    command_name    ${command.name}\n    command_line    $USER1$/${plugin.name} ${command.arguments}\n}\n`,
+        `\n${command.says.map((line) => `# ${line}`.trimEnd()).join('\n')}\ndefine command {\n    command_name    ${command.name}\n    command_line    ${commandLine(plugin, command)}\n}\n`,
     ),
   );
   return `${NAGIOS_HEADER}${commands.join('')}${CHECK_NRPE}`;
+}
+
+/** The plugin from the Nagios server, or, for what must run on the node, check_nrpe asking its NRPE. */
+function commandLine(plugin: PluginEntry, command: NagiosCommand): string {
+  if (command.nrpe === undefined) return `$USER1$/${plugin.name} ${command.arguments}`;
+  if (!plugin.nrpe.some((line) => line.name === command.nrpe)) throw new Error(`${command.name}: no NRPE command ${command.nrpe} in ${plugin.name}'s entry`);
+  return `$USER1$/check_nrpe -H $HOSTADDRESS$ -c ${command.nrpe} -t 30:UNKNOWN`;
 }
 
 const NRPE_HEADER = `# NRPE on each Cassandra node: /etc/nagios/nrpe.d/cassandra.cfg (Debian's nrpe.cfg includes that

@@ -8,8 +8,10 @@ import type { PluginInfo } from '../runtime/plugin.js';
 /** A Nagios `define command`, as docs/nagios/commands.cfg shows it. */
 export interface NagiosCommand {
   readonly name: string;
-  /** What follows `$USER1$/<plugin>`; Nagios macros allowed. */
+  /** What follows `$USER1$/<plugin>`; Nagios macros allowed. Unused with `nrpe`. */
   readonly arguments: string;
+  /** Run on the node through check_nrpe: the name of the entry's `command[...]` line in nrpe.cfg. */
+  readonly nrpe?: string;
   /** Comment lines above the definition. */
   readonly says: readonly string[];
 }

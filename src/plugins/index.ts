@@ -5,8 +5,9 @@
 // that file, never this table, so it carries none of its siblings.
 
 import { entry as checkCassandraBackup } from './check_cassandra_backup.js';
+import { entry as checkCassandraBackupBacklog } from './check_cassandra_backup_backlog.js';
 import { entry as checkCassandraClusterBackup } from './check_cassandra_cluster_backup.js';
 import { entry as checkCassandraNode } from './check_cassandra_node.js';
 import type { PluginEntry } from './entry.js';
 
-export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode];
+export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode, checkCassandraBackupBacklog];

@@ -23,7 +23,11 @@ export class Range {
     private readonly spec: string,
   ) {}
 
-  static parse(text: string, what = 'range'): Range {
+  /**
+   * `withUnit` reads an end that is not a plain number: a check may accept units (`6h`, `10G`) and
+   * return the number in the perfdata's unit; perfdata then carries the range in that unit.
+   */
+  static parse(text: string, what = 'range', withUnit?: (text: string) => number): Range {
     const spec = text.trim();
     let body = spec;
     const inside = body.startsWith('@');
@@ -33,17 +37,23 @@ export class Range {
     let start = 0;
     let end = Number.POSITIVE_INFINITY;
     const colon = body.indexOf(':');
+    let unitsGiven = false;
+    const number = (part: string): number => {
+      if (withUnit === undefined || NUMBER.test(part)) return parseNumber(part, spec, what);
+      unitsGiven = true;
+      return withUnit(part);
+    };
     if (colon === -1) {
-      end = parseNumber(body, spec, what);
+      end = number(body);
     } else {
       const startText = body.slice(0, colon);
       const endText = body.slice(colon + 1);
       if (startText === '~') start = Number.NEGATIVE_INFINITY;
-      else if (startText !== '') start = parseNumber(startText, spec, what);
-      if (endText !== '') end = parseNumber(endText, spec, what);
+      else if (startText !== '') start = number(startText);
+      if (endText !== '') end = number(endText);
     }
     if (start > end) throw new UsageError(`${what}: '${spec}' starts after it ends`);
-    return new Range(start, end, inside, spec);
+    return new Range(start, end, inside, unitsGiven ? canonical(start, end, inside, colon === -1) : spec);
   }
 
   /** True when the value is fine, false when it must raise an alert. */
@@ -67,6 +77,13 @@ export class Range {
     const end = this.end === Number.POSITIVE_INFINITY ? 'inf' : String(this.end);
     return `[${start}, ${end}]`;
   }
+}
+
+/** The range in plain numbers, as perfdata must carry it when it was given with units. */
+function canonical(start: number, end: number, inside: boolean, endOnly: boolean): string {
+  const at = inside ? '@' : '';
+  if (endOnly) return `${at}${end}`;
+  return `${at}${start === Number.NEGATIVE_INFINITY ? '~' : start}:${end === Number.POSITIVE_INFINITY ? '' : end}`;
 }
 
 function parseNumber(text: string, spec: string, what: string): number {

@@ -59,7 +59,11 @@ describe.each(PLUGINS)('the registry entry of $name', (plugin) => {
 
   it('is in package.json bin and has Nagios and NRPE examples that call it', () => {
     expect(JSON.parse(generated.get('package.json') as string).bin[plugin.name]).toBe(`plugins/${plugin.name}`);
-    expect(generated.get('docs/nagios/commands.cfg')).toContain(`$USER1$/${plugin.name} `);
+    // From the Nagios server, or through check_nrpe for what must run on the node itself.
+    const viaNrpe = plugin.nagios.filter((c) => c.nrpe !== undefined).map((c) => `-c ${c.nrpe as string} `);
+    const direct = plugin.nagios.some((c) => c.nrpe === undefined) ? [`$USER1$/${plugin.name} `] : [];
+    expect([...direct, ...viaNrpe].length).toBeGreaterThan(0);
+    for (const call of [...direct, ...viaNrpe]) expect(generated.get('docs/nagios/commands.cfg')).toContain(call);
     expect(generated.get('docs/nrpe.cfg')).toContain(`/usr/lib/nagios/plugins/${plugin.name} `);
   });
 

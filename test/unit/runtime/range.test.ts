@@ -46,4 +46,19 @@ describe('Range', () => {
   it('names the option in its error', () => {
     expect(() => Range.parse('20:10', '--critical')).toThrow("--critical: '20:10' starts after it ends");
   });
+
+  it('reads ends with units through the check, and perfdata carries plain numbers', () => {
+    const hours = (text: string): number => {
+      if (!/^\d+h$/.test(text)) throw new UsageError(`--warning-age: '${text}' is not hours`);
+      return Number(text.slice(0, -1)) * 3600;
+    };
+    const range = Range.parse('2h', '--warning-age', hours);
+    expect([range.accepts(7200), range.accepts(7201), range.toString()]).toEqual([true, false, '7200']);
+    expect(Range.parse('@1h:2h', '--warning-age', hours).toString()).toBe('@3600:7200');
+    expect(Range.parse('1h:', '--warning-age', hours).toString()).toBe('3600:');
+    expect(Range.parse('~:1h', '--warning-age', hours).toString()).toBe('~:3600');
+    // Plain numbers keep the operator's text, as before.
+    expect(Range.parse('10:20', '--warning-age', hours).toString()).toBe('10:20');
+    expect(() => Range.parse('2x', '--warning-age', hours)).toThrow("--warning-age: '2x' is not hours");
+  });
 });
