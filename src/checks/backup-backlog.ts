@@ -13,18 +13,11 @@ import { formatDuration, parseDuration } from '../runtime/duration.js';
 import type { ParsedOptions } from '../runtime/options.js';
 import type { Perfdata } from '../runtime/perfdata.js';
 import type { Check } from '../runtime/plugin.js';
-import { Range } from '../runtime/range.js';
 import { assess, type Metric, type PartialResult, type Report, type Result } from '../runtime/result.js';
 import { formatSize, parseSize } from '../runtime/size.js';
-import { CRITICAL, OK, WARNING, type State } from '../runtime/state.js';
+import { crossed, judge, readThresholds, type Thresholds } from '../runtime/thresholds.js';
 import { CheckError } from '../runtime/errors.js';
 import { JolokiaError } from '../jolokia/errors.js';
-
-/** A warning and a critical range on one measure; either may be absent. */
-export interface Thresholds {
-  readonly warning?: Range;
-  readonly critical?: Range;
-}
 
 export interface BacklogPolicy {
   /** On the age of a table's oldest file in backups/, seconds. */
@@ -41,21 +34,6 @@ export interface BacklogConfig {
   readonly dataDirectories?: readonly string[];
   readonly filter: BacklogFilter;
   readonly policy: BacklogPolicy;
-}
-
-/** The state a value earns: CRITICAL before WARNING, as the C plugins judge. */
-function judge(value: number, thresholds: Thresholds): State {
-  if (thresholds.critical?.accepts(value) === false) return CRITICAL;
-  if (thresholds.warning?.accepts(value) === false) return WARNING;
-  return OK;
-}
-
-/** ` (warning: outside [0, 3600])`, naming the range that was crossed, in its own unit. */
-function crossed(state: State, thresholds: Thresholds, show: (n: number) => string): string {
-  const range = state === CRITICAL ? thresholds.critical : state === WARNING ? thresholds.warning : undefined;
-  if (range === undefined) return '';
-  const limit = range.inside ? range.violation() : range.end === Number.POSITIVE_INFINITY ? `under ${show(range.start)}` : `over ${show(range.end)}`;
-  return ` (${state.name.toLowerCase()} ${limit})`;
 }
 
 const ageOf = (table: TableBacklog, nowMs: number): number | undefined => (table.oldestMs === undefined ? undefined : Math.max(0, (nowMs - table.oldestMs) / 1000));
@@ -175,9 +153,9 @@ export const backlogCheck: Check<BacklogConfig> = {
       ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
       filter: { only: selectors(options, 'keyspace'), exclude: selectors(options, 'exclude') },
       policy: {
-        age: thresholds(options, 'age', (text, option) => parseDuration(text, option)),
-        size: thresholds(options, 'size', (text, option) => parseSize(text, option)),
-        share: thresholds(options, 'share'),
+        age: readThresholds(options, 'age', parseDuration),
+        size: readThresholds(options, 'size', parseSize),
+        share: readThresholds(options, 'share'),
       },
     };
   },
@@ -216,16 +194,3 @@ export const backlogCheck: Check<BacklogConfig> = {
 function selectors(options: ParsedOptions, name: string): TableSelector[] {
   return options.list(name).flatMap((v) => v.split(',')).map((v) => parseTableSelector(v.trim(), `--${name}`));
 }
-
-/** --warning-<measure> and --critical-<measure> as ranges; `unit` reads an end written with a unit. */
-function thresholds(options: ParsedOptions, measure: string, unit?: (text: string, option: string) => number): Thresholds {
-  const read = (level: 'warning' | 'critical'): Range | undefined => {
-    const option = `--${level}-${measure}`;
-    const text = options.value(`${level}-${measure}`);
-    return text === undefined ? undefined : Range.parse(text, option, unit === undefined ? undefined : (end) => unit(end, option));
-  };
-  const warning = read('warning');
-  const critical = read('critical');
-  return { ...(warning === undefined ? {} : { warning }), ...(critical === undefined ? {} : { critical }) };
-}
-

@@ -23,7 +23,8 @@ beforeAll(() => {
     mkdirSync(backups, { recursive: true });
     for (let i = 0; i < FILES_PER_TABLE; i++) writeFileSync(join(backups, `nb-${i}-big-Data.db`), 'x');
   }
-});
+  // 40,000 files take a few seconds to write, and more on a busy CI machine.
+}, 180_000);
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
 describe('a backlog of 40,000 files', () => {

@@ -1,0 +1,39 @@
+// Runtime: a warning and a critical range on one measure, read from --warning-<measure> and
+// --critical-<measure>, and judged as the C plugins judge: CRITICAL before WARNING.
+
+import type { ParsedOptions } from './options.js';
+import { Range } from './range.js';
+import { CRITICAL, OK, WARNING, type State } from './state.js';
+
+/** A warning and a critical range on one measure; either may be absent. */
+export interface Thresholds {
+  readonly warning?: Range;
+  readonly critical?: Range;
+}
+
+/** The state a value earns. */
+export function judge(value: number, thresholds: Thresholds): State {
+  if (thresholds.critical?.accepts(value) === false) return CRITICAL;
+  if (thresholds.warning?.accepts(value) === false) return WARNING;
+  return OK;
+}
+
+/** ` (warning over 2h)`: the range that was crossed, in its own unit; empty when none was. */
+export function crossed(state: State, thresholds: Thresholds, show: (n: number) => string): string {
+  const range = state === CRITICAL ? thresholds.critical : state === WARNING ? thresholds.warning : undefined;
+  if (range === undefined) return '';
+  const limit = range.inside ? range.violation() : range.end === Number.POSITIVE_INFINITY ? `under ${show(range.start)}` : `over ${show(range.end)}`;
+  return ` (${state.name.toLowerCase()} ${limit})`;
+}
+
+/** --warning-<measure> and --critical-<measure> as ranges; `unit` reads an end written with a unit (`6h`, `50G`). */
+export function readThresholds(options: ParsedOptions, measure: string, unit?: (text: string, option: string) => number): Thresholds {
+  const read = (level: 'warning' | 'critical'): Range | undefined => {
+    const option = `--${level}-${measure}`;
+    const text = options.value(`${level}-${measure}`);
+    return text === undefined ? undefined : Range.parse(text, option, unit === undefined ? undefined : (end) => unit(end, option));
+  };
+  const warning = read('warning');
+  const critical = read('critical');
+  return { ...(warning === undefined ? {} : { warning }), ...(critical === undefined ? {} : { critical }) };
+}
