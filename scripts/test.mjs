@@ -27,6 +27,7 @@ const NODE18_PASS = [
   'test/integration/fault-proxy.test.ts',
   'test/integration/jolokia-policy.test.ts',
   'test/integration/backup-backlog.test.ts',
+  'test/integration/snapshots.test.ts',
 ];
 
 const step = (command, args, env = {}) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;

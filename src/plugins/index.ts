@@ -8,6 +8,7 @@ import { entry as checkCassandraBackup } from './check_cassandra_backup.js';
 import { entry as checkCassandraBackupBacklog } from './check_cassandra_backup_backlog.js';
 import { entry as checkCassandraClusterBackup } from './check_cassandra_cluster_backup.js';
 import { entry as checkCassandraNode } from './check_cassandra_node.js';
+import { entry as checkCassandraSnapshots } from './check_cassandra_snapshots.js';
 import type { PluginEntry } from './entry.js';
 
-export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode, checkCassandraBackupBacklog];
+export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode, checkCassandraBackupBacklog, checkCassandraSnapshots];

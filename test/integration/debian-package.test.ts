@@ -96,6 +96,7 @@ describe('installed with dpkg -i', () => {
       check_cassandra_backup: /^CASSANDRA BACKUP (OK|WARNING) - Incremental backup is (enabled|disabled)/,
       check_cassandra_node: /^CASSANDRA NODE (OK|WARNING|CRITICAL) - /,
       check_cassandra_backup_backlog: /^CASSANDRA BACKUP BACKLOG OK - /,
+      check_cassandra_snapshots: /^CASSANDRA SNAPSHOTS OK - /,
       check_cassandra_cluster_backup: /^CASSANDRA CLUSTER BACKUP (OK|WARNING) - /,
     };
     for (const plugin of PLUGINS) {

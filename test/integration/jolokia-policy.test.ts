@@ -14,6 +14,7 @@ const RUNS: [plugin: string, args: string[]][] = [
   ['check_cassandra_node', []],
   ['check_cassandra_cluster_backup', []],
   ['check_cassandra_backup_backlog', []],
+  ['check_cassandra_snapshots', []],
 ];
 
 /** The JSON answer without what differs between two agents of one node: their URLs, timings, ages and free disk. */

@@ -98,4 +98,18 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     expect(live.length).toBeGreaterThan(0);
     for (const file of live) expect(linked.has(statSync(file).ino), file).toBe(true);
   });
+
+  it('check_cassandra_snapshots: the snapshot listsnapshots shows, with its creation time (4.0 reports none over JMX: read from the folders here)', async () => {
+    for (let i = 0; i < 10; i++) await cql!.execute(`INSERT INTO ${KS}.orders (id, body) VALUES (?, ?)`, [1000 + i, 'for the snapshot'], { prepare: true });
+    expect((await node!.nodetool('snapshot', '-t', 'versions-snap', KS)).code).toBe(0);
+    expect((await node!.nodetool('listsnapshots')).stdout).toMatch(new RegExp(`^versions-snap +${KS} +orders `, 'm'));
+    const run = await runPlugin('check_cassandra_snapshots', ['--url', url(), '--warning-age', '1h', '--format', 'json', '-v']);
+    expect(run.code, run.stdout).toBe(0);
+    const answer = JSON.parse(run.stdout) as { snapshots: { snapshot: string; tables: string[]; age_seconds: number | null }[] };
+    const snapshot = answer.snapshots.find((s) => s.snapshot === 'versions-snap');
+    expect(snapshot?.tables).toEqual([`${KS}.orders`]);
+    expect(snapshot?.age_seconds).toBeLessThan(600);
+    const verbose = await runPlugin('check_cassandra_snapshots', ['--url', url(), '-v']);
+    expect(verbose.stdout.includes('creation times from the snapshot folders')).toBe(version === '4.0.19');
+  });
 });
