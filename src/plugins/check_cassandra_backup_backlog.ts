@@ -58,7 +58,7 @@ export const entry: PluginEntry = {
   ],
   footer: [
     'Long output from -v on: the data directories with their file systems, then one line per table with files waiting. JSON: files, bytes, live_shared_bytes, oldest_age_seconds, oldest_table, data_directories and a tables list. Prometheus: cassandra_backups_files, _bytes, _live_shared_bytes and _oldest_file_age_seconds per {keyspace, table}; cassandra_backups_filesystem_share_ratio per {data_directory}.',
-    'The check makes one lstat call per file; a million files take about a second or two (docs/PERFORMANCE.md). Give -t room on nodes with a large backlog.',
+    'The check makes one lstat call per file, on every core; a million files took three to four seconds on a 2-core VM (docs/DECISIONS.md D19). Give -t room on nodes with a large backlog.',
   ],
 
   nagios: [

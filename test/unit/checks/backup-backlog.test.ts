@@ -101,8 +101,11 @@ describe('scanBacklog', () => {
     directories.forEach((directory, t) => {
       for (let i = 0; i < 1000; i++) writeFileSync(join(directory, 'backups', `nb-${i}-big-Data.db`), 'x'.repeat(t));
     });
+    const cwd = process.cwd();
     const scan = await scanBacklog([data], EVERYTHING, FAR);
     expect(scan.threads).toBeGreaterThan(1);
+    // This thread read from inside the folders (workers cannot): it is back where it was.
+    expect(process.cwd()).toBe(cwd);
     const alone = directories.map((d) => measureTable(fs, d, FAR));
     expect(scan.tables.map((t) => [t.table, t.files, t.bytes])).toEqual(
       directories.map((_, t) => [`t${t}`, 1000, 1000 * t]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
@@ -110,6 +113,13 @@ describe('scanBacklog', () => {
     expect(alone.every((m) => m.kind === 'measured' && m.files === 1000)).toBe(true);
     // 30,000 files to write first: seconds here, more on a busy CI machine.
   }, 180_000);
+
+  it('a relative data directory means the same as its absolute path', async () => {
+    shippedLate(tableDirectory(data, 'shop', 'orders', ID), 1);
+    const relative = (await import('node:path')).relative(process.cwd(), data);
+    const scan = await scanBacklog([relative], EVERYTHING, FAR);
+    expect([scan.unreadable, scan.tables.map((t) => t.files)]).toEqual([[], [8]]);
+  });
 
   it('keeps -t: a scan past its deadline ends as a timeout, not a hang', async () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
