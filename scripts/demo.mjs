@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run demo: what an operator sees. Starts a real Cassandra 5.0 node with a Jolokia agent
 // (scripts/cassandra/harness.mjs), runs the plugins against it in each interesting state — backup
-// off, on, after writes and a flush, nothing new, the cluster audit, the node gone — next to the
-// real nodetool, and stops the node.
+// off, on, after writes and a flush, nothing new, the node's health, the backups/ backlog, a
+// snapshot, the cluster audit, the node gone — next to the real nodetool, and stops the node.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,9 @@ function show(label, command, args) {
 
 const check = (...args) => show('check_cassandra_backup', plugin, args);
 const cluster = (...args) => show('check_cassandra_cluster_backup', join(root, 'plugins', 'check_cassandra_cluster_backup'), args);
+const health = (...args) => show('check_cassandra_node', join(root, 'plugins', 'check_cassandra_node'), args);
+const backlog = (...args) => show('check_cassandra_backup_backlog', join(root, 'plugins', 'check_cassandra_backup_backlog'), args);
+const snapshots = (...args) => show('check_cassandra_snapshots', join(root, 'plugins', 'check_cassandra_snapshots'), args);
 
 console.log('Starting a real Cassandra 5.0 node with the Jolokia agent (first run: fetching jars from Maven Central) ...');
 const node = await startCassandra({ agents: { jolokia: {} }, log: (m) => console.log(`  [cassandra] ${m}`) });
@@ -72,6 +75,18 @@ try {
 
   step('How old is the newest backup? (no flush)');
   check('--url', url, '--keyspace', 'demo.orders', '--max-age', '6h', '--critical-age', '1d');
+
+  step('The node\'s health, as the seed\'s node_health_check.sh prints it');
+  health('--url', url, '--format', 'nodetool');
+  health('--url', url);
+
+  step('What waits in backups/ for the shipper: the stopped-shipper alarm (run on the node)');
+  backlog('--url', url, '--keyspace', 'demo', '--warning-age', '2h', '--critical-age', '6h', '-v');
+
+  step('Snapshots, as nodetool listsnapshots lists them');
+  nodetool('snapshot', '-t', 'before-demo-change', 'demo');
+  nodetool('listsnapshots');
+  snapshots('--url', url, '--warning-age', '7d', '-v');
 
   step('nodetool disablebackup: WARNING, and no flush is sent');
   nodetool('disablebackup');
