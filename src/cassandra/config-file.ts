@@ -11,9 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JolokiaClient } from '../jolokia/client.js';
-import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
+import type { JolokiaSource } from './source.js';
 import { CheckError } from '../runtime/errors.js';
 import { fileErrorReason } from '../runtime/files.js';
 
@@ -43,7 +42,7 @@ export function honoursSystemProperties(releaseVersion: string | undefined): boo
 }
 
 /** What the node's JVM says about where its configuration comes from (one bulk request). */
-export async function readConfigFacts(client: JolokiaClient, limits: CallLimits, releaseVersion: string | undefined): Promise<NodeConfigFacts> {
+export async function readConfigFacts({ client, limits }: JolokiaSource, releaseVersion: string | undefined): Promise<NodeConfigFacts> {
   const [config, allow, override, loader, classPath] = await client.bulk(
     [
       systemProperty('cassandra.config'),

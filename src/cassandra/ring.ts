@@ -10,13 +10,10 @@
 // Nothing in gossip says where a node's Jolokia agent listens: see checks/cluster-backup.ts.
 
 import type { Answer } from '../jolokia/answer.js';
-import type { JolokiaClient } from '../jolokia/client.js';
-import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
-import { STORAGE_SERVICE } from './mbeans.js';
+import { FAILURE_DETECTOR, STORAGE_SERVICE } from './mbeans.js';
+import type { JolokiaSource } from './source.js';
 import { withCassandraHint } from './storage-service.js';
-
-export const FAILURE_DETECTOR = 'org.apache.cassandra.net:type=FailureDetector';
 
 export interface RingMember {
   /** The broadcast address, without port: `127.0.0.2`, `2001:db8::1`. */
@@ -36,7 +33,7 @@ export interface RingMember {
 const read = (mbean: string, attribute: string): ReadRequest => ({ type: 'read', mbean, attribute });
 
 /** The ring as the node behind `client` sees it, from one bulk request (both the 4.0+ and the older attribute names). */
-export async function readRing(client: JolokiaClient, limits: CallLimits): Promise<RingMember[]> {
+export async function readRing({ client, limits }: JolokiaSource): Promise<RingMember[]> {
   const [hostIds, live, unreachable, oldHostIds, oldLive, oldUnreachable, states, oldStates] = await client.bulk(
     [
       read(STORAGE_SERVICE, 'EndpointWithPortToHostId'),

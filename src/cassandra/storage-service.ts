@@ -2,13 +2,14 @@
 // Cassandra would say, not whatever the agent happened to send.
 
 import type { Answer } from '../jolokia/answer.js';
-import type { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaAgentError } from '../jolokia/errors.js';
-import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
 import { STORAGE_SERVICE, StorageServiceAttribute } from './mbeans.js';
+import type { JolokiaSource } from './source.js';
 
 export interface BackupStatus {
+  /** Where it was asked, as the long output names the agent. */
+  readonly where: string;
   readonly incrementalBackupsEnabled: boolean;
   /** Absent when the agent's policy does not allow reading it: it is only informative. */
   readonly releaseVersion?: string;
@@ -24,7 +25,7 @@ const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE
  * One bulk request: the backup flag, the release version for the long output, and, for the
  * freshness check, the data directories.
  */
-export async function readBackupStatus(client: JolokiaClient, limits: CallLimits, options: { dataFileLocations?: boolean } = {}): Promise<BackupStatus> {
+export async function readBackupStatus({ client, limits }: JolokiaSource, options: { dataFileLocations?: boolean } = {}): Promise<BackupStatus> {
   const started = process.hrtime.bigint();
   const status = [read(StorageServiceAttribute.incrementalBackupsEnabled), read(StorageServiceAttribute.releaseVersion)] as const;
   const [backup, version, locations] = options.dataFileLocations
@@ -35,6 +36,7 @@ export async function readBackupStatus(client: JolokiaClient, limits: CallLimits
   const dataFileLocations = locations?.strings();
   const releaseVersion = readReleaseVersion(version);
   return {
+    where: client.where,
     incrementalBackupsEnabled,
     ...(dataFileLocations === undefined ? {} : { dataFileLocations }),
     ...(releaseVersion === undefined ? {} : { releaseVersion }),

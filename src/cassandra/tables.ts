@@ -8,14 +8,13 @@
 
 import { basename } from 'node:path';
 import type { Answer } from '../jolokia/answer.js';
-import type { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaAgentError, JolokiaProtocolError } from '../jolokia/errors.js';
 import { keyProperty, objectName } from '../jolokia/object-names.js';
-import type { CallLimits } from '../jolokia/transport.js';
 import type { ExecRequest, ReadRequest, SearchRequest } from '../jolokia/types.js';
 import { CheckError } from '../runtime/errors.js';
 import { qualifiedName, type TableName, type TableSelector } from './identifiers.js';
 import { STORAGE_SERVICE } from './mbeans.js';
+import type { JolokiaSource } from './source.js';
 
 export function tableMBean(table: TableName): string {
   return objectName('org.apache.cassandra.db', { type: 'Tables', keyspace: table.keyspace, table: table.table });
@@ -26,7 +25,7 @@ export function tableMetricMBean(table: TableName, metric: string): string {
 }
 
 /** Turns selectors into table names, asking the node for the tables of whole keyspaces. */
-export async function resolveTables(client: JolokiaClient, selectors: readonly TableSelector[], limits: CallLimits): Promise<TableName[]> {
+export async function resolveTables({ client, limits }: JolokiaSource, selectors: readonly TableSelector[]): Promise<TableName[]> {
   const keyspaces = [...new Set(selectors.filter((s) => s.table === undefined).map((s) => s.keyspace))];
   const searches: SearchRequest[] = keyspaces.map((keyspace) => ({ type: 'search', mbean: `org.apache.cassandra.db:type=Tables,keyspace=${keyspace},*` }));
   const found = new Map<string, string[]>();
@@ -56,7 +55,7 @@ export interface TableLocation {
 }
 
 /** Where each table's current incarnation lives, for every table in one bulk request. */
-export async function readTableLocations(client: JolokiaClient, tables: readonly TableName[], limits: CallLimits): Promise<TableLocation[]> {
+export async function readTableLocations({ client, limits }: JolokiaSource, tables: readonly TableName[]): Promise<TableLocation[]> {
   const tableOf = new Map(tables.map((table) => [{ type: 'read', mbean: tableMBean(table), attribute: 'DataPaths' } as ReadRequest, table]));
   const answers = await client.bulk([...tableOf.keys()], limits);
   return answers.map((answer) => {
@@ -78,7 +77,7 @@ export async function readTableLocations(client: JolokiaClient, tables: readonly
  * be written between the two; a write that slips in only adds an SSTable. One exec per keyspace;
  * the exec returns when Cassandra has written the SSTables.
  */
-export async function flushTables(client: JolokiaClient, tables: readonly TableName[], limits: CallLimits): Promise<Map<TableName, boolean>> {
+export async function flushTables({ client, limits }: JolokiaSource, tables: readonly TableName[]): Promise<Map<TableName, boolean>> {
   const metric = (table: TableName, name: string): ReadRequest => ({ type: 'read', mbean: tableMetricMBean(table, name), attribute: 'Value' });
   const sizes = tables.map((table) => ({ table, cells: metric(table, 'MemtableColumnsCount'), bytes: metric(table, 'MemtableLiveDataSize') }));
   const byKeyspace = new Map<string, string[]>();

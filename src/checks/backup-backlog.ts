@@ -1,23 +1,17 @@
-// Check: check_cassandra_backup_backlog — what waits in backups/ for a shipper (Medusa,
-// tablesnap, esop, rsync from cron) to copy off and delete. Cassandra never cleans it, so when the
-// shipper stops, the oldest file ages and the directory grows until the disk is full. Judged: each
-// table on the age of its oldest file (the shipper's lag), the total size, and each data
-// directory's share of its file system. Measuring is cassandra/backlog.ts's job.
+// Check (evaluation): check_cassandra_backup_backlog — what waits in backups/ for a shipper
+// (Medusa, tablesnap, esop, rsync from cron) to copy off and delete. Cassandra never cleans it, so
+// when the shipper stops, the oldest file ages and the directory grows until the disk is full.
+// Judged: each table on the age of its oldest file (the shipper's lag), the total size, and each
+// data directory's share of its file system. Pure: the facts come from cassandra/backlog-facts.ts.
 
-import { scanBacklog, type BacklogFilter, type BacklogScan, type TableBacklog } from '../cassandra/backlog.js';
-import { requireDataDirectories } from '../cassandra/data-layout.js';
-import { parseTableSelector, type TableSelector } from '../cassandra/identifiers.js';
-import { readBackupStatus } from '../cassandra/storage-service.js';
-import { callLimits, connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
-import { formatDuration, parseDuration } from '../runtime/duration.js';
-import type { ParsedOptions } from '../runtime/options.js';
+import type { BacklogFacts } from '../cassandra/backlog-facts.js';
+import type { BacklogScan, TableBacklog } from '../cassandra/backlog.js';
+import { formatDuration } from '../runtime/duration.js';
 import type { Perfdata } from '../runtime/perfdata.js';
-import type { Check } from '../runtime/plugin.js';
-import { assess, type Metric, type PartialResult, type Report, type Result } from '../runtime/result.js';
-import { formatSize, parseSize } from '../runtime/size.js';
-import { crossed, judge, readThresholds, type Thresholds } from '../runtime/thresholds.js';
-import { CheckError } from '../runtime/errors.js';
-import { JolokiaError } from '../jolokia/errors.js';
+import { unreadableSubject, type Metric, type PartialResult, type Report, type Result } from '../runtime/result.js';
+import { formatSize } from '../runtime/size.js';
+import { crossed, thresholdState, type Thresholds } from '../runtime/thresholds.js';
+import { BACKUPS_FILES, sample } from './metrics.js';
 
 export interface BacklogPolicy {
   /** On the age of a table's oldest file in backups/, seconds. */
@@ -28,15 +22,16 @@ export interface BacklogPolicy {
   readonly share: Thresholds;
 }
 
-export interface BacklogConfig {
-  readonly connection: ConnectionSettings;
-  /** As seen from here; default: what the node reports (AllDataFileLocations). */
-  readonly dataDirectories?: readonly string[];
-  readonly filter: BacklogFilter;
-  readonly policy: BacklogPolicy;
-}
-
 const ageOf = (table: TableBacklog, nowMs: number): number | undefined => (table.oldestMs === undefined ? undefined : Math.max(0, (nowMs - table.oldestMs) / 1000));
+
+/** The backlog, with where the data directories came from when the node was asked. */
+export function judgeBacklogFacts(facts: BacklogFacts, policy: BacklogPolicy, nowMs: number): Report {
+  const report = judgeBacklog(facts.scan, policy, nowMs);
+  const { node } = facts;
+  if (node === undefined) return report;
+  const backup = node.backupEnabled ? 'enabled' : 'disabled (nothing new will arrive in backups/)';
+  return { ...report, details: [...report.details, `data directories from ${node.where}; incremental backup ${backup}`] };
+}
 
 export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: number): Report {
   const waiting = scan.tables.filter((t) => t.files > 0);
@@ -45,9 +40,7 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
     ...waiting.filter((t) => !unreadable.has(`${t.keyspace}.${t.table}`)).map((t) => tableResult(t, policy, nowMs)),
     ...scan.unreadable.map(({ name, reason }) => {
       const [keyspace = name, table] = name.split('.');
-      return assess({ name, labels: table === undefined ? { keyspace } : { keyspace, table } }, () => {
-        throw new CheckError(reason);
-      });
+      return unreadableSubject({ name, labels: table === undefined ? { keyspace } : { keyspace, table } }, reason);
     }),
   ];
 
@@ -57,7 +50,7 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
   const oldest = waiting.reduce<TableBacklog | undefined>((o, t) => (o === undefined || (t.oldestMs as number) < (o.oldestMs as number) ? t : o), undefined);
   const oldestAge = oldest === undefined ? 0 : (ageOf(oldest, nowMs) as number);
 
-  const sizeState = judge(bytes, policy.size);
+  const sizeState = thresholdState(bytes, policy.size);
   const shared = liveShared > 0 ? ` (${formatSize(liveShared)} of it shared with live SSTables)` : '';
   const results: Result[] = [
     files === 0
@@ -65,7 +58,7 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
       : { state: sizeState, summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(sizeState, policy.size, formatSize)}` },
     ...scan.dataDirectories.map((d): Result => {
       const share = percentOf(d.diskBytes, d.filesystemBytes);
-      const state = judge(share, policy.share);
+      const state = thresholdState(share, policy.share);
       return { state, summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(state, policy.share, (n) => `${n}%`)}` };
     }),
   ];
@@ -119,7 +112,7 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
 
 function tableResult(table: TableBacklog, policy: BacklogPolicy, nowMs: number): PartialResult {
   const age = ageOf(table, nowMs) as number;
-  const state = judge(age, policy.age);
+  const state = thresholdState(age, policy.age);
   const shared = table.liveSharedBytes > 0 ? `, ${formatSize(table.liveSharedBytes)} shared with live SSTables` : '';
   return {
     subject: { name: `${table.keyspace}.${table.table}`, labels: { keyspace: table.keyspace, table: table.table } },
@@ -127,7 +120,7 @@ function tableResult(table: TableBacklog, policy: BacklogPolicy, nowMs: number):
     line: `oldest file ${formatDuration(age)} old${crossed(state, policy.age, formatDuration)}; ${table.files} files, ${formatSize(table.bytes)}${shared}`,
     facts: { files: table.files, bytes: table.bytes, live_shared_bytes: table.liveSharedBytes, oldest_age_seconds: Math.round(age), directories: table.directories },
     metrics: [
-      { name: 'cassandra_backups_files', help: "Files waiting in the table's backups/ (every component, index SSTables included).", type: 'gauge', value: table.files },
+      sample(BACKUPS_FILES, table.files),
       { name: 'cassandra_backups_bytes', help: "Bytes waiting in the table's backups/, each inode once.", type: 'gauge', value: table.bytes },
       { name: 'cassandra_backups_live_shared_bytes', help: 'Of those bytes, the files that are also live SSTables: deleting the backup frees none of it.', type: 'gauge', value: table.liveSharedBytes },
       { name: 'cassandra_backups_oldest_file_age_seconds', help: "Age of the oldest file in the table's backups/: how far behind the shipper is.", type: 'gauge', value: Math.round(age) },
@@ -143,54 +136,4 @@ function sum<T>(items: readonly T[], value: (item: T) => number): number {
   let total = 0;
   for (const item of items) total += value(item);
   return total;
-}
-
-export const backlogCheck: Check<BacklogConfig> = {
-  configure(options, env) {
-    const dataDirectories = options.list('data-dir');
-    return {
-      connection: readConnection(options, env, 'check_cassandra_backup_backlog'),
-      ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
-      filter: { only: selectors(options, 'keyspace'), exclude: selectors(options, 'exclude') },
-      policy: {
-        age: readThresholds(options, 'age', parseDuration),
-        size: readThresholds(options, 'size', parseSize),
-        share: readThresholds(options, 'share'),
-      },
-    };
-  },
-
-  describe(config) {
-    const show = (t: Thresholds): string => `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
-    const list = (s: readonly TableSelector[]): string => s.map((x) => (x.table === undefined ? x.keyspace : `${x.keyspace}.${x.table}`)).join(', ') || '(all)';
-    return [
-      ...(config.dataDirectories === undefined ? describeConnection(config.connection) : []),
-      `data directories: ${config.dataDirectories?.join(', ') ?? 'as the node reports them (AllDataFileLocations)'}`,
-      `keyspaces: ${list(config.filter.only)}; left out: ${config.filter.exclude.length === 0 ? '(none)' : list(config.filter.exclude)}`,
-      `oldest age (s): ${show(config.policy.age)}; size (B): ${show(config.policy.size)}; share (%): ${show(config.policy.share)}`,
-    ];
-  },
-
-  async run(config, context) {
-    let dataDirectories = config.dataDirectories;
-    const details: string[] = [];
-    if (dataDirectories === undefined) {
-      const client = jolokiaClient(config.connection);
-      const status = await readBackupStatus(client, callLimits(context), { dataFileLocations: true });
-      dataDirectories = status.dataFileLocations ?? [];
-      details.push(`data directories from ${client.where}; incremental backup ${status.incrementalBackupsEnabled ? 'enabled' : 'disabled (nothing new will arrive in backups/)'}`);
-      details.push(...config.connection.warnings.map((w) => `warning: ${w}`));
-    }
-    requireDataDirectories(dataDirectories);
-    const report = judgeBacklog(await scanBacklog(dataDirectories, config.filter, context.deadline), config.policy, Date.now());
-    return { ...report, details: [...report.details, ...details] };
-  },
-
-  factsWhenUnknown: { files: null, bytes: null, oldest_age_seconds: null },
-  // Only the data directories' paths come from the node: with --data-dir the agent is not needed.
-  hint: (error) => (error instanceof JolokiaError ? [connectionHint(error), 'or give --data-dir, which needs no agent'].filter((h) => h !== undefined).join(', ') : undefined),
-};
-
-function selectors(options: ParsedOptions, name: string): TableSelector[] {
-  return options.list(name).flatMap((v) => v.split(',')).map((v) => parseTableSelector(v.trim(), `--${name}`));
 }

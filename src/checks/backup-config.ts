@@ -1,12 +1,14 @@
-// Check (evaluation): the seed's "until restart". The runtime setting (nodetool enablebackup /
-// disablebackup) against what the node will read at its next restart (cassandra.yaml, or the 4.1+
-// system property that overrides it). The dangerous case is silent: backup switched on at
-// runtime and off in the file, so the next rolling restart turns it off everywhere.
+// Check (evaluation): "enabled until the next restart". The runtime setting (nodetool
+// enablebackup / disablebackup) against what the node will read at its next restart
+// (cassandra.yaml, or the 4.1+ system property that overrides it). The dangerous case is silent:
+// backup switched on at runtime and off in the file, so the next rolling restart turns it off
+// everywhere. The facts come from cassandra/backup-facts.ts.
 
 import { basename } from 'node:path';
-import type { Metric, Result } from '../runtime/result.js';
-import type { State } from '../runtime/state.js';
-import type { BackupExpectation } from './backup-status.js';
+import type { ConfigurationFacts } from '../cassandra/backup-facts.js';
+import type { Metric, Report, Result } from '../runtime/result.js';
+import { UNKNOWN, type State } from '../runtime/state.js';
+import type { BackupExpectation } from './backup-expectation.js';
 
 export interface PersistedSetting {
   /** The file's `incremental_backups` (false when absent, as Cassandra reads it). */
@@ -48,4 +50,33 @@ export function driftMetrics(persisted: PersistedSetting): Metric[] {
       value: afterRestart(persisted) ? 1 : 0,
     },
   ];
+}
+
+/**
+ * What the configuration adds to the status's report: the drift, or UNKNOWN beside the status
+ * (which stays known) when the file could not be found or read.
+ */
+export function judgeConfiguration(facts: ConfigurationFacts, running: boolean, expectation: BackupExpectation, driftState: State, statusState: State): Partial<Report> {
+  const { node, file, value } = facts;
+  const loader = node.loader === undefined ? [] : [`warning: the node loads its configuration with ${node.loader}, which may not read ${file ?? 'a cassandra.yaml'}`];
+  if (file === undefined || value === undefined) {
+    return { results: [{ state: UNKNOWN, summary: `Cannot find the node's cassandra.yaml (${node.foundBy}): give --config FILE` }], details: loader };
+  }
+  if ('unreadable' in value) return { results: [{ state: UNKNOWN, summary: value.unreadable }], details: loader };
+  const persisted: PersistedSetting = { file, value: value.found, override: node.override };
+  const next = afterRestart(persisted);
+  return {
+    results: judgeDrift(running, persisted, expectation, driftState, statusState),
+    perfdata: [{ label: 'backup_after_restart', value: next ? 1 : 0, min: 0, max: 1 }],
+    details: [
+      `configuration: ${file} (${facts.named ? '--config' : `found through ${node.foundBy}`}) has incremental_backups: ${value.found}`,
+      ...(node.override === undefined
+        ? []
+        : [`the node was started with -Dcassandra.settings.incremental_backups=${node.override}, which overrides the file (cassandra.config.allow_system_properties=true)`]),
+      `after the next restart: backup ${next ? 'enabled' : 'disabled'}; running now: ${running ? 'enabled' : 'disabled'}`,
+      ...loader,
+    ],
+    facts: { config_file: file, incremental_backups_in_config: value.found, incremental_backups_override: node.override ?? null, backup_enabled_after_restart: next },
+    metrics: driftMetrics(persisted),
+  };
 }

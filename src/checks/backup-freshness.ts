@@ -1,21 +1,21 @@
 // Check (evaluation): are incremental backups really being written? What one table showed around
-// the check's flush (or without one), judged: pure values in, a partial result out. Measuring is
-// cassandra/data-layout.ts's job; checks/backup.ts orders the steps.
+// the check's flush (or without one), judged: pure values in, a partial result out. Reading is
+// cassandra/freshness.ts's job.
 
 import { basename } from 'node:path';
-import { newestBackupMs, type NewFiles, type TableFiles } from '../cassandra/data-layout.js';
+import { newestBackupMs } from '../cassandra/data-layout.js';
+import type { TableObservation } from '../cassandra/freshness.js';
 import type { TableName } from '../cassandra/identifiers.js';
 import { formatDuration } from '../runtime/duration.js';
 import type { Perfdata } from '../runtime/perfdata.js';
-import { Range } from '../runtime/range.js';
 import type { PartialResult, Subject, Subjects } from '../runtime/result.js';
-import { CRITICAL, OK, WARNING, worst, type State } from '../runtime/state.js';
+import { OK, WARNING, worst, type State } from '../runtime/state.js';
+import { crossed, thresholdState, type Thresholds } from '../runtime/thresholds.js';
+import { BACKUPS_FILES, sample } from './metrics.js';
 
 export interface FreshnessPolicy {
-  /** Seconds: WARNING when the newest backup file of a table is older. */
-  readonly maxAge?: number;
-  /** Seconds: CRITICAL when older. */
-  readonly criticalAge?: number;
+  /** On the age of each table's newest backup file, seconds (--max-age, --critical-age). */
+  readonly age: Thresholds;
 }
 
 /** What the node is, as far as the judgement needs it. */
@@ -26,18 +26,6 @@ export interface NodeFacts {
    * without links gets the hint instead of a verdict it cannot escape.
    */
   readonly tablesMayOptOut: boolean;
-}
-
-/** What one table showed, before judgement. */
-export interface TableObservation {
-  /** Whether the check flushed it. */
-  readonly flushed: boolean;
-  /** Whether the memtable held anything when the flush was sent (flushed tables only). */
-  readonly hadData: boolean;
-  /** The table's files after the flush (or the only look, without one). */
-  readonly files: TableFiles;
-  /** What the flush added, with inodes; empty without a flush. */
-  readonly added: NewFiles;
 }
 
 /** The facts behind a table's verdict, for perfdata, JSON and Prometheus. */
@@ -125,18 +113,8 @@ function ageFinding(ageSeconds: number | undefined, liveSSTables: number, flushe
   const age = `newest backup ${formatDuration(ageSeconds)} old`;
   // After a flush the proof is what counts; the age of a table nobody writes to says nothing
   // about backups, so the thresholds judge the tables looked at without a flush.
-  if (!flushed && ageThreshold(policy.criticalAge)?.accepts(ageSeconds) === false) {
-    return { state: CRITICAL, text: `${age} (critical over ${formatDuration(policy.criticalAge ?? 0)})` };
-  }
-  if (!flushed && ageThreshold(policy.maxAge)?.accepts(ageSeconds) === false) {
-    return { state: WARNING, text: `${age} (warning over ${formatDuration(policy.maxAge ?? 0)})` };
-  }
-  return { state: OK, text: age };
-}
-
-/** "Alert above this many seconds" as a Monitoring Plugins range: the same text perfdata carries. */
-export function ageThreshold(seconds: number | undefined): Range | undefined {
-  return seconds === undefined ? undefined : Range.parse(String(Math.round(seconds)));
+  const state = flushed ? OK : thresholdState(ageSeconds, policy.age);
+  return { state, text: `${age}${crossed(state, policy.age, formatDuration)}` };
 }
 
 /** The tables that could be judged (a table that could not be assessed is UNKNOWN, without facts). */
@@ -175,8 +153,8 @@ export function freshnessPerfdata(results: readonly PartialResult[], policy: Fre
       label: 'backup_age',
       value: worstAge === undefined ? undefined : Math.round(worstAge),
       unit: 's',
-      warning: ageThreshold(policy.maxAge),
-      critical: ageThreshold(policy.criticalAge),
+      warning: policy.age.warning,
+      critical: policy.age.critical,
       min: 0,
     },
     { label: 'backup_files', value: verdicts.reduce((n, v) => n + v.measured.backupFiles, 0), min: 0 },
@@ -186,10 +164,10 @@ export function freshnessPerfdata(results: readonly PartialResult[], policy: Fre
 
 function tableMetrics(m: TableFacts): NonNullable<PartialResult['metrics']> {
   return [
-    { name: 'cassandra_backup_files', help: "Files in the table's backups/ directories (all components).", type: 'gauge', value: m.backupFiles },
+    sample(BACKUPS_FILES, m.backupFiles),
     ...(m.newestAgeSeconds === undefined
       ? []
-      : [{ name: 'cassandra_backup_newest_age_seconds', help: 'Age of the newest backup Data file of the table.', type: 'gauge' as const, value: Math.round(m.newestAgeSeconds) }]),
+      : [{ name: 'cassandra_backups_newest_file_age_seconds', help: "Age of the newest Data file in the table's backups/: how long since a backup was written.", type: 'gauge' as const, value: Math.round(m.newestAgeSeconds) }]),
     ...(m.flushed
       ? [{ name: 'cassandra_backup_unlinked_sstables', help: "New SSTables seen around the check's flush without a hard link in backups/ (compaction output is never linked).", type: 'gauge' as const, value: m.unlinked.length }]
       : []),

@@ -1,74 +1,42 @@
-// Check: is incremental backup in the state this node should be in? Acquisition is
-// cassandra/storage-service.ts; this file judges and describes what it found.
+// Check (evaluation): is incremental backup in the state this node should be in? What nodetool
+// statusbackup would print, judged against --expect-backup. The facts come from
+// cassandra/storage-service.ts.
 
-import { NODETOOL_BACKUP_WORDS } from '../cassandra/mbeans.js';
+import { nodetoolStatusWord } from '../cassandra/mbeans.js';
 import type { BackupStatus } from '../cassandra/storage-service.js';
-import type { Metric, Report, Result } from '../runtime/result.js';
-import { OK, type State } from '../runtime/state.js';
-
-export interface BackupExpectation {
-  /** What this node should do: most should back up, some (e.g. analytics replicas) should not. */
-  readonly expect: 'enabled' | 'disabled';
-  /** State when backup is off although it should be on (default WARNING, like the seed's script). */
-  readonly disabledState: State;
-  /** State when backup is on although it should be off. */
-  readonly enabledState: State;
-}
+import { roundSeconds, type Report, type Result } from '../runtime/result.js';
+import { OK } from '../runtime/state.js';
+import { backupMismatch, backupWord, type BackupExpectation } from './backup-expectation.js';
+import { BACKUP_ENABLED, flag, JOLOKIA_ROUND_TRIP, sample } from './metrics.js';
 
 export function judgeBackupStatus(enabled: boolean, expectation: BackupExpectation): Result {
-  const word = enabled ? 'enabled' : 'disabled';
-  if ((expectation.expect === 'enabled') === enabled) {
-    return { state: OK, summary: `Incremental backup is ${word}` };
-  }
-  const state = enabled ? expectation.enabledState : expectation.disabledState;
+  const word = backupWord(enabled);
+  const state = backupMismatch(enabled, expectation, expectation.expect);
+  if (state === undefined) return { state: OK, summary: `Incremental backup is ${word}` };
   return { state, summary: `Incremental backup is ${word} (expected ${expectation.expect})` };
 }
 
-export const BACKUP_ENABLED_METRIC = 'cassandra_incremental_backup_enabled';
-
-export function backupStatusReport(status: BackupStatus, expectation: BackupExpectation, where: string): Report {
+export function backupStatusReport(status: BackupStatus, expectation: BackupExpectation): Report {
   const enabled = status.incrementalBackupsEnabled;
-  const word = enabled ? NODETOOL_BACKUP_WORDS.enabled : NODETOOL_BACKUP_WORDS.disabled;
-  const metrics: Metric[] = [
-    {
-      name: BACKUP_ENABLED_METRIC,
-      help: 'Whether incremental backup is enabled on the node (1) or not (0), as nodetool statusbackup reports it.',
-      type: 'gauge',
-      value: enabled ? 1 : 0,
-    },
-    {
-      name: 'cassandra_jolokia_request_duration_seconds',
-      help: 'Round trip of the Jolokia request that read the backup status.',
-      type: 'gauge',
-      value: status.roundTripSeconds,
-    },
-  ];
+  const word = nodetoolStatusWord(enabled);
   return {
     results: [judgeBackupStatus(enabled, expectation)],
     perfdata: [
       { label: 'backup_enabled', value: enabled ? 1 : 0, min: 0, max: 1 },
-      { label: 'time', value: round(status.roundTripSeconds), unit: 's', min: 0 },
+      { label: 'time', value: roundSeconds(status.roundTripSeconds), unit: 's', min: 0 },
     ],
-    details: [
-      `nodetool statusbackup would print: ${word}`,
-      `Cassandra ${status.releaseVersion ?? '(version not readable)'} at ${where}`,
-      `expected: backup ${expectation.expect}`,
-    ],
+    details: [`nodetool statusbackup would print: ${word}`, `Cassandra ${status.releaseVersion ?? '(version not readable)'} at ${status.where}`, `expected: backup ${expectation.expect}`],
     facts: {
       backup_enabled: enabled,
       status: word,
       expected: expectation.expect,
       cassandra_version: status.releaseVersion ?? null,
-      jolokia_url: where,
-      round_trip_seconds: round(status.roundTripSeconds),
+      jolokia_url: status.where,
+      round_trip_seconds: roundSeconds(status.roundTripSeconds),
     },
-    metrics,
+    metrics: [flag(BACKUP_ENABLED, enabled), sample(JOLOKIA_ROUND_TRIP, status.roundTripSeconds)],
   };
 }
 
 /** JSON keys a consumer can rely on even when the check could not find out. */
 export const BACKUP_FACTS_WHEN_UNKNOWN = { backup_enabled: null, status: 'unknown' } as const;
-
-function round(seconds: number): number {
-  return Math.round(seconds * 1e6) / 1e6;
-}

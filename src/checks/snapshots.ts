@@ -1,25 +1,17 @@
-// Check: check_cassandra_snapshots — what `nodetool listsnapshots` lists, judged. Snapshots stay
-// until someone clears them (or their TTL, 4.1+, runs out), and each keeps every SSTable it
-// holds on disk after compaction has replaced it. Judged: each snapshot on its age, the total true
-// size (what clearing them all would free), and snapshots still there past their TTL. From the
-// agent by default (remote, as listsnapshots); from the node's folders with --data-dir.
+// Check (evaluation): check_cassandra_snapshots — what `nodetool listsnapshots` lists, judged.
+// Snapshots stay until someone clears them (or their TTL, 4.1+, runs out), and each keeps every
+// SSTable it holds on disk after compaction has replaced it. Judged: each snapshot on its age, the
+// total true size (what clearing them all would free), and snapshots still there past their TTL.
+// Pure: the facts come from cassandra/snapshot-facts.ts.
 
-import { accessSync } from 'node:fs';
-import { requireDataDirectories } from '../cassandra/data-layout.js';
-import { readBackupStatus } from '../cassandra/storage-service.js';
-import { scanSnapshotFolders, snapshotsFromDetails, type Snapshot } from '../cassandra/snapshots.js';
-import { STORAGE_SERVICE } from '../cassandra/mbeans.js';
-import { callLimits, connectionHint, describeConnection, jolokiaClient, readConnection, type ConnectionSettings } from '../cli/connection.js';
-import { JolokiaError, JolokiaProtocolError } from '../jolokia/errors.js';
-import { formatDuration, parseDuration } from '../runtime/duration.js';
-import { UsageError } from '../runtime/errors.js';
-import type { ParsedOptions } from '../runtime/options.js';
+import type { SnapshotFacts, SnapshotSource } from '../cassandra/snapshot-facts.js';
+import type { Snapshot } from '../cassandra/snapshots.js';
+import { formatDuration } from '../runtime/duration.js';
 import type { Perfdata } from '../runtime/perfdata.js';
-import { parseStateOption, type Check } from '../runtime/plugin.js';
-import type { PartialResult, Report, Result } from '../runtime/result.js';
-import { formatSize, parseSize } from '../runtime/size.js';
+import { unreadableResults, type PartialResult, type Report, type Result } from '../runtime/result.js';
+import { formatSize } from '../runtime/size.js';
 import { OK, UNKNOWN, worst, type State } from '../runtime/state.js';
-import { crossed, judge, readThresholds, type Thresholds } from '../runtime/thresholds.js';
+import { crossed, thresholdState, type Thresholds } from '../runtime/thresholds.js';
 
 export interface SnapshotPolicy {
   /** On each snapshot's age, seconds. */
@@ -32,21 +24,8 @@ export interface SnapshotPolicy {
   readonly excludeTags: readonly string[];
 }
 
-export interface SnapshotsConfig {
-  readonly connection: ConnectionSettings;
-  /** Read the node's folders instead of asking the agent. */
-  readonly dataDirectories?: readonly string[];
-  readonly policy: SnapshotPolicy;
-}
-
-/** Where the snapshots came from, for the long output and for what a missing creation time means. */
-export interface SnapshotSource {
-  readonly description: string;
-  /** Why a snapshot may have no creation time from this source, and what to do: for its line. */
-  readonly noCreationTime?: string;
-}
-
-export function judgeSnapshots(all: readonly Snapshot[], policy: SnapshotPolicy, source: SnapshotSource, nowMs: number): Report {
+export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, nowMs: number): Report {
+  const { snapshots: all, source } = facts;
   const excluded = all.filter((s) => policy.excludeTags.some((pattern) => matches(pattern, s.tag)));
   const snapshots = all.filter((s) => !excluded.includes(s)).sort((a, b) => (a.createdMs ?? Infinity) - (b.createdMs ?? Infinity) || (a.tag < b.tag ? -1 : 1));
   const subjects = snapshots.map((s) => snapshotResult(s, policy, source, nowMs));
@@ -55,11 +34,12 @@ export function judgeSnapshots(all: readonly Snapshot[], policy: SnapshotPolicy,
   const ages = snapshots.filter((s) => s.createdMs !== undefined).map((s) => ageSeconds(s, nowMs));
   const oldest = ages.length > 0 ? Math.max(...ages) : undefined;
   const expired = snapshots.filter((s) => isExpired(s, policy, nowMs)).length;
-  const sizeState = judge(trueSize, policy.size);
+  const sizeState = thresholdState(trueSize, policy.size);
   const results: Result[] = [
     snapshots.length === 0
       ? { state: sizeState, summary: 'no snapshots' }
       : { state: sizeState, summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(sizeState, policy.size, formatSize)}` },
+    ...unreadableResults(facts.unreadable),
   ];
   const perfdata: Perfdata[] = [
     { label: 'oldest_age', value: oldest === undefined ? (snapshots.length === 0 ? 0 : undefined) : Math.round(oldest), unit: 's', warning: policy.age.warning, critical: policy.age.critical, min: 0 },
@@ -104,7 +84,7 @@ function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSou
     parts.push(`age unknown (${source.noCreationTime ?? 'not reported'})`);
   } else {
     const age = ageSeconds(s, nowMs);
-    const state = judge(age, policy.age);
+    const state = thresholdState(age, policy.age);
     states.push(state);
     parts.push(`${formatDuration(age)} old${crossed(state, policy.age, formatDuration)}`);
   }
@@ -151,102 +131,4 @@ function isExpired(s: Snapshot, policy: SnapshotPolicy, nowMs: number): boolean 
 
 function matches(pattern: string, tag: string): boolean {
   return pattern.endsWith('*') ? tag.startsWith(pattern.slice(0, -1)) : tag === pattern;
-}
-
-export const snapshotsCheck: Check<SnapshotsConfig> = {
-  configure(options, env) {
-    const dataDirectories = options.list('data-dir');
-    return {
-      connection: readConnection(options, env, 'check_cassandra_snapshots'),
-      ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
-      policy: {
-        age: readThresholds(options, 'age', parseDuration),
-        size: readThresholds(options, 'size', parseSize),
-        expired: { state: parseStateOption('expired-state', options.value('expired-state') ?? 'warning'), graceSeconds: grace(options) },
-        excludeTags: options.list('exclude-tag').flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''),
-      },
-    };
-  },
-
-  describe(config) {
-    const show = (t: Thresholds): string => `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
-    return [
-      ...(config.dataDirectories === undefined ? describeConnection(config.connection) : [`data directories: ${config.dataDirectories.join(', ')} (no agent asked)`]),
-      `age (s): ${show(config.policy.age)}; true size (B): ${show(config.policy.size)}; past TTL by ${config.policy.expired.graceSeconds} s: ${config.policy.expired.state.name}`,
-      `left out: ${config.policy.excludeTags.join(', ') || '(none)'}`,
-    ];
-  },
-
-  async run(config, context) {
-    if (config.dataDirectories !== undefined) {
-      requireDataDirectories(config.dataDirectories);
-      const folders = scanSnapshotFolders(config.dataDirectories);
-      const report = judgeSnapshots(folders.snapshots, config.policy, { description: `the snapshot folders in ${config.dataDirectories.join(', ')}` }, Date.now());
-      return withUnreadable(report, folders.unreadable);
-    }
-    const client = jolokiaClient(config.connection);
-    const limits = callLimits(context);
-    const status = await readBackupStatus(client, limits, { dataFileLocations: true });
-    const version = status.releaseVersion ?? 'this release';
-    const here = (status.dataFileLocations ?? []).filter((d) => canRead(d));
-    let snapshots: Snapshot[];
-    let description: string;
-    let noCreationTime: string | undefined;
-    const unreadable: { name: string; reason: string }[] = [];
-    try {
-      const [details] = await client.bulk([{ type: 'read', mbean: STORAGE_SERVICE, attribute: 'SnapshotDetails' }] as const, limits);
-      snapshots = snapshotsFromDetails(details);
-      description = `SnapshotDetails from ${client.where} (Cassandra ${version})`;
-    } catch (error) {
-      // Jolokia 2.x cuts its answer short at the first snapshot without a TTL (a null in the
-      // table's index): the agent answered the other request, so it is this value it cannot send.
-      if (!(error instanceof JolokiaProtocolError)) throw error;
-      if (here.length === 0) {
-        throw new JolokiaProtocolError(`The agent at ${client.where} sent SnapshotDetails cut short, as Jolokia 2.x agents do while a snapshot has no TTL: run the check on the node, where it reads the snapshot folders instead, or ask a Jolokia 1.x agent`);
-      }
-      const folders = scanSnapshotFolders(here);
-      snapshots = [...folders.snapshots];
-      unreadable.push(...folders.unreadable);
-      description = `the snapshot folders in ${here.join(', ')} (the agent at ${client.where} could not send SnapshotDetails)`;
-    }
-    if (snapshots.some((s) => s.createdMs === undefined)) {
-      // Before 4.1 the node does not say when a snapshot was taken; its folders do, when they are here.
-      if (here.length > 0) {
-        const folders = scanSnapshotFolders(here);
-        const created = new Map(folders.snapshots.map((s) => [s.tag, s.createdMs]));
-        snapshots = snapshots.map((s) => (s.createdMs === undefined ? { ...s, createdMs: created.get(s.tag) } : s));
-        unreadable.push(...folders.unreadable);
-        description += `; creation times from the snapshot folders in ${here.join(', ')}`;
-      } else {
-        noCreationTime = `Cassandra ${version} does not report it: run the check on the node, where the snapshot folders can be read`;
-      }
-    }
-    const report = judgeSnapshots(snapshots, config.policy, { description, ...(noCreationTime === undefined ? {} : { noCreationTime }) }, Date.now());
-    return withUnreadable({ ...report, details: [...report.details, ...config.connection.warnings.map((w) => `warning: ${w}`)] }, unreadable);
-  },
-
-  factsWhenUnknown: { snapshot_count: null, true_size_bytes: null, oldest_age_seconds: null },
-  hint: (error) => (error instanceof JolokiaError ? [connectionHint(error), 'or give --data-dir on the node, which needs no agent'].filter((h) => h !== undefined).join(', ') : undefined),
-};
-
-/** A table whose snapshot folders could not be read: UNKNOWN beside the rest. */
-function withUnreadable(report: Report, unreadable: readonly { name: string; reason: string }[]): Report {
-  if (unreadable.length === 0) return report;
-  return { ...report, results: [...report.results, ...unreadable.map((u) => ({ state: UNKNOWN, summary: `${u.name}: ${u.reason}` }))] };
-}
-
-function canRead(directory: string): boolean {
-  try {
-    accessSync(directory);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function grace(options: ParsedOptions): number {
-  const text = options.value('expired-grace') ?? '10m';
-  const seconds = parseDuration(text, '--expired-grace');
-  if (seconds < 0) throw new UsageError(`--expired-grace: '${text}' is negative`);
-  return seconds;
 }

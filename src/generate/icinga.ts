@@ -32,8 +32,19 @@ export function icingaCommands(plugins: readonly PluginEntry[]): string {
   return `${HEADER}${plugins.map(checkCommand).join('')}`;
 }
 
+/**
+ * An alias keeps its own variable (`<command>_expect` beside `<command>_expect_backup`), so the
+ * services of existing configurations keep working; the option's own name comes later and wins.
+ */
+function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
+  return options.flatMap((o) => [
+    o,
+    ...(o.aliases ?? []).map((alias): OptionSpec => ({ ...o, name: alias, aliases: [], help: `Alias of --${o.name}, kept for existing configurations.` })),
+  ]);
+}
+
 function checkCommand(plugin: PluginEntry): string {
-  const options = allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name));
+  const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
   const variable = (option: OptionSpec): string => `${plugin.icingaCommand}_${option.name.replace(/-/g, '_')}`;
   const excluders = (option: OptionSpec): OptionSpec[] => options.filter((o) => o.excludes?.includes(option.name) && o.environment === undefined);
   const args = options.filter((o) => o.environment === undefined).flatMap((option) => argument(option, variable, excluders(option)));
@@ -74,6 +85,7 @@ function argument(option: OptionSpec, variable: (o: OptionSpec) => string, exclu
 /** The option's help, with the default a service gets here, and how a count is set. */
 function describe(option: OptionSpec): string {
   if (option.icingaDefault !== undefined) return `${option.help} Default: ${option.icingaDefault}.`;
+  if (option.help.startsWith('Alias of ')) return option.help;
   const flag = option.short ?? option.name;
   if (option.kind === 'count') return `${option.help} A number: 1 (-${flag}), 2 (-${flag.repeat(2)}) or 3 (-${flag.repeat(3)}).`;
   return optionHelp(option);

@@ -1,14 +1,58 @@
 // Registry entry: check_cassandra_backup_backlog — what waits in backups/ for the shipper that
-// should copy it off and delete it; the alarm for a stopped shipper. The check itself:
-// src/checks/backup-backlog.ts.
+// should copy it off and delete it; the alarm for a stopped shipper. Reader:
+// src/cassandra/backlog-facts.ts; judge: src/checks/backup-backlog.ts.
 
-import { backlogCheck } from '../checks/backup-backlog.js';
-import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import { readBacklog, type BacklogFacts, type BacklogRequest } from '../cassandra/backlog-facts.js';
+import { parseTableSelector, type TableSelector } from '../cassandra/identifiers.js';
+import { judgeBacklogFacts, type BacklogPolicy } from '../checks/backup-backlog.js';
+import { connectionHintOr, describeConnection, JOLOKIA_OPTIONS, jolokiaSource, readJolokiaConnection, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import { parseDuration } from '../runtime/duration.js';
+import type { ParsedOptions } from '../runtime/options.js';
+import type { Check } from '../runtime/plugin.js';
+import { parseSize } from '../runtime/size.js';
+import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_backup_backlog';
 const WHAT = 'What to look at (run on the node: reads its data directories)';
 const THRESHOLDS = 'Thresholds (Monitoring Plugins ranges)';
+
+interface BacklogSettings {
+  readonly connection: JolokiaConnection;
+  readonly request: BacklogRequest;
+  readonly policy: BacklogPolicy;
+}
+
+const backlogCheck: Check<BacklogSettings, BacklogFacts> = {
+  configure(options, env, plugin) {
+    const dataDirectories = options.list('data-dir');
+    return {
+      connection: readJolokiaConnection(options, env, plugin),
+      request: { ...(dataDirectories.length > 0 ? { dataDirectories } : {}), filter: { only: selectors(options, 'keyspace'), exclude: selectors(options, 'exclude') } },
+      policy: { age: readThresholds(options, 'age', parseDuration), size: readThresholds(options, 'size', parseSize), share: readThresholds(options, 'share') },
+    };
+  },
+  describe({ connection, request, policy }) {
+    const show = (t: Thresholds): string => `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
+    const list = (s: readonly TableSelector[]): string => s.map((x) => (x.table === undefined ? x.keyspace : `${x.keyspace}.${x.table}`)).join(', ') || '(all)';
+    return [
+      ...(request.dataDirectories === undefined ? describeConnection(connection) : []),
+      `data directories: ${request.dataDirectories?.join(', ') ?? 'as the node reports them (AllDataFileLocations)'}`,
+      `keyspaces: ${list(request.filter.only)}; left out: ${request.filter.exclude.length === 0 ? '(none)' : list(request.filter.exclude)}`,
+      `oldest age (s): ${show(policy.age)}; size (B): ${show(policy.size)}; share (%): ${show(policy.share)}`,
+    ];
+  },
+  warnings: (settings) => (settings.request.dataDirectories === undefined ? settings.connection.warnings : []),
+  read: (settings, context) => readBacklog(() => jolokiaSource(settings.connection, context), settings.request, context.deadline),
+  judge: (facts, settings, nowMs) => judgeBacklogFacts(facts, settings.policy, nowMs),
+  factsWhenUnknown: { files: null, bytes: null, oldest_age_seconds: null },
+  // Only the data directories' paths come from the node: with --data-dir the agent is not needed.
+  hint: connectionHintOr('or give --data-dir, which needs no agent'),
+};
+
+function selectors(options: ParsedOptions, name: string): TableSelector[] {
+  return options.list(name).flatMap((v) => v.split(',')).map((v) => parseTableSelector(v.trim(), `--${name}`));
+}
 
 export const entry: PluginEntry = {
   name: NAME,
@@ -28,7 +72,7 @@ export const entry: PluginEntry = {
     { name: 'critical-size', kind: 'value', arg: 'RANGE', group: THRESHOLDS, help: 'The same, CRITICAL.' },
     { name: 'warning-share', kind: 'value', arg: 'RANGE', group: THRESHOLDS, help: "On what backups/ takes of each data directory's file system, in percent: 10 means WARNING above 10%." },
     { name: 'critical-share', kind: 'value', arg: 'RANGE', group: THRESHOLDS, help: 'The same, CRITICAL.' },
-    ...CONNECTION_OPTIONS,
+    ...JOLOKIA_OPTIONS,
   ],
   formats: [],
 

@@ -1,10 +1,18 @@
-// Registry entry: check_cassandra_cluster_backup — the seed's cluster audit (`nodetool status`,
-// then `nodetool statusbackup` on every node over SSH) as one check from the monitoring server.
-// The check itself: src/checks/cluster-backup.ts.
+// Registry entry: check_cassandra_cluster_backup — the cluster-wide loop of the nodetool
+// statusbackup documentation (`nodetool status`, then `nodetool statusbackup` on every node over
+// SSH) as one check from the monitoring server. Reader: src/cassandra/cluster.ts; judge:
+// src/checks/cluster-audit.ts.
 
-import { clusterBackupCheck } from '../checks/cluster-backup.js';
-import { CONNECTION_OPTIONS } from '../cli/connection.js';
-import type { OptionSpec } from '../runtime/options.js';
+import { readCluster, type ClusterAccess, type ClusterFacts, type ClusterRequest } from '../cassandra/cluster.js';
+import { judgeCluster, type AuditPolicy } from '../checks/cluster-audit.js';
+import { clusterLoopFormat } from '../checks/nodetool-formats.js';
+import { backupExpectationOptions, backupWanted, readBackupExpectation } from '../cli/backup-options.js';
+import { callLimits, connectionHint, describeConnection, JOLOKIA_OPTIONS, jolokiaClient, readJolokiaConnections, withUrl, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import { UsageError } from '../runtime/errors.js';
+import { readOptionFile } from '../runtime/files.js';
+import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+import type { Check, CheckContext } from '../runtime/plugin.js';
+import { readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_cluster_backup';
@@ -14,9 +22,122 @@ const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 const CONTACTS = 'Repeatable: more contact nodes, asked in turn when one does not answer.';
 
 /** The connection options, where --url and -H may name several contact nodes. */
-const CONTACT_OPTIONS: readonly OptionSpec[] = CONNECTION_OPTIONS.map((o) =>
+const CONTACT_OPTIONS: readonly OptionSpec[] = JOLOKIA_OPTIONS.map((o) =>
   o.name === 'url' || o.name === 'hostname' ? { ...o, kind: 'list', help: `${o.help.replace(/\.$/, '')} of a contact node, which reports the ring. ${CONTACTS}` } : o,
 );
+
+interface ClusterSettings {
+  /** The contact nodes, asked in turn for the ring; their credentials and TLS serve every member. */
+  readonly contacts: readonly JolokiaConnection[];
+  readonly request: ClusterRequest;
+  readonly policy: AuditPolicy;
+}
+
+const clusterCheck: Check<ClusterSettings, ClusterFacts> = {
+  configure(options, env, plugin) {
+    const nodeUrl = options.value('node-url');
+    if (nodeUrl !== undefined) checkTemplate(nodeUrl);
+    const file = options.value('node-url-file');
+    return {
+      contacts: readJolokiaConnections(options, env, plugin),
+      request: {
+        nodes: options.list('node'),
+        nodeUrl,
+        overrides: file === undefined ? new Map() : readOverrides(file),
+        datacenters: options.list('dc'),
+        parallel: wholeNumber(options.text('parallel'), '--parallel', 1, 4096),
+        nodeTimeoutSeconds: seconds(options.text('node-timeout'), '--node-timeout'),
+      },
+      policy: {
+        backup: readBackupExpectation(options),
+        expectByDatacenter: expectByDatacenter(options),
+        disabled: readThresholds(options, 'disabled'),
+        unreachable: readThresholds(options, 'unreachable'),
+      },
+    };
+  },
+  describe: describeSettings,
+  warnings: (settings) => settings.contacts[0]?.warnings ?? [],
+  read: (settings, context) => readCluster(access(settings.contacts, context), settings.request),
+  judge: (facts, settings) => judgeCluster(facts, settings.policy),
+  formats: { nodetool: clusterLoopFormat },
+  factsWhenUnknown: { members: null, enabled: null, disabled: null, unreachable: null },
+  hint: connectionHint,
+};
+
+/** The contact nodes' agents, and any member's with the same credentials and TLS settings. */
+function access(contacts: readonly JolokiaConnection[], context: CheckContext): ClusterAccess {
+  const first = contacts[0] as JolokiaConnection;
+  return {
+    contacts: contacts.map((contact) => ({ url: contact.endpoint.url.href, client: jolokiaClient(contact) })),
+    member: (url) => jolokiaClient(withUrl(first, new URL(url))),
+    limits: callLimits(context),
+    explain: (error) => {
+      const hint = connectionHint(error);
+      return hint === undefined ? error.message : `${error.message}: ${hint}`;
+    },
+  };
+}
+
+function describeSettings({ contacts, request, policy }: ClusterSettings): string[] {
+  return [
+    ...contacts.flatMap((c, i) => describeConnection(c).map((line) => `contact ${i + 1}: ${line}`)),
+    `members: ${request.nodes.length > 0 ? request.nodes.join(', ') : 'the ring'}${request.datacenters.length > 0 ? ` in ${request.datacenters.join(', ')}` : ''}`,
+    `member agents: ${request.nodeUrl ?? 'the contact URL with the member address'}${request.overrides.size > 0 ? `, ${request.overrides.size} overridden` : ''}`,
+    `expect: backup ${policy.backup.expect}${[...policy.expectByDatacenter].map(([dc, e]) => `, ${e} in ${dc}`).join('')}`,
+    `thresholds: disabled ${policy.disabled.warning ?? '-'} / ${policy.disabled.critical ?? '-'}, unreachable ${policy.unreachable.warning ?? '-'} / ${policy.unreachable.critical ?? '-'}`,
+    `at most ${request.parallel} members at once, ${request.nodeTimeoutSeconds} s each`,
+  ];
+}
+
+function expectByDatacenter(options: ParsedOptions): Map<string, 'enabled' | 'disabled'> {
+  return new Map(
+    options.list('expect-dc').map((text) => {
+      const equals = text.lastIndexOf('=');
+      if (equals <= 0) throw new UsageError(`--expect-dc: '${text}' is not DC=enabled or DC=disabled`);
+      return [text.slice(0, equals), backupWanted(text.slice(equals + 1), '--expect-dc')] as const;
+    }),
+  );
+}
+
+function checkTemplate(template: string): void {
+  if (!template.includes('{host}')) throw new UsageError(`--node-url: '${template}' has no {host} for the member's address`);
+  let url: URL;
+  try {
+    url = new URL(template.replaceAll('{host}', 'member.invalid'));
+  } catch {
+    throw new UsageError(`--node-url: '${template}' is not a URL with {host} in it`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--node-url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+}
+
+/** Lines `ADDRESS-OR-NAME URL`; `#` starts a comment. */
+function readOverrides(file: string): Map<string, string> {
+  const text = readOptionFile('--node-url-file', file);
+  const overrides = new Map<string, string>();
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const [host, url, extra] = line.split(/\s+/);
+    if (host === undefined || url === undefined || extra !== undefined || !/^https?:\/\/[^\s]+$/.test(url)) {
+      throw new UsageError(`--node-url-file: line ${i + 1} of ${file} is not 'ADDRESS URL'`);
+    }
+    overrides.set(host, url);
+  });
+  return overrides;
+}
+
+function wholeNumber(text: string, option: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${option}: '${text}' is not a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function seconds(text: string, option: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`${option}: '${text}' is not a number of seconds`);
+  return n;
+}
 
 export const entry: PluginEntry = {
   name: NAME,
@@ -24,7 +145,7 @@ export const entry: PluginEntry = {
   service: 'CASSANDRA CLUSTER BACKUP',
   metricPrefix: 'cassandra_cluster_backup',
   icingaCommand: 'cassandra_cluster_backup',
-  check: clusterBackupCheck,
+  check: clusterCheck,
 
   options: [
     { name: 'node', kind: 'list', arg: 'HOST', group: CLUSTER, help: 'Audit this node instead of the members of the ring. Repeatable. A listed node the ring does not hold is a WARNING.' },
@@ -33,9 +154,13 @@ export const entry: PluginEntry = {
     { name: 'node-url-file', kind: 'value', arg: 'FILE', group: CLUSTER, help: "Agents that are elsewhere (NAT, another port): lines 'ADDRESS URL'; # starts a comment." },
     { name: 'parallel', kind: 'value', arg: 'N', default: '512', group: CLUSTER, help: 'Ask at most this many members at once (each holds a socket while it waits).' },
     { name: 'node-timeout', kind: 'value', arg: 'SECONDS', default: '2', group: CLUSTER, help: 'Give each member (and each contact node) this long to answer; -t bounds the whole check.' },
-    { name: 'expect', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: STATES, help: 'What the members should do.' },
+    ...backupExpectationOptions({
+      group: STATES,
+      who: 'the members',
+      stateNote: ' on a member (for members with backup disabled: once their number is outside --warning-disabled)',
+      kept: ['expect', 'enabled-state'],
+    }),
     { name: 'expect-dc', kind: 'list', arg: 'DC=enabled|disabled', group: STATES, help: 'What the members of one data center should do, e.g. analytics=disabled. Repeatable.' },
-    { name: 'enabled-state', kind: 'value', arg: 'STATE', default: 'warning', group: STATES, help: 'State of a member whose backup is enabled where it should be disabled.' },
     { name: 'warning-disabled', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members with backup disabled (where it should be enabled) is outside this range: 0 means any.' },
     { name: 'critical-disabled', kind: 'value', arg: 'RANGE', group: STATES, help: 'CRITICAL when that number is outside this range, e.g. 2 for more than two.' },
     { name: 'warning-unreachable', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members whose agent does not answer is outside this range.' },
@@ -45,13 +170,13 @@ export const entry: PluginEntry = {
   formats: ['nodetool'],
 
   description: [
-    'Audits incremental backup on every node of an Apache Cassandra cluster at once: the seed\'s cluster audit (the node list from `nodetool status`, then `nodetool statusbackup` on each node over SSH, a JVM per node) as one check from the monitoring server.',
+    'Audits incremental backup on every node of an Apache Cassandra cluster at once: the cluster-wide loop of the nodetool statusbackup documentation (the node list from `nodetool status`, then `nodetool statusbackup` on each node over SSH, a JVM per node) as one check from the monitoring server.',
     'A contact node reports the ring over Jolokia (who should exist, who gossip says is up or down, each one\'s data center and rack); if it does not answer, the next --url or -H is asked. Then every member\'s own agent is asked for its backup flag, all at once (at most --parallel), each within --node-timeout and all within -t. Gossip does not say where an agent listens: by default it is the contact\'s URL with the member\'s address (the same port everywhere, as in production), or --node-url, or a line of --node-url-file. Each agent must answer for the host id the ring gives that address, so a wrong mapping is caught rather than audited.',
     'Every member is accounted for: backup enabled, disabled, unreachable (no answer; gossip\'s view is said too), refused credentials, not a Cassandra node, another node answering, or named with --node but not in the ring.',
   ],
   states: {
-    ok: 'every audited member does what it should (--expect, --expect-dc), and the counts are inside their ranges.',
-    warning: 'by default, any member with backup disabled (where it should be enabled), any member that does not answer, a member with backup enabled where it should be disabled (--enabled-state), a --node the ring does not hold. The ranges choose other counts.',
+    ok: 'every audited member does what it should (--expect-backup, --expect-dc), and the counts are inside their ranges.',
+    warning: 'by default, any member with backup disabled (where it should be enabled), any member that does not answer, a member with backup enabled where it should be disabled (--backup-state), a --node the ring does not hold. The ranges choose other counts.',
     critical: 'the number of members with backup disabled, or that do not answer, outside --critical-disabled or --critical-unreachable.',
     unknown: 'no contact node answered; or a member refused the credentials, is not a Cassandra node, or another node answered for it (that member alone); also bad options.',
   },
@@ -64,13 +189,13 @@ export const entry: PluginEntry = {
   ],
   examples: [
     { says: 'The whole cluster, from the monitoring server, one contact node and a second in case the first is down:', command: `${NAME} -H cass1 -H cass2 -u monitor --password-file /etc/nagios/jolokia.pw` },
-    { says: 'The seed\'s audit script, replaced (node1: running ... Summary: 2 enabled, 1 disabled):', command: `${NAME} -H cass1 --format nodetool` },
+    { says: 'The cluster-wide loop of the nodetool statusbackup documentation, replaced (node1: running ... Summary: 2 enabled, 1 disabled):', command: `${NAME} -H cass1 --format nodetool` },
     { says: 'An analytics data center that never backs up; CRITICAL when more than two nodes are off:', command: `${NAME} -H cass1 --expect-dc analytics=disabled --critical-disabled 2` },
     { says: 'One data center only, from the Icinga 2 satellite that can reach it:', command: `${NAME} -H cass1 --dc eu-west` },
     { says: 'Agents on HTTPS everywhere, one behind NAT:', command: `${NAME} --url https://cass1:8778/jolokia --node-url 'https://{host}:8778/jolokia' --node-url-file /etc/nagios/cassandra-agents.txt --ca-file /etc/nagios/ca.pem` },
   ],
   footer: [
-    'Long output from -v on: one line per member with its data center and rack. JSON: one object per member (address, dc, rack, host id, status, state, reason). Prometheus: cassandra_incremental_backup_enabled per node, labelled node, dc and rack, and the counts. Keep -t above --node-timeout, and below the timeout of whatever runs the plugin.',
+    'Long output from -v on: one line per member with its data center and rack. JSON: one object per member (address, dc, rack, host id, backup_enabled, status: running, not running, unreachable, refused, not-cassandra, wrong-node or unknown; state, reason). Prometheus: cassandra_incremental_backup_enabled per node, labelled node, dc and rack, and the counts. Keep -t above --node-timeout, and below the timeout of whatever runs the plugin.',
   ],
 
   nagios: [

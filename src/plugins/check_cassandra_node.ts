@@ -1,13 +1,65 @@
-// Registry entry: check_cassandra_node — the seed's node_health_check.sh (nodetool statusbinary,
-// statusgossip, statusbackup) as one check. The check itself: src/checks/node-health.ts.
+// Registry entry: check_cassandra_node — a health-check script running nodetool statusbinary,
+// statusgossip and statusbackup, as one check. Reader: src/cassandra/node-health.ts; judge:
+// src/checks/node-health.ts.
 
-import { nodeCheck } from '../checks/node-health.js';
-import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import { readNodeHealth, type NodeHealth } from '../cassandra/node-health.js';
+import { judgeNodeHealth, NODE_FACTS_WHEN_UNKNOWN, OPERATION_MODES, type Expectation, type NodePolicy } from '../checks/node-health.js';
+import { healthScriptFormat } from '../checks/nodetool-formats.js';
+import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
+import { connectionHint, describeConnection, JOLOKIA_OPTIONS, jolokiaSource, readJolokiaConnection, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import { UsageError } from '../runtime/errors.js';
+import type { ParsedOptions } from '../runtime/options.js';
+import { parseStateOption, type Check } from '../runtime/plugin.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_node';
 const EXPECT = 'What this node should be doing';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
+
+interface NodeSettings {
+  readonly connection: JolokiaConnection;
+  readonly policy: NodePolicy;
+}
+
+const nodeCheck: Check<NodeSettings, NodeHealth> = {
+  configure(options, env, plugin) {
+    return {
+      connection: readJolokiaConnection(options, env, plugin),
+      policy: {
+        binary: { expect: running(options, 'expect-binary'), state: parseStateOption('binary-state', options.text('binary-state')) },
+        gossip: { expect: running(options, 'expect-gossip'), state: parseStateOption('gossip-state', options.text('gossip-state')) },
+        backup: readBackupExpectation(options),
+        mode: { expect: modes(options), state: parseStateOption('mode-state', options.text('mode-state')) },
+      },
+    };
+  },
+  describe({ connection, policy }) {
+    const says = (e: Expectation<boolean>, words: [string, string]): string => `${e.expect ? words[0] : words[1]} (else ${e.state.name})`;
+    const backup = policy.backup.expect === 'enabled' ? policy.backup.disabledState : policy.backup.enabledState;
+    return [
+      ...describeConnection(connection),
+      `expect: native transport ${says(policy.binary, ['running', 'stopped'])}, gossip ${says(policy.gossip, ['running', 'stopped'])}, backup ${policy.backup.expect} (else ${backup.name}), mode ${policy.mode.expect.join(' or ')} (else ${policy.mode.state.name})`,
+    ];
+  },
+  warnings: (settings) => settings.connection.warnings,
+  read: (settings, context) => readNodeHealth(jolokiaSource(settings.connection, context)),
+  judge: (facts, settings) => judgeNodeHealth(facts, settings.policy),
+  formats: { nodetool: healthScriptFormat },
+  factsWhenUnknown: NODE_FACTS_WHEN_UNKNOWN,
+  hint: connectionHint,
+};
+
+function running(options: ParsedOptions, name: string): boolean {
+  const text = options.text(name);
+  if (text !== 'running' && text !== 'stopped') throw new UsageError(`--${name}: '${text}' is not running or stopped`);
+  return text === 'running';
+}
+
+function modes(options: ParsedOptions): string[] {
+  const given = options.list('expect-mode').flatMap((m) => m.split(',')).map((m) => m.trim().toUpperCase());
+  for (const mode of given) if (!OPERATION_MODES.includes(mode)) throw new UsageError(`--expect-mode: '${mode}' is not one of ${OPERATION_MODES.join(', ')}`);
+  return given;
+}
 
 export const entry: PluginEntry = {
   name: NAME,
@@ -22,16 +74,15 @@ export const entry: PluginEntry = {
     { name: 'binary-state', kind: 'value', arg: 'STATE', default: 'critical', group: EXPECT, help: 'State when the native transport is not as expected.' },
     { name: 'expect-gossip', kind: 'value', arg: 'running|stopped', default: 'running', group: EXPECT, help: 'Gossip, as nodetool statusgossip reports it.' },
     { name: 'gossip-state', kind: 'value', arg: 'STATE', default: 'critical', group: EXPECT, help: 'State when gossip is not as expected.' },
-    { name: 'expect-backup', kind: 'value', arg: 'enabled|disabled', default: 'enabled', group: EXPECT, help: 'Incremental backup, as nodetool statusbackup reports it.' },
-    { name: 'backup-state', kind: 'value', arg: 'STATE', default: 'warning', group: EXPECT, help: 'State when incremental backup is not as expected.' },
+    ...backupExpectationOptions({ group: EXPECT, who: 'this node' }),
     { name: 'expect-mode', kind: 'list', arg: 'MODE[,MODE]', default: 'NORMAL', group: EXPECT, help: 'The OperationMode(s) that are fine: STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED. Repeatable.' },
     { name: 'mode-state', kind: 'value', arg: 'STATE', default: 'warning', group: EXPECT, help: 'State when the node is in another mode.' },
-    ...CONNECTION_OPTIONS,
+    ...JOLOKIA_OPTIONS,
   ],
   formats: ['nodetool'],
 
   description: [
-    'Checks what the seed\'s node_health_check.sh prints — nodetool statusbinary, statusgossip and statusbackup — and what an operator reads beside them: the node\'s OperationMode (STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED), Joined, Drained, Draining and Decommissioning. One Jolokia bulk request, no JVM per question.',
+    'Checks what a health-check script running nodetool statusbinary, statusgossip and statusbackup prints, and what an operator reads beside them: the node\'s OperationMode (STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED), Joined, Drained, Draining and Decommissioning. One Jolokia bulk request, no JVM per question.',
     'Each aspect is judged against what this node should be doing, with the state to raise when it is not: by default the native transport and gossip must run (CRITICAL), backup must be enabled (WARNING) and the mode must be NORMAL (WARNING). A node drained for maintenance is not an outage when you say so: --expect-mode DRAINED --expect-binary stopped --expect-gossip stopped.',
   ],
   states: {
@@ -47,13 +98,13 @@ export const entry: PluginEntry = {
     { label: 'time', unit: 's', meaning: 'round trip of the Jolokia request.' },
   ],
   examples: [
-    { says: 'The seed\'s health script, replaced (Binary: running / Gossip: running / Backup: running):', command: `${NAME} -H cass1 --format nodetool` },
+    { says: 'A health-check script running statusbinary, statusgossip and statusbackup, replaced (Binary: running / Gossip: running / Backup: running):', command: `${NAME} -H cass1 --format nodetool` },
     { says: 'From the monitoring server, the password out of the process list:', command: `${NAME} -H cass1 -u monitor --password-file /etc/nagios/jolokia.pw` },
     { says: 'A node drained for maintenance, which is fine:', command: `${NAME} -H cass1 --expect-mode DRAINED --expect-binary stopped --expect-gossip stopped` },
     { says: 'A node that should not back up, and any mode but NORMAL is CRITICAL:', command: `${NAME} -H analytics1 --expect-backup disabled --mode-state critical` },
   ],
   footer: [
-    'Long output from -v on: the three lines of the seed\'s script, the mode and its flags, the Cassandra version. JSON: binary_running, gossip_running, backup_enabled, operation_mode and the flags. Prometheus: cassandra_native_transport_running, cassandra_gossip_running, cassandra_incremental_backup_enabled, cassandra_operation_mode{mode}.',
+    'Long output from -v on: the three lines of the health-check script, the mode and its flags, the Cassandra version. JSON: binary_running, gossip_running, backup_enabled, status (running or not running, as nodetool statusbackup prints it), operation_mode and the flags. Prometheus: cassandra_native_transport_running, cassandra_gossip_running, cassandra_incremental_backup_enabled, cassandra_operation_mode{mode}, cassandra_jolokia_request_duration_seconds.',
   ],
 
   nagios: [

@@ -1,14 +1,66 @@
 // Registry entry: check_cassandra_snapshots — nodetool listsnapshots, judged: old snapshots,
-// their true size, and those still there past their TTL. The check itself: src/checks/snapshots.ts.
+// their true size, and those still there past their TTL. Reader: src/cassandra/snapshot-facts.ts;
+// judge: src/checks/snapshots.ts.
 
-import { snapshotsCheck } from '../checks/snapshots.js';
-import { CONNECTION_OPTIONS } from '../cli/connection.js';
+import { readNodeSnapshots, readSnapshotFolders, type SnapshotFacts } from '../cassandra/snapshot-facts.js';
+import { judgeSnapshots, type SnapshotPolicy } from '../checks/snapshots.js';
+import { connectionHintOr, describeConnection, JOLOKIA_OPTIONS, jolokiaSource, readJolokiaConnection, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import { parseDuration } from '../runtime/duration.js';
+import { UsageError } from '../runtime/errors.js';
+import type { ParsedOptions } from '../runtime/options.js';
+import { parseStateOption, type Check } from '../runtime/plugin.js';
+import { parseSize } from '../runtime/size.js';
+import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_snapshots';
 const WHAT = 'Which snapshots';
 const THRESHOLDS = 'Thresholds (Monitoring Plugins ranges)';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
+
+interface SnapshotsSettings {
+  readonly connection: JolokiaConnection;
+  /** Read the node's folders instead of asking the agent. */
+  readonly dataDirectories?: readonly string[];
+  readonly policy: SnapshotPolicy;
+}
+
+const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
+  configure(options, env, plugin) {
+    const dataDirectories = options.list('data-dir');
+    return {
+      connection: readJolokiaConnection(options, env, plugin),
+      ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
+      policy: {
+        age: readThresholds(options, 'age', parseDuration),
+        size: readThresholds(options, 'size', parseSize),
+        expired: { state: parseStateOption('expired-state', options.text('expired-state')), graceSeconds: grace(options) },
+        excludeTags: options.list('exclude-tag').flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''),
+      },
+    };
+  },
+  describe({ connection, dataDirectories, policy }) {
+    const show = (t: Thresholds): string => `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
+    return [
+      ...(dataDirectories === undefined ? describeConnection(connection) : [`data directories: ${dataDirectories.join(', ')} (no agent asked)`]),
+      `age (s): ${show(policy.age)}; true size (B): ${show(policy.size)}; past TTL by ${policy.expired.graceSeconds} s: ${policy.expired.state.name}`,
+      `left out: ${policy.excludeTags.join(', ') || '(none)'}`,
+    ];
+  },
+  warnings: (settings) => (settings.dataDirectories === undefined ? settings.connection.warnings : []),
+  read: async (settings, context) =>
+    settings.dataDirectories === undefined ? readNodeSnapshots(jolokiaSource(settings.connection, context)) : readSnapshotFolders(settings.dataDirectories),
+  judge: (facts, settings, nowMs) => judgeSnapshots(facts, settings.policy, nowMs),
+  factsWhenUnknown: { snapshot_count: null, true_size_bytes: null, oldest_age_seconds: null },
+  hint: connectionHintOr('or give --data-dir on the node, which needs no agent'),
+};
+
+function grace(options: ParsedOptions): number {
+  const text = options.text('expired-grace');
+  const seconds = parseDuration(text, '--expired-grace');
+  if (seconds < 0) throw new UsageError(`--expired-grace: '${text}' is negative`);
+  return seconds;
+}
 
 export const entry: PluginEntry = {
   name: NAME,
@@ -27,7 +79,7 @@ export const entry: PluginEntry = {
     { name: 'critical-size', kind: 'value', arg: 'RANGE', group: THRESHOLDS, help: 'The same, CRITICAL.' },
     { name: 'expired-state', kind: 'value', arg: 'STATE', default: 'warning', group: THRESHOLDS, help: 'State of a snapshot still there after its TTL ran out (nodetool snapshot --ttl, 4.1+).' },
     { name: 'expired-grace', kind: 'value', arg: 'DURATION', default: '10m', group: THRESHOLDS, help: 'How long past its TTL a snapshot may still be there before that counts: Cassandra removes them in the background.' },
-    ...CONNECTION_OPTIONS,
+    ...JOLOKIA_OPTIONS,
   ],
   formats: [],
 

@@ -6,7 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { UsageError } from './errors.js';
 import { readOptionFile } from './files.js';
-import { parseOptions, type OptionSpec } from './options.js';
+import { findOption, parseOptions, type OptionSpec } from './options.js';
 
 /** Where the Monitoring Plugins look when no file is named, in this order. */
 export const DEFAULT_INI_FILES = [
@@ -56,7 +56,7 @@ export function expandExtraOpts(
     }
     const { section, file } = locate(spec, pluginName, env);
     sources.push(`[${section}]@${file}`);
-    for (const [key, value] of readSection(file, section)) fromIni.push({ key, args: toArguments(key, value, specs, file, section) });
+    for (const [key, value] of readSection(file, section)) fromIni.push({ key: findOption(specs, key)?.name ?? key, args: toArguments(key, value, specs, file, section) });
   }
   // Which options the command line gives, read by the parser itself (its errors are the command
   // line's own, and would be raised by the next parse anyway).
@@ -126,15 +126,15 @@ const TRUE_WORDS = ['', 'true', 'yes', 'on', '1'];
 const FALSE_WORDS = ['false', 'no', 'off', '0'];
 
 function toArguments(key: string, value: string, specs: readonly OptionSpec[], file: string, section: string): string[] {
-  const spec = specs.find((s) => s.name === key);
+  const spec = findOption(specs, key);
   if (spec === undefined || spec.name === OPTION_NAME) {
     throw new UsageError(`--extra-opts: unknown option '${key}' in [${section}] of ${file}`);
   }
   if (spec.kind === 'flag' || spec.kind === 'count') {
     const word = value.toLowerCase();
-    if (TRUE_WORDS.includes(word)) return [`--${key}`];
+    if (TRUE_WORDS.includes(word)) return [`--${spec.name}`];
     if (FALSE_WORDS.includes(word)) return [];
     throw new UsageError(`--extra-opts: '${key}' in [${section}] of ${file} is a flag: write '${key}=' (or true/false)`);
   }
-  return [`--${key}=${value}`];
+  return [`--${spec.name}=${value}`];
 }

@@ -92,9 +92,11 @@ export function renderHelp(manual: Manual, options: readonly OptionSpec[]): stri
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** The option's help as the manual and generated configuration describe it: with its default. */
+/** The option's help as the manual and generated configuration describe it: with its aliases and default. */
 export function optionHelp(option: OptionSpec): string {
-  return option.default === undefined ? option.help : `${option.help} Default: ${option.default}.`;
+  const aliases = option.aliases ?? [];
+  const also = aliases.length === 0 ? '' : ` ${aliases.map((a) => `--${a}`).join(', ')} ${aliases.length === 1 ? 'is an alias' : 'are aliases'}.`;
+  return option.default === undefined ? `${option.help}${also}` : `${option.help}${also} Default: ${option.default}.`;
 }
 
 function wrap(text: string, indent: string): string[] {

@@ -13,7 +13,9 @@ export interface OptionSpec {
   /** Placeholder in the help text, e.g. `SECONDS`. */
   readonly arg?: string;
   readonly help: string;
-  /** Shown in the help text; the plugin applies it. */
+  /** Other names for this very option, kept so that existing scripts and configurations go on working. */
+  readonly aliases?: readonly string[];
+  /** The value when the option is not given: the parser applies it, and the help text shows it. */
   readonly default?: string;
   /** Heading the option is listed under in the help text. */
   readonly group: string;
@@ -28,21 +30,39 @@ export interface OptionSpec {
   readonly icingaDefault?: string;
 }
 
-/** Parsed options, read back through typed accessors. Every occurrence is kept, in order. */
+/**
+ * Parsed options, read back through typed accessors. Every occurrence is kept, in order, under the
+ * option's own name (an alias is stored as the option it stands for); an option that was not given
+ * reads as its default.
+ */
 export class ParsedOptions {
-  constructor(private readonly values: ReadonlyMap<string, readonly (string | true)[]>) {}
+  constructor(
+    private readonly values: ReadonlyMap<string, readonly (string | true)[]>,
+    private readonly defaults: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
+  /** Whether the option was given (a default does not count). */
   has(name: string): boolean {
     return this.values.has(name);
   }
 
-  /** The last value given: a later occurrence (the command line after --extra-opts) wins. */
+  /** The last value given (a later occurrence, the command line after --extra-opts, wins), else the default. */
   value(name: string): string | undefined {
     return this.list(name).at(-1);
   }
 
+  /** The value of an option that has a default, so there always is one. */
+  text(name: string): string {
+    const value = this.value(name);
+    if (value === undefined) throw new Error(`option --${name} has neither a value nor a default`);
+    return value;
+  }
+
+  /** Every value given, in order; the default alone when none was. */
   list(name: string): string[] {
-    return (this.values.get(name) ?? []).filter((v): v is string => typeof v === 'string');
+    const given = (this.values.get(name) ?? []).filter((v): v is string => typeof v === 'string');
+    const fallback = this.defaults.get(name);
+    return given.length === 0 && fallback !== undefined ? [fallback] : given;
   }
 
   flag(name: string): boolean {
@@ -63,7 +83,7 @@ export class ParsedOptions {
  * run (docs/DECISIONS.md D2).
  */
 export function parseOptions(specs: readonly OptionSpec[], argv: readonly string[]): ParsedOptions {
-  const long = new Map(specs.map((s) => [s.name, s]));
+  const long = new Map(specs.flatMap((s) => [s.name, ...(s.aliases ?? [])].map((name) => [name, s] as const)));
   const short = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
   const values = new Map<string, (string | true)[]>();
   const store = (spec: OptionSpec, value: string | true): void => {
@@ -109,7 +129,12 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
       }
     } else throw unexpected(arg);
   }
-  return new ParsedOptions(values);
+  return new ParsedOptions(values, new Map(specs.filter((s) => s.default !== undefined).map((s) => [s.name, s.default as string])));
+}
+
+/** The option a name stands for, by its own name or an alias. */
+export function findOption(specs: readonly OptionSpec[], name: string): OptionSpec | undefined {
+  return specs.find((s) => s.name === name || s.aliases?.includes(name) === true);
 }
 
 function takesValue(spec: OptionSpec): boolean {

@@ -144,4 +144,18 @@ function debugOnStderr(context: RenderContext): { stderr?: string } {
   return context.debug.length > 0 ? { stderr: `${context.debug.map((l) => sanitize(l, 2000)).join('\n')}\n` } : {};
 }
 
+/**
+ * A format of plain lines, such as what a nodetool command prints, so scripts written around it
+ * can call the plugin instead. When the report has no such lines (the check could not find out),
+ * nothing goes to stdout and the status line to stderr, with the exit code: as nodetool fails.
+ */
+export function textFormat(lines: (report: Report) => readonly string[] | undefined): Renderer {
+  return (report, context) => {
+    const text = lines(report);
+    if (text !== undefined) return { stdout: `${text.join('\n')}\n` };
+    const debug = context.debug.map((line) => `${sanitize(line, 2000)}\n`).join('');
+    return { stdout: '', stderr: `${context.service} ${reportState(report).name} - ${statusText(report)}\n${debug}` };
+  };
+}
+
 export const STANDARD_FORMATS = { nagios: renderNagios, json: renderJson, prometheus: renderPrometheus } as const;

@@ -26,14 +26,25 @@ export interface CheckContext {
   debug(level: 2 | 3, line: string): void;
 }
 
-/** A check: what the registry entry's options mean, and how to find out and judge. */
-export interface Check<Config> {
-  /** Turns options into the check's settings, reading local files if needed; throws UsageError. */
-  configure(options: ParsedOptions, env: NodeJS.ProcessEnv): Config;
+/**
+ * A check, in the three stages every plugin shares (as nagiosplugin's Resource, Context and
+ * Summary): `read` gets the facts through a source (src/cassandra/), `judge` turns them into a
+ * Report without any I/O (src/checks/), and the runtime renders it.
+ */
+export interface Check<Settings, Facts> {
+  /**
+   * Turns options (defaults already applied from the registry entry) into the check's settings,
+   * reading local files if needed; throws UsageError. `plugin` is the entry's name.
+   */
+  configure(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): Settings;
   /** Lines describing the settings for -vv; must never contain a secret. */
-  describe?(config: Config): string[];
-  /** Finds out and judges; throws CheckError when it cannot find out. */
-  run(config: Config, context: CheckContext): Promise<Report>;
+  describe?(settings: Settings): string[];
+  /** Things the operator should fix in the settings (a password file others can read), shown in the long output. */
+  warnings?(settings: Settings): readonly string[];
+  /** Finds out: the facts the judge needs. Throws CheckError when it cannot find out at all. */
+  read(settings: Settings, context: CheckContext): Promise<Facts>;
+  /** Judges the facts: pure, no I/O. `nowMs` is when they were judged, for ages. */
+  judge(facts: Facts, settings: Settings, nowMs: number): Report;
   /** Renderers of the formats the registry entry names beyond nagios, json and prometheus. */
   readonly formats?: Readonly<Record<string, Renderer>>;
   /** JSON facts to print when the check could not find out, so consumers see every key. */
@@ -53,7 +64,8 @@ export interface PluginInfo extends Omit<Manual, 'version'> {
   /** Output formats beyond nagios, json and prometheus (their renderers are the check's). */
   readonly formats: readonly string[];
   /** What the plugin checks, and how. */
-  readonly check: Check<unknown>;
+  // Each entry has its own settings and facts; the runtime only passes them from one stage to the next.
+  readonly check: Check<any, any>;
 }
 
 export interface Outcome {
@@ -81,9 +93,9 @@ export function allOptions(plugin: Pick<PluginInfo, 'options' | 'formats'>): Opt
   return [...plugin.options, ...STANDARD_OPTIONS.map((o) => (o.name === 'format' ? { ...o, arg: formats } : o))];
 }
 
-interface Settings<Config> {
-  readonly check: Check<Config>;
-  readonly config: Config;
+interface Prepared<Settings> {
+  readonly check: Check<Settings, unknown>;
+  readonly settings: Settings;
   readonly timeoutSeconds: number;
   readonly timeoutState: State;
   readonly render: Renderer;
@@ -108,7 +120,7 @@ export async function execute(
 }
 
 /** Options to settings; or what to print instead (--help, --version, a usage error). */
-async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.ProcessEnv, debugLines: string[]): Promise<Settings<unknown> | Outcome> {
+async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.ProcessEnv, debugLines: string[]): Promise<Prepared<unknown> | Outcome> {
   const specs = allOptions(plugin);
   // Known once --format is read: a failure after that is reported in the format asked for.
   let render: Renderer = renderNagios;
@@ -119,20 +131,20 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
     if (options.flag('help')) return { exitCode: 3, stdout: await helpText(plugin, specs), stderr: '' };
     if (options.flag('version')) return { exitCode: 3, stdout: `${plugin.name} ${VERSION}\n`, stderr: '' };
     const verbosity = options.count('verbose');
-    const timeoutSeconds = parseTimeout(options.value('timeout'));
-    const timeoutState = parseStateOption('timeout-state', options.value('timeout-state') ?? 'unknown');
-    const formatName = options.value('format') ?? 'nagios';
+    const timeoutSeconds = parseTimeout(options.text('timeout'));
+    const timeoutState = parseStateOption('timeout-state', options.text('timeout-state'));
+    const formatName = options.text('format');
     if (!(formatName in STANDARD_FORMATS) && !plugin.formats.includes(formatName)) {
       throw new UsageError(`--format: '${formatName}' is not one of ${['nagios', 'json', 'prometheus', ...plugin.formats].join(', ')}`);
     }
     render = STANDARD_FORMATS[formatName as keyof typeof STANDARD_FORMATS] ?? (check.formats?.[formatName] as Renderer);
-    const config = check.configure(options, env);
+    const settings = check.configure(options, env, plugin.name);
     if (verbosity >= 2) {
       for (const source of expanded.sources) debugLines.push(`extra-opts: read ${source}`);
       debugLines.push(`timeout: ${timeoutSeconds} s, then ${timeoutState.name}`);
-      debugLines.push(...(check.describe?.(config) ?? []));
+      debugLines.push(...(check.describe?.(settings) ?? []));
     }
-    return { check, config, timeoutSeconds, timeoutState, render, verbosity };
+    return { check, settings, timeoutSeconds, timeoutState, render, verbosity };
   } catch (error) {
     if (error instanceof UsageError) return usageOutcome(plugin, specs, error.message);
     // Not the operator's fault: a bug, reported like one found while checking.
@@ -143,8 +155,8 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
 }
 
 /** Runs the check against the clock and the monitoring core's signals: whichever ends first wins. */
-async function guard(settings: Settings<unknown>, startedAt: number, debugLines: string[], stop: AbortSignal | undefined): Promise<Report> {
-  const { check, config, timeoutSeconds, verbosity } = settings;
+async function guard(prepared: Prepared<unknown>, startedAt: number, debugLines: string[], stop: AbortSignal | undefined): Promise<Report> {
+  const { check, settings, timeoutSeconds, verbosity } = prepared;
   const deadline = startedAt + timeoutSeconds * 1000;
   const abort = new AbortController();
   // Every request in flight listens to it: a cluster check has hundreds at once.
@@ -172,7 +184,7 @@ async function guard(settings: Settings<unknown>, startedAt: number, debugLines:
       if (stop?.aborted) onStop();
       else stop?.addEventListener('abort', onStop);
     });
-    return await Promise.race([check.run(config, context), timeUp, stopped]);
+    return await Promise.race([run(check, settings, context), timeUp, stopped]);
   } finally {
     clearTimeout(timer);
     if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
@@ -180,12 +192,20 @@ async function guard(settings: Settings<unknown>, startedAt: number, debugLines:
   }
 }
 
+/** Read, then judge; the settings' warnings close the long output, the same in every plugin. */
+async function run<Settings>(check: Check<Settings, unknown>, settings: Settings, context: CheckContext): Promise<Report> {
+  const facts = await check.read(settings, context);
+  const report = check.judge(facts, settings, Date.now());
+  const warnings = check.warnings?.(settings) ?? [];
+  return warnings.length === 0 ? report : { ...report, details: [...report.details, ...warnings.map((w) => `warning: ${w}`)] };
+}
+
 /**
  * The one place where every failure becomes a state and a sentence: a CheckError is UNKNOWN (or
  * --timeout-state when time ran out) with its message and the check's hint; anything else is a
  * bug, with its stack at -vvv.
  */
-function failure(check: Check<unknown>, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
+function failure(check: Check<unknown, unknown>, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
   const facts = check.factsWhenUnknown;
   if (error instanceof CheckError) {
     const hint = check.hint?.(error);
@@ -208,8 +228,7 @@ async function helpText(plugin: PluginInfo, specs: readonly OptionSpec[]): Promi
   return renderHelp({ ...plugin, version: VERSION }, specs);
 }
 
-function parseTimeout(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_TIMEOUT_SECONDS;
+function parseTimeout(text: string): number {
   const seconds = Number(text);
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
     throw new UsageError(`--timeout: '${text}' is not a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}`);

@@ -69,20 +69,67 @@ export function reportState(report: Report): State {
   return worst([...report.results, ...(report.subjects?.results ?? [])].map((r) => r.state));
 }
 
+/** The report with more said: results, perfdata, details and metrics added after its own, facts merged. */
+export function extendReport(report: Report, more: Partial<Report>): Report {
+  const subjects = more.subjects ?? report.subjects;
+  return {
+    results: [...report.results, ...(more.results ?? [])],
+    ...(subjects === undefined ? {} : { subjects }),
+    perfdata: [...report.perfdata, ...(more.perfdata ?? [])],
+    details: [...report.details, ...(more.details ?? [])],
+    facts: { ...report.facts, ...more.facts },
+    metrics: [...report.metrics, ...(more.metrics ?? [])],
+  };
+}
+
 /** A report that says only why the check could not find out. */
 export function failureReport(state: State, summary: string, facts: Readonly<Record<string, unknown>> = {}): Report {
   return { results: [{ state, summary }], perfdata: [], details: [], facts, metrics: [] };
 }
 
 /**
- * Judges one subject. When it cannot be assessed (a CheckError), it is UNKNOWN on its own and the
- * others are still judged; running out of time still ends the whole check.
+ * What a reader found about one subject (a table, a member), or why it could not find out. The one
+ * idiom for a partial failure: the reader records it, the judge makes it that subject's UNKNOWN, and
+ * the other subjects are still judged.
  */
-export function assess(subject: Subject, judge: () => Omit<PartialResult, 'subject'>): PartialResult {
+export type Reading<T> = { readonly found: T } | { readonly unreadable: string };
+
+/** Runs one subject's read; a CheckError becomes its Reading, but running out of time still ends the check. */
+export function attempt<T>(read: () => T): Reading<T> {
   try {
-    return { subject, ...judge() };
+    return { found: read() };
   } catch (error) {
     if (!(error instanceof CheckError) || error.timedOut) throw error;
-    return { subject, state: UNKNOWN, line: error.message };
+    return { unreadable: error.message };
   }
+}
+
+/** The same for a read that waits (a file read, a request). */
+export async function attemptAsync<T>(read: () => Promise<T>): Promise<Reading<T>> {
+  try {
+    return { found: await read() };
+  } catch (error) {
+    if (!(error instanceof CheckError) || error.timedOut) throw error;
+    return { unreadable: error.message };
+  }
+}
+
+/** Judges one subject's reading: UNKNOWN with the reason when it could not be read. */
+export function judgeSubject<T>(subject: Subject, reading: Reading<T>, judge: (found: T) => Omit<PartialResult, 'subject'>): PartialResult {
+  return 'unreadable' in reading ? unreadableSubject(subject, reading.unreadable) : { subject, ...judge(reading.found) };
+}
+
+/** A subject that could not be read: UNKNOWN on its own, with why. */
+export function unreadableSubject(subject: Subject, reason: string): PartialResult {
+  return { subject, state: UNKNOWN, line: reason };
+}
+
+/** Things that could not be read, as results about the whole check: `name: why`, UNKNOWN. */
+export function unreadableResults(unreadable: readonly { readonly name: string; readonly reason: string }[]): Result[] {
+  return unreadable.map((u) => ({ state: UNKNOWN, summary: `${u.name}: ${u.reason}` }));
+}
+
+/** Rounds a duration in seconds to microseconds, as perfdata, JSON and metrics carry it. */
+export function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e6;
 }

@@ -1,5 +1,6 @@
-// Runtime: a warning and a critical range on one measure, read from --warning-<measure> and
-// --critical-<measure>, and judged as the C plugins judge: CRITICAL before WARNING.
+// Runtime (evaluation): thresholds, the one way every check judges a measured number. A warning
+// and a critical range on one measure (Monitoring Plugins ranges, range.ts), read from
+// --warning-<measure> and --critical-<measure>, and judged as the C plugins judge: CRITICAL first.
 
 import type { ParsedOptions } from './options.js';
 import { Range } from './range.js';
@@ -12,7 +13,7 @@ export interface Thresholds {
 }
 
 /** The state a value earns. */
-export function judge(value: number, thresholds: Thresholds): State {
+export function thresholdState(value: number, thresholds: Thresholds): State {
   if (thresholds.critical?.accepts(value) === false) return CRITICAL;
   if (thresholds.warning?.accepts(value) === false) return WARNING;
   return OK;
@@ -31,9 +32,18 @@ export function readThresholds(options: ParsedOptions, measure: string, unit?: (
   const read = (level: 'warning' | 'critical'): Range | undefined => {
     const option = `--${level}-${measure}`;
     const text = options.value(`${level}-${measure}`);
-    return text === undefined ? undefined : Range.parse(text, option, unit === undefined ? undefined : (end) => unit(end, option));
+    if (text === undefined || text === '') return undefined;
+    return Range.parse(text, option, unit === undefined ? undefined : (end) => unit(end, option));
   };
-  const warning = read('warning');
-  const critical = read('critical');
+  return thresholds(read('warning'), read('critical'));
+}
+
+/** "Alert above this many": limits given as plain numbers (e.g. seconds from a duration) as ranges. */
+export function upperLimits(warning: number | undefined, critical: number | undefined): Thresholds {
+  const above = (limit: number | undefined): Range | undefined => (limit === undefined ? undefined : Range.parse(String(Math.round(limit))));
+  return thresholds(above(warning), above(critical));
+}
+
+function thresholds(warning: Range | undefined, critical: Range | undefined): Thresholds {
   return { ...(warning === undefined ? {} : { warning }), ...(critical === undefined ? {} : { critical }) };
 }

@@ -31,16 +31,17 @@ describe('every member accounted for, each on its own', () => {
   it('one agent of each kind: the counts, a line each, and the worst state', async () => {
     const run = await against({ size: 7, behaviours: { 1: 'disabled', 2: 'hang', 3: 'refuse', 4: 'stranger', 5: 'impostor', 6: 'garbage' } }, ['-t', '5', '--node-timeout', '1', '--format', 'json']);
     expect(run.code).toBe(3);
-    const body = JSON.parse(run.stdout) as { members: number; enabled: number; disabled: number; unreachable: number; unknown: number; nodes: { node: string; status: string; state: string; message: string }[] };
+    const body = JSON.parse(run.stdout) as { members: number; enabled: number; disabled: number; unreachable: number; unknown: number; nodes: { node: string; backup_enabled: boolean | null; status: string; state: string; message: string }[] };
     expect({ members: body.members, enabled: body.enabled, disabled: body.disabled, unreachable: body.unreachable, unknown: body.unknown }).toEqual({ members: 7, enabled: 1, disabled: 1, unreachable: 1, unknown: 4 });
-    expect(body.nodes.map((n) => [n.status, n.state])).toEqual([
-      ['enabled', 'OK'],
-      ['disabled', 'WARNING'],
-      ['unreachable', 'WARNING'],
-      ['refused', 'UNKNOWN'],
-      ['not-cassandra', 'UNKNOWN'],
-      ['wrong-node', 'UNKNOWN'],
-      ['unknown', 'UNKNOWN'],
+    // A member's backup as every plugin says it: backup_enabled, and nodetool's word as its status.
+    expect(body.nodes.map((n) => [n.backup_enabled, n.status, n.state])).toEqual([
+      [true, 'running', 'OK'],
+      [false, 'not running', 'WARNING'],
+      [null, 'unreachable', 'WARNING'],
+      [null, 'refused', 'UNKNOWN'],
+      [null, 'not-cassandra', 'UNKNOWN'],
+      [null, 'wrong-node', 'UNKNOWN'],
+      [null, 'unknown', 'UNKNOWN'],
     ]);
     expect(body.nodes[2]!.message).toMatch(/^unreachable in dc3\/rack1 \(gossip still says up\): The agent at http:\/\/127\.2\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 1 s$/);
     expect(body.nodes[5]!.message).toMatch(/answers for host 11111111-1111-4111-8111-111111111111, not 00000000-0000-4000-8000-000000000005/);

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { afterRestart, driftMetrics, judgeDrift, type PersistedSetting } from '../../../src/checks/backup-config.js';
-import type { BackupExpectation } from '../../../src/checks/backup-status.js';
+import type { BackupExpectation } from '../../../src/checks/backup-expectation.js';
 import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
 
 const EXPECT_ENABLED: BackupExpectation = { expect: 'enabled', disabledState: WARNING, enabledState: WARNING };

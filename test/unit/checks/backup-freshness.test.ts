@@ -8,10 +8,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../../../src/cassandra/data-layout.js';
 import { freshnessPerfdata, freshnessSubjects, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
-import { assess, type Report } from '../../../src/runtime/result.js';
+import { attempt, judgeSubject, type Report } from '../../../src/runtime/result.js';
+import { upperLimits } from '../../../src/runtime/thresholds.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
 import { CheckError } from '../../../src/runtime/errors.js';
 import { subjectLine, summaryParts } from '../../../src/runtime/summary.js';
+
+/** --max-age and --critical-age, in seconds, as the plugin turns them into thresholds. */
+const ages = (maxAge?: number, criticalAge?: number): FreshnessPolicy => ({ age: upperLimits(maxAge, criticalAge) });
+const NO_AGES = ages();
 import { tableDirectory, writeSSTable } from '../../support/data-dir.js';
 
 const ID = '5a1c395e2b7d11efa7a5bd2f6f6c9d1e';
@@ -37,7 +42,7 @@ const identity = (path: string): string => {
 };
 
 /** Measures as the check does (a second scan and the new files' inodes after a flush), then judges. */
-function judge(observation: { flushed?: boolean; hadData?: boolean; before?: TableFiles; after?: TableFiles } = {}, policy: FreshnessPolicy = {}, now = Date.now()) {
+function judge(observation: { flushed?: boolean; hadData?: boolean; before?: TableFiles; after?: TableFiles } = {}, policy: FreshnessPolicy = NO_AGES, now = Date.now()) {
   const { flushed = false, hadData = false } = observation;
   const before = observation.before ?? scan();
   const after = observation.after ?? scan();
@@ -149,10 +154,10 @@ describe('a table that may have opted out of incremental backup (Cassandra 5.0)'
     writeSSTable(directory, 1, { backup: false });
     writeSSTable(directory, 2, { backup: false });
     const after = scan();
-    const flushed = judgeTable(table, { flushed: true, hadData: true, files: after, added: newFiles(before, after) }, {}, Date.now(), { tablesMayOptOut: true });
+    const flushed = judgeTable(table, { flushed: true, hadData: true, files: after, added: newFiles(before, after) }, NO_AGES, Date.now(), { tablesMayOptOut: true });
     expect(flushed.line).toBe('new SSTables nb-1-big-Data.db, nb-2-big-Data.db have no hard link in backups/; opted out WITH incremental_backups = false? then --exclude shop.orders');
     expect(flushed.state).toBe(WARNING);
-    const looked = judgeTable(table, { flushed: false, hadData: false, files: after, added: { live: [], backups: [] } }, {}, Date.now(), { tablesMayOptOut: true });
+    const looked = judgeTable(table, { flushed: false, hadData: false, files: after, added: { live: [], backups: [] } }, NO_AGES, Date.now(), { tablesMayOptOut: true });
     expect(looked.line).toBe('2 SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude shop.orders');
   });
 
@@ -166,18 +171,18 @@ describe('judgeTable by age', () => {
   const hour = 3600;
   it('both sides of --max-age and --critical-age', () => {
     writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { mtime: new Date(Date.now() - 2 * hour * 1000) });
-    expect(judge({}, { maxAge: 3 * hour }).state).toBe(OK);
-    expect(judge({}, { maxAge: 1 * hour }).state).toBe(WARNING);
-    expect(judge({}, { maxAge: 1 * hour }).line).toBe('shop.orders: newest backup 2h old (warning over 1h)');
-    expect(judge({}, { maxAge: 0.5 * hour, criticalAge: 1.5 * hour }).state).toBe(CRITICAL);
+    expect(judge({}, ages(3 * hour)).state).toBe(OK);
+    expect(judge({}, ages(1 * hour)).state).toBe(WARNING);
+    expect(judge({}, ages(1 * hour)).line).toBe('shop.orders: newest backup 2h old (warning over 1h)');
+    expect(judge({}, ages(0.5 * hour, 1.5 * hour)).state).toBe(CRITICAL);
   });
 
   it('a table with SSTables but no backup file at all is WARNING; an empty one has nothing to back up', () => {
     const directory = tableDirectory(data1, 'shop', 'orders', ID);
-    expect(judge({}, { maxAge: 3600 }).line).toBe('shop.orders: no data on disk yet');
-    expect(judge({}, { maxAge: 3600 }).state).toBe(OK);
+    expect(judge({}, ages(3600)).line).toBe('shop.orders: no data on disk yet');
+    expect(judge({}, ages(3600)).state).toBe(OK);
     writeSSTable(directory, 1, { backup: false });
-    const verdict = judge({}, { maxAge: 3600 });
+    const verdict = judge({}, ages(3600));
     expect(verdict.state).toBe(WARNING);
     expect(verdict.line).toBe('shop.orders: 1 SSTable(s) but no backup file');
   });
@@ -191,7 +196,7 @@ describe('judgeTable by age', () => {
 
   it('after a flush the proof counts, not the age: a quiet table with old backups is OK', () => {
     writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { mtime: new Date(Date.now() - 3 * 86_400_000) });
-    const verdict = judge({ flushed: true, hadData: false }, { maxAge: 3600, criticalAge: 86_400 });
+    const verdict = judge({ flushed: true, hadData: false }, ages(3600, 86_400));
     expect(verdict.state).toBe(OK);
     expect(verdict.line).toBe('shop.orders: nothing to flush; newest backup 3d old');
   });
@@ -206,7 +211,7 @@ describe('summary and perfdata', () => {
   it('problems one by one, the rest as one OK summary; perfdata with thresholds', () => {
     const directory = tableDirectory(data1, 'shop', 'orders', ID);
     writeSSTable(directory, 1, { mtime: new Date(Date.now() - 7200_000) });
-    const policy = { maxAge: 3600, criticalAge: 86_400 };
+    const policy = ages(3600, 86_400);
     const verdicts = [judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, policy, Date.now())];
     const subjects = freshnessSubjects(verdicts);
     const report: Report = { results: [], subjects, perfdata: [], details: [], facts: {}, metrics: [] };
@@ -218,14 +223,17 @@ describe('summary and perfdata', () => {
 
   it('a table that cannot be assessed is UNKNOWN on its own; the others are judged and counted', () => {
     writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1);
-    const fine = judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, {}, Date.now());
-    const unreadable = assess({ name: 'shop.audit', labels: { keyspace: 'shop', table: 'audit' } }, () => {
+    const fine = judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, NO_AGES, Date.now());
+    const reading = attempt(() => {
       throw new CheckError('Cannot read /data/shop/audit-1 (permission denied)');
+    });
+    const unreadable = judgeSubject({ name: 'shop.audit', labels: { keyspace: 'shop', table: 'audit' } }, reading, () => {
+      throw new Error('an unreadable table is not judged');
     });
     expect(unreadable).toMatchObject({ state: UNKNOWN, line: 'Cannot read /data/shop/audit-1 (permission denied)' });
     const subjects = freshnessSubjects([fine, unreadable]);
     expect(subjects.okSummary).toBe('2 tables; newest backups within 0s');
-    expect(freshnessPerfdata(subjects.results, {}).map(formatPerfdata)).toEqual(['backup_age=0s;;;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
-    expect(() => assess(fine.subject, () => { throw new CheckError('late', { timedOut: true }); })).toThrow('late');
+    expect(freshnessPerfdata(subjects.results, NO_AGES).map(formatPerfdata)).toEqual(['backup_age=0s;;;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
+    expect(() => attempt(() => { throw new CheckError('late', { timedOut: true }); })).toThrow('late');
   });
 });

@@ -1,12 +1,14 @@
 // The cluster audit's judgement on values: what each member answered (or the error it failed
-// with, as the Jolokia client raises them), the thresholds, the expectations per data center.
+// with, as the Jolokia client raises them and the reader sorts them), the thresholds, the
+// expectations per data center. No server: plain facts in.
 import { describe, expect, it } from 'vitest';
+import { memberFailure, type MemberAnswer, type Target } from '../../../src/cassandra/cluster.js';
 import type { RingMember } from '../../../src/cassandra/ring.js';
-import { audit, type AuditPolicy, type Outcome, type Target } from '../../../src/checks/cluster-audit.js';
-import { JolokiaAgentError, JolokiaConnectionError, JolokiaHttpError, JolokiaProtocolError, JolokiaTimeoutError } from '../../../src/jolokia/errors.js';
+import { judgeCluster, type AuditPolicy } from '../../../src/checks/cluster-audit.js';
+import { JolokiaAgentError, JolokiaConnectionError, JolokiaHttpError, JolokiaProtocolError, JolokiaTimeoutError, type JolokiaError } from '../../../src/jolokia/errors.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
 import { Range } from '../../../src/runtime/range.js';
-import { reportState } from '../../../src/runtime/result.js';
+import { reportState, type Reading } from '../../../src/runtime/result.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
 import { summaryText } from '../../../src/runtime/summary.js';
 
@@ -21,30 +23,26 @@ const member = (n: number, datacenter = 'dc1', gossip: RingMember['gossip'] = 'u
   releaseVersion: '5.0.9',
 });
 const target = (m: RingMember | undefined, name = m?.address ?? '?'): Target => ({ name, member: m, url: `http://${name}:8778/jolokia` });
-const on = (n: number): Outcome => ({ answered: true, enabled: true, hostId: `host-${n}`, releaseVersion: '5.0.9' });
-const off = (n: number): Outcome => ({ answered: true, enabled: false, hostId: `host-${n}`, releaseVersion: '5.0.9' });
-const failed = (error: unknown): Outcome => ({ answered: false, error });
+type Outcome = Reading<MemberAnswer>;
+const on = (n: number): Outcome => ({ found: { status: 'answered', enabled: true, hostId: `host-${n}`, releaseVersion: '5.0.9' } });
+const off = (n: number): Outcome => ({ found: { status: 'answered', enabled: false, hostId: `host-${n}`, releaseVersion: '5.0.9' } });
+/** What the reader makes of a member whose agent failed with this error. */
+const failed = (error: JolokiaError): Outcome => memberFailure(error);
 
 const policy = (overrides: Partial<AuditPolicy> = {}): AuditPolicy => ({
+  backup: { expect: 'enabled', disabledState: WARNING, enabledState: WARNING },
   expectByDatacenter: new Map(),
-  expect: 'enabled',
-  enabledState: WARNING,
-  warningDisabled: Range.parse('0'),
-  criticalDisabled: undefined,
-  warningUnreachable: Range.parse('0'),
-  criticalUnreachable: undefined,
-  ringKnown: true,
+  disabled: { warning: Range.parse('0') },
+  unreachable: { warning: Range.parse('0') },
   ...overrides,
 });
 
-function run(pairs: [Target, Outcome][], p = policy()) {
-  const result = audit(
-    pairs.map(([t]) => t),
-    pairs.map(([, o]) => o),
+function run(pairs: [Target, Outcome][], p = policy(), ringKnown = true) {
+  const report = judgeCluster(
+    { contact: 'http://10.0.0.1:8778/jolokia', contactFailures: [], ringKnown, members: pairs.map(([target, answer]) => ({ target, answer })), seconds: 0.25 },
     p,
-    { contact: 'http://10.0.0.1:8778/jolokia', seconds: 0.25 },
   );
-  return { ...result, state: reportState(result.report), line: summaryText(result.report, 200), nodes: result.report.subjects!.results };
+  return { report, state: reportState(report), line: summaryText(report, 200), nodes: report.subjects!.results };
 }
 
 describe('cluster audit', () => {
@@ -59,8 +57,10 @@ describe('cluster audit', () => {
     const pairs: [Target, Outcome][] = [[target(member(1)), on(1)], [target(member(2)), off(2)], [target(member(3)), off(3)]];
     expect(run(pairs).state).toBe(WARNING);
     expect(run(pairs).line).toBe('10.0.0.2: backup disabled in dc1/r1; 10.0.0.3: backup disabled in dc1/r1');
-    expect(run(pairs, policy({ criticalDisabled: Range.parse('1') })).state).toBe(CRITICAL);
-    expect(run(pairs, policy({ warningDisabled: Range.parse('2') })).state).toBe(OK);
+    expect(run(pairs, policy({ disabled: { warning: Range.parse('0'), critical: Range.parse('1') } })).state).toBe(CRITICAL);
+    expect(run(pairs, policy({ disabled: { warning: Range.parse('2') } })).state).toBe(OK);
+    // --backup-state says how loud a disabled member is once the warning range is crossed.
+    expect(run(pairs, policy({ backup: { expect: 'enabled', disabledState: CRITICAL, enabledState: WARNING } })).state).toBe(CRITICAL);
   });
 
   it('a data center that should not back up; one that backs up although it should not', () => {
@@ -69,7 +69,7 @@ describe('cluster audit', () => {
     expect([quiet.state, quiet.line]).toEqual([OK, '2 members: 1 enabled, 1 disabled as expected']);
     const loud = run([[target(member(1)), on(1)], [target(member(4, 'analytics')), on(4)]], expectations);
     expect([loud.state, loud.line]).toEqual([WARNING, '10.0.0.4: backup enabled in analytics/r1 (expected disabled)']);
-    expect(run([[target(member(4, 'analytics')), on(4)]], policy({ ...expectations, enabledState: CRITICAL })).state).toBe(CRITICAL);
+    expect(run([[target(member(4, 'analytics')), on(4)]], policy({ ...expectations, backup: { expect: 'enabled', disabledState: WARNING, enabledState: CRITICAL } })).state).toBe(CRITICAL);
   });
 
   it('no answer is unreachable, with gossip\'s view; refusals, strangers and impostors are UNKNOWN for that member alone', () => {
@@ -82,15 +82,15 @@ describe('cluster audit', () => {
       [target(member(7)), on(8)],
       [target(member(9)), failed(new JolokiaProtocolError('The answer of http://10.0.0.9:8778/jolokia is not JSON'))],
     ]);
-    expect(r.counts).toEqual({ members: 7, enabled: 1, disabled: 0, missing: 0, unreachable: 2, unknown: 4 });
-    expect(r.nodes.map((n) => [n.subject.name, n.state.name, n.facts?.['status']])).toEqual([
-      ['10.0.0.1', 'OK', 'enabled'],
-      ['10.0.0.2', 'WARNING', 'unreachable'],
-      ['10.0.0.3', 'WARNING', 'unreachable'],
-      ['10.0.0.5', 'UNKNOWN', 'refused'],
-      ['10.0.0.6', 'UNKNOWN', 'not-cassandra'],
-      ['10.0.0.7', 'UNKNOWN', 'wrong-node'],
-      ['10.0.0.9', 'UNKNOWN', 'unknown'],
+    expect(r.report.facts).toEqual({ contact: 'http://10.0.0.1:8778/jolokia', members: 7, enabled: 1, disabled: 0, unreachable: 2, unknown: 4 });
+    expect(r.nodes.map((n) => [n.subject.name, n.state.name, n.facts?.['backup_enabled'], n.facts?.['status']])).toEqual([
+      ['10.0.0.1', 'OK', true, 'running'],
+      ['10.0.0.2', 'WARNING', null, 'unreachable'],
+      ['10.0.0.3', 'WARNING', null, 'unreachable'],
+      ['10.0.0.5', 'UNKNOWN', null, 'refused'],
+      ['10.0.0.6', 'UNKNOWN', null, 'not-cassandra'],
+      ['10.0.0.7', 'UNKNOWN', null, 'wrong-node'],
+      ['10.0.0.9', 'UNKNOWN', null, 'unknown'],
     ]);
     expect(r.nodes[1]!.line).toBe('unreachable in dc1/r1 (gossip says down): Cannot connect to the agent at http://10.0.0.2:8778/jolokia: connection refused');
     expect(r.nodes[2]!.line).toMatch(/^unreachable in dc1\/r1 \(gossip still says up\): /);
@@ -111,6 +111,6 @@ describe('cluster audit', () => {
     const stranger = run([[target(member(1)), on(1)], [target(undefined, 'cass9'), on(9)]]);
     expect(stranger.state).toBe(WARNING);
     expect(stranger.nodes[1]!.line).toBe('not in the ring; backup enabled in ?/?');
-    expect(run([[target(undefined, 'cass9'), on(9)]], policy({ ringKnown: false })).state).toBe(OK);
+    expect(run([[target(undefined, 'cass9'), on(9)]], policy(), false).state).toBe(OK);
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCassandraSize, scanSnapshotFolders, snapshotsFromDetails, type Snapshot } from '../../../src/cassandra/snapshots.js';
+import type { SnapshotFacts, SnapshotSource } from '../../../src/cassandra/snapshot-facts.js';
 import { judgeSnapshots, type SnapshotPolicy } from '../../../src/checks/snapshots.js';
 import { Answer } from '../../../src/jolokia/answer.js';
 import { Redactor } from '../../../src/jolokia/redact.js';
@@ -87,9 +88,10 @@ describe('judgeSnapshots', () => {
     ...extra,
   });
   const source = { description: 'test' };
+  const facts = (snapshots: Snapshot[], from: SnapshotSource): SnapshotFacts => ({ snapshots, source: from, unreadable: [] });
 
   it('young snapshots: OK, the oldest named', () => {
-    const report = judgeSnapshots([snapshot('a', 1), snapshot('b', 30)], { ...POLICY, age: { warning: age('7d') } }, source, now);
+    const report = judgeSnapshots(facts([snapshot('a', 1), snapshot('b', 30)], source), { ...POLICY, age: { warning: age('7d') } }, now);
     expect(reportState(report)).toBe(OK);
     expect(summaryText(report, 200)).toBe('2 snapshots, 2.0 KiB true size; oldest 1d6h (b)');
     expect(report.perfdata.map(formatPerfdata)).toEqual(['oldest_age=108000s;604800;;0', 'true_size=2048B;;;0', 'size_on_disk=8192B;;;0', 'snapshots=2;;;0', 'expired=0;;;0']);
@@ -97,24 +99,24 @@ describe('judgeSnapshots', () => {
 
   it('old ones by name, WARNING and CRITICAL', () => {
     const policy = { ...POLICY, age: { warning: age('7d'), critical: age('30d') } };
-    const report = judgeSnapshots([snapshot('weekly', 24 * 8), snapshot('ancient', 24 * 40), snapshot('fresh', 1)], policy, source, now);
+    const report = judgeSnapshots(facts([snapshot('weekly', 24 * 8), snapshot('ancient', 24 * 40), snapshot('fresh', 1)], source), policy, now);
     expect(reportState(report)).toBe(CRITICAL);
     expect(summaryText(report, 200)).toBe('ancient: 40d old (critical over 30d); 1 table, true size 1.0 KiB (4.0 KiB on disk)');
   });
 
   it('past its TTL and still there after the grace: --expired-state; before it: only said', () => {
     const ttl = (hoursAgo: number) => ({ expiresMs: now - hoursAgo * HOUR });
-    const report = judgeSnapshots([snapshot('stuck', 5, ttl(2)), snapshot('just', 5, ttl(0.05))], POLICY, source, now);
+    const report = judgeSnapshots(facts([snapshot('stuck', 5, ttl(2)), snapshot('just', 5, ttl(0.05))], source), POLICY, now);
     expect(reportState(report)).toBe(WARNING);
     expect(summaryText(report, 200)).toMatch(/^stuck: 5h old; 1 table, .*; expired 2h ago and still there/);
     expect(report.subjects?.results.find((r) => r.subject.name === 'just')).toMatchObject({ state: OK, line: expect.stringContaining('expired 3m ago') });
     expect(report.facts['expired_count']).toBe(1);
-    const critical = judgeSnapshots([snapshot('stuck', 5, ttl(2))], { ...POLICY, expired: { state: CRITICAL, graceSeconds: 600 } }, source, now);
+    const critical = judgeSnapshots(facts([snapshot('stuck', 5, ttl(2))], source), { ...POLICY, expired: { state: CRITICAL, graceSeconds: 600 } }, now);
     expect(reportState(critical)).toBe(CRITICAL);
   });
 
   it('the total true size has ranges; --exclude-tag leaves snapshots out, a prefix with *', () => {
-    const report = judgeSnapshots([snapshot('a', 1), snapshot('pre-upgrade-4.1', 2000), snapshot('pre-upgrade-5.0', 900)], { ...POLICY, size: { warning: Range.parse('1000') }, excludeTags: ['pre-upgrade-*'] }, source, now);
+    const report = judgeSnapshots(facts([snapshot('a', 1), snapshot('pre-upgrade-4.1', 2000), snapshot('pre-upgrade-5.0', 900)], source), { ...POLICY, size: { warning: Range.parse('1000') }, excludeTags: ['pre-upgrade-*'] }, now);
     expect(reportState(report)).toBe(WARNING);
     expect(summaryText(report, 200)).toBe('1 snapshot, 1.0 KiB true size (warning over 1000 B)');
     expect(report.facts['left_out']).toEqual(['pre-upgrade-4.1', 'pre-upgrade-5.0']);
@@ -122,16 +124,23 @@ describe('judgeSnapshots', () => {
 
   it('no creation time from the source: said, and UNKNOWN only when an age was asked for', () => {
     const why = { description: 'test', noCreationTime: 'Cassandra 4.0.19 does not report it: run the check on the node' };
-    const plain = judgeSnapshots([snapshot('old', undefined)], POLICY, why, now);
+    const plain = judgeSnapshots(facts([snapshot('old', undefined)], why), POLICY, now);
     expect(reportState(plain)).toBe(OK);
     expect(formatPerfdata(plain.perfdata[0]!)).toBe('oldest_age=U;;;0');
-    const asked = judgeSnapshots([snapshot('old', undefined)], { ...POLICY, age: { warning: age('7d') } }, why, now);
+    const asked = judgeSnapshots(facts([snapshot('old', undefined)], why), { ...POLICY, age: { warning: age('7d') } }, now);
     expect(reportState(asked)).toBe(UNKNOWN);
     expect(summaryText(asked, 200)).toBe('old: age unknown (Cassandra 4.0.19 does not report it: run the check on the node); 1 table, true size 1.0 KiB (4.0 KiB on disk)');
   });
 
+  it('a table whose snapshot folders cannot be read is UNKNOWN beside the rest, named', () => {
+    const report = judgeSnapshots({ snapshots: [snapshot('a', 1)], source, unreadable: [{ name: 'shop.orders', reason: 'Cannot read /data/shop/orders-1/snapshots (permission denied)' }] }, POLICY, now);
+    expect(reportState(report)).toBe(UNKNOWN);
+    expect(summaryText(report, 200)).toBe('shop.orders: Cannot read /data/shop/orders-1/snapshots (permission denied)');
+    expect(report.subjects?.results.map((r) => r.state)).toEqual([OK]);
+  });
+
   it('no snapshots: OK, age 0', () => {
-    const report = judgeSnapshots([], { ...POLICY, age: { critical: age('1d') } }, source, now);
+    const report = judgeSnapshots(facts([], source), { ...POLICY, age: { critical: age('1d') } }, now);
     expect([reportState(report), summaryText(report, 200), formatPerfdata(report.perfdata[0]!)]).toEqual([OK, 'no snapshots', 'oldest_age=0s;;86400;0']);
   });
 });

@@ -7,32 +7,36 @@ import type { Report } from '../../../src/runtime/result.js';
 import { OK } from '../../../src/runtime/state.js';
 import { VERSION } from '../../../src/version.js';
 
-function checkOf(run: () => Promise<Report>, extra: Partial<Check<{ n: number }>> = {}): Check<{ n: number }> {
+type TestCheck = Check<{ n: number }, Report>;
+
+/** A check whose reader finds a ready report and whose judge passes it on. */
+function checkOf(read: () => Promise<Report>, extra: Partial<TestCheck> = {}): TestCheck {
   return {
     configure(options) {
-      const n = Number(options.value('number') ?? '1');
+      const n = Number(options.text('number'));
       if (!Number.isInteger(n)) throw new UsageError('--number: not an integer');
       return { n };
     },
-    run,
+    read,
+    judge: (facts) => facts,
     hint: (error) => (error instanceof CheckError && error.message.includes('refused') ? 'start the agent' : undefined),
     ...extra,
   };
 }
 
-function plugin(run: () => Promise<Report>, extra: Partial<Check<{ n: number }>> = {}): PluginInfo {
+function plugin(run: () => Promise<Report>, extra: Partial<TestCheck> = {}): PluginInfo {
   return {
     name: 'check_test',
     summary: 'a plugin for the runtime\'s tests',
     service: 'TEST',
     metricPrefix: 'test',
-    options: [{ name: 'number', short: 'n', kind: 'value', arg: 'N', group: 'Test', help: 'a number' }],
+    options: [{ name: 'number', short: 'n', aliases: ['count'], kind: 'value', arg: 'N', default: '1', group: 'Test', help: 'a number' }],
     formats: [],
     description: ['Checks nothing.'],
     states: { ok: 'fine', warning: 'never', critical: 'never', unknown: 'could not find out' },
     perfdata: [],
     examples: [{ says: 'Run it:', command: 'check_test -n 2' }],
-    check: checkOf(run, extra) as Check<unknown>,
+    check: checkOf(run, extra),
   };
 }
 
@@ -99,6 +103,34 @@ describe('execute', () => {
     const outcome = await execute(broken, ['--format', 'json'], {});
     expect(outcome.exitCode).toBe(3);
     expect(JSON.parse(outcome.stdout)).toMatchObject({ state: 'UNKNOWN', exit_code: 3, message: expect.stringContaining('internal error: TypeError: boom') });
+  });
+
+  it('read, then judge: the judge gets the facts, the settings and the time; the settings\' warnings close the long output', async () => {
+    const seen: unknown[] = [];
+    const check = plugin(ok, {
+      read: async (settings) => ({ results: [{ state: OK, summary: `read ${settings.n}` }], perfdata: [], details: ['a detail'], facts: {}, metrics: [] }),
+      judge: (facts, settings, nowMs) => {
+        seen.push(settings.n, typeof nowMs);
+        return { ...facts, details: [...facts.details, 'judged'] };
+      },
+      warnings: (settings) => [`n is ${settings.n}`],
+    });
+    const outcome = await execute(check, ['-v', '-n', '4'], {});
+    expect(outcome.stdout).toBe('TEST OK - read 4\na detail\njudged\nwarning: n is 4\n');
+    expect(seen).toEqual([4, 'number']);
+  });
+
+  it('an option not given reads as its default; an alias is the option itself, and the last one given wins', async () => {
+    const judgeN = plugin(ok, { judge: (_facts, settings) => ({ results: [{ state: OK, summary: `n=${settings.n}` }], perfdata: [], details: [], facts: {}, metrics: [] }) });
+    expect((await execute(judgeN, [], {})).stdout).toBe('TEST OK - n=1\n');
+    expect((await execute(judgeN, ['--count', '5'], {})).stdout).toBe('TEST OK - n=5\n');
+    expect((await execute(judgeN, ['--count', '5', '--number', '6'], {})).stdout).toBe('TEST OK - n=6\n');
+    expect((await execute(judgeN, ['-n', '2', '--count=3'], {})).stdout).toBe('TEST OK - n=3\n');
+  });
+
+  it('--help names an option\'s aliases and its default', async () => {
+    const help = (await execute(plugin(ok), ['--help'], {})).stdout;
+    expect(help).toContain('a number --count is an alias. Default: 1.');
   });
 
   it('-vv describes the settings', async () => {

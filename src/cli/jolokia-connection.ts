@@ -1,9 +1,11 @@
-// Command line: the options every Jolokia-based plugin shares (where the agent is, who we are,
-// how TLS is verified), how they become a JolokiaEndpoint, and what to tell the operator to
-// change, in terms of these options, when the agent cannot be reached. Local files are read here,
-// so a missing password file or CA is a usage error before anything is sent.
+// Command line: the Jolokia connection options every plugin shares (where the agent is, who we
+// are, how TLS is verified), how they become a JolokiaConnection and a source for the readers, and
+// what to tell the operator to change, in terms of these options, when the agent cannot be
+// reached. Local files are read here, so a missing password file or CA is a usage error before
+// anything is sent.
 
 import { statSync } from 'node:fs';
+import type { JolokiaSource } from '../cassandra/source.js';
 import { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaError, type Remedy } from '../jolokia/errors.js';
 import { displayUrl, type CallLimits, type JolokiaEndpoint, type TlsSettings } from '../jolokia/transport.js';
@@ -20,7 +22,7 @@ export const PASSWORD_ENV = 'JOLOKIA_PASSWORD';
 
 const GROUP = 'Jolokia agent';
 
-export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
+export const JOLOKIA_OPTIONS: readonly OptionSpec[] = [
   { name: 'url', kind: 'value', arg: 'URL', group: GROUP, excludes: ['hostname', 'port', 'path', 'ssl'], help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
   { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, icingaDefault: '$check_address$', group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
   { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: String(DEFAULT_PORT), group: GROUP, help: 'Port of the Jolokia agent.' },
@@ -35,7 +37,7 @@ export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
   { name: 'key', kind: 'value', arg: 'FILE', group: GROUP, help: 'Private key (PEM) of --cert.' },
 ];
 
-export interface ConnectionSettings {
+export interface JolokiaConnection {
   readonly endpoint: JolokiaEndpoint;
   /** Where the password came from, for -vv; never the password itself. */
   readonly passwordSource: string;
@@ -44,7 +46,7 @@ export interface ConnectionSettings {
 }
 
 /** Where the agent is and how to talk to it; `plugin` names the plugin in the User-Agent header. */
-export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings {
+export function readJolokiaConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): JolokiaConnection {
   return settingsFor(agentUrl(options), options, env, plugin);
 }
 
@@ -52,25 +54,24 @@ export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, p
  * Every agent named on the command line, for the plugins that may ask more than one (each --url,
  * or each -H with the shared --port, --path and --ssl); the credentials and TLS options apply to all.
  */
-export function readConnections(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings[] {
+export function readJolokiaConnections(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): JolokiaConnection[] {
   const urls = options.list('url');
   if (urls.length > 0) return urls.map((given) => settingsFor(parseGivenUrl(given, options), options, env, plugin));
-  const hosts = options.list('hostname');
-  return (hosts.length > 0 ? hosts : [DEFAULT_HOST]).map((host) => settingsFor(urlOfHost(host, options), options, env, plugin));
+  return options.list('hostname').map((host) => settingsFor(urlOfHost(host, options), options, env, plugin));
 }
 
 /**
  * The same credentials and TLS settings for another agent, e.g. a member of the ring whose URL
  * was derived from a contact node's. Credentials in `url` itself are never taken over.
  */
-export function withUrl(settings: ConnectionSettings, url: URL): ConnectionSettings {
+export function withUrl(settings: JolokiaConnection, url: URL): JolokiaConnection {
   const clean = new URL(url.href);
   clean.username = '';
   clean.password = '';
   return { ...settings, endpoint: { ...settings.endpoint, url: clean } };
 }
 
-function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): ConnectionSettings {
+function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): JolokiaConnection {
   const label = "Cassandra's Jolokia agent";
   const userAgent = `${plugin}/${VERSION}`;
   const warnings: string[] = [];
@@ -124,8 +125,13 @@ export function callLimits(context: CheckContext): CallLimits {
 }
 
 /** A client for the agent, whose messages about values say what Cassandra has. */
-export function jolokiaClient(settings: ConnectionSettings): JolokiaClient {
+export function jolokiaClient(settings: JolokiaConnection): JolokiaClient {
   return new JolokiaClient(settings.endpoint, 'Cassandra');
+}
+
+/** The node's agent as the readers' source, within the check's limits. */
+export function jolokiaSource(settings: JolokiaConnection, context: CheckContext): JolokiaSource {
+  return { client: jolokiaClient(settings), limits: callLimits(context) };
 }
 
 const REMEDIES: Readonly<Record<Remedy, string>> = {
@@ -140,7 +146,12 @@ export function connectionHint(error: unknown): string | undefined {
   return error instanceof JolokiaError && error.remedy !== undefined ? REMEDIES[error.remedy] : undefined;
 }
 
-export function describeConnection(settings: ConnectionSettings): string[] {
+/** The hint of a plugin that can do without the agent: the connection's remedy, or `alternative`. */
+export function connectionHintOr(alternative: string): (error: unknown) => string | undefined {
+  return (error) => (error instanceof JolokiaError ? [connectionHint(error), alternative].filter((h) => h !== undefined).join(', ') : undefined);
+}
+
+export function describeConnection(settings: JolokiaConnection): string[] {
   const { endpoint } = settings;
   const tls = endpoint.tls;
   return [
@@ -154,7 +165,7 @@ export function describeConnection(settings: ConnectionSettings): string[] {
 
 function agentUrl(options: ParsedOptions): URL {
   const given = options.value('url');
-  return given === undefined ? urlOfHost(options.value('hostname') ?? DEFAULT_HOST, options) : parseGivenUrl(given, options);
+  return given === undefined ? urlOfHost(options.text('hostname'), options) : parseGivenUrl(given, options);
 }
 
 function parseGivenUrl(given: string, options: ParsedOptions): URL {
@@ -176,8 +187,8 @@ function urlOfHost(host: string, options: ParsedOptions): URL {
   if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/.test(host)) {
     throw new UsageError(`--hostname: '${host}' is not a host name or address`);
   }
-  const port = parsePort(options.value('port'));
-  const path = options.value('path') ?? DEFAULT_PATH;
+  const port = parsePort(options.text('port'));
+  const path = options.text('path');
   if (!path.startsWith('/') || /[\s?#]/.test(path)) throw new UsageError(`--path: '${path}' must start with / and hold no spaces, ? or #`);
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const scheme = options.flag('ssl') ? 'https' : 'http';
@@ -196,8 +207,7 @@ function decodeUserInfo(text: string): string {
   }
 }
 
-export function parsePort(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_PORT;
+export function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535) throw new UsageError(`--port: '${text}' is not a port number (1-65535)`);
   return port;
