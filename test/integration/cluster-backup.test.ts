@@ -83,12 +83,13 @@ describe('the whole ring from one contact node', () => {
       for (const run of outputs) expect(run.stdout).toBe(expected);
       const json = JSON.parse((await check('127.0.0.3', ['--format', 'json'])).stdout) as { contact: string; nodes: Record<string, unknown>[] };
       expect(json.contact).toBe(`http://127.0.0.3:${cluster().jolokiaPort}/jolokia`);
-      expect(json.nodes.map((n) => [n['node'], n['dc'], n['rack'], n['status']])).toEqual([
-        ['127.0.0.1', 'dc1', 'r1', 'enabled'],
-        ['127.0.0.2', 'dc1', 'r2', 'enabled'],
-        ['127.0.0.3', 'analytics', 'r1', 'disabled'],
+      expect(json.nodes.map((n) => [n['node'], n['dc'], n['rack'], n['backup_enabled'], n['status']])).toEqual([
+        ['127.0.0.1', 'dc1', 'r1', true, 'running'],
+        ['127.0.0.2', 'dc1', 'r2', true, 'running'],
+        ['127.0.0.3', 'analytics', 'r1', false, 'not running'],
       ]);
-      for (const node of json.nodes) expect(Object.keys(node).sort()).toEqual(['address', 'dc', 'expected', 'gossip', 'host_id', 'message', 'node', 'rack', 'reason', 'release_version', 'state', 'status', 'url']);
+      const keys = ['address', 'backup_enabled', 'dc', 'expected', 'gossip', 'host_id', 'message', 'node', 'rack', 'reason', 'release_version', 'state', 'status', 'url'];
+      for (const node of json.nodes) expect(Object.keys(node).sort()).toEqual(keys);
     } finally {
       await backup('127.0.0.3', true);
     }

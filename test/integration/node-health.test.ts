@@ -9,8 +9,8 @@ import { cassandra, nodetool } from './cassandra-context.js';
 
 const PLUGIN = 'check_cassandra_node';
 
-/** What the seed's health script prints, from the real nodetool. */
-async function seedScript(run: (...args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
+/** What a health-check script running statusbinary, statusgossip and statusbackup prints, from the real nodetool. */
+async function healthScript(run: (...args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
   const lines: string[] = [];
   for (const [label, command] of [['Binary', 'statusbinary'], ['Gossip', 'statusgossip'], ['Backup', 'statusbackup']] as const) {
     const res = await run(command);
@@ -35,13 +35,13 @@ describe('the suite\'s node, switched by nodetool', () => {
     await switched('disablebackup');
   });
 
-  it('all running: OK, and --format nodetool prints the seed\'s three lines as nodetool does', async () => {
+  it('all running: OK, and --format nodetool prints the health-check script\'s three lines as nodetool does', async () => {
     const run = await runPlugin(PLUGIN, [...url(), '-v']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.statusLine).toMatch(/^CASSANDRA NODE OK - native transport running; gossip running; incremental backup enabled; mode NORMAL \| binary_running=1;;;0;1 gossip_running=1;;;0;1 backup_enabled=1;;;0;1 time=[\d.]+s;;;0$/);
     expect(run.stdout).toContain(`Cassandra ${cassandra().cassandraVersion} at`);
     const asNodetool = await runPlugin(PLUGIN, [...url(), '--format', 'nodetool']);
-    expect(asNodetool.stdout).toBe(await seedScript(nodetool));
+    expect(asNodetool.stdout).toBe(await healthScript(nodetool));
     expect(asNodetool.stdout).toBe('Binary: running\nGossip: running\nBackup: running\n');
   });
 
@@ -56,10 +56,12 @@ describe('the suite\'s node, switched by nodetool', () => {
       expect(run.code, run.stdout).toBe(code);
       expect(run.statusLine).toMatch(new RegExp(`^CASSANDRA NODE (CRITICAL|WARNING) - ${words.replace(/[()]/g, '\\$&')} \\|`));
       const asNodetool = await runPlugin(PLUGIN, [...url(), '--format', 'nodetool']);
-      expect(asNodetool.stdout).toBe(await seedScript(nodetool));
+      expect(asNodetool.stdout).toBe(await healthScript(nodetool));
       expect(asNodetool.stdout).toContain(`${line}\n`);
       const json = JSON.parse((await runPlugin(PLUGIN, [...url(), '--format', 'json'])).stdout) as Record<string, unknown>;
       expect(json['operation_mode']).toBe('NORMAL');
+      // The backup as every plugin's JSON says it: the flag, and nodetool statusbackup's word.
+      expect([json['backup_enabled'], json['status']]).toEqual(off === 'disablebackup' ? [false, 'not running'] : [true, 'running']);
     } finally {
       await switched(on);
     }
@@ -93,7 +95,7 @@ describe('a node drained for maintenance (a node of its own: drain cannot be und
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ binary_running: false, gossip_running: false, operation_mode: 'DRAINED', drained: true, state: 'CRITICAL' });
     const asNodetool = await runPlugin(PLUGIN, ['--url', node!.jolokiaUrl, '--format', 'nodetool']);
-    expect(asNodetool.stdout).toBe(await seedScript((...args) => node!.nodetool(...args)));
+    expect(asNodetool.stdout).toBe(await healthScript((...args) => node!.nodetool(...args)));
     expect(asNodetool.stdout).toBe('Binary: not running\nGossip: not running\nBackup: running\n');
   });
 

@@ -130,8 +130,8 @@ const CASES: Case[] = [
     metrics: [
       'cassandra_incremental_backup_enabled',
       'cassandra_jolokia_request_duration_seconds',
-      'cassandra_backup_files',
-      'cassandra_backup_newest_age_seconds',
+      'cassandra_backups_files',
+      'cassandra_backups_newest_file_age_seconds',
       'cassandra_backup_unlinked_sstables',
       'cassandra_backup_table_state',
       'cassandra_backup_check_state',
@@ -145,7 +145,7 @@ const CASES: Case[] = [
     statusLine: `CASSANDRA BACKUP WARNING - ${KS}.unsaved: # SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude ${KS}.unsaved | backup_enabled=1;;;0;1 time=#s;;;0 backup_age=U;86400;;0 backup_files=#;;;0 tables_flushed=0;;;0`,
     jsonKeys: [...STATUS_KEYS, 'data_directories', 'tables'],
     tables: TABLE_KEYS,
-    metrics: ['cassandra_incremental_backup_enabled', 'cassandra_jolokia_request_duration_seconds', 'cassandra_backup_files', 'cassandra_backup_table_state', 'cassandra_backup_check_state'],
+    metrics: ['cassandra_incremental_backup_enabled', 'cassandra_jolokia_request_duration_seconds', 'cassandra_backups_files', 'cassandra_backup_table_state', 'cassandra_backup_check_state'],
   },
   {
     name: 'could not find out: nothing listens',
