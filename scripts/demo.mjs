@@ -76,7 +76,7 @@ try {
   step('How old is the newest backup? (no flush)');
   check('--url', url, '--keyspace', 'demo.orders', '--max-age', '6h', '--critical-age', '1d');
 
-  step('The node\'s health, as the seed\'s node_health_check.sh prints it');
+  step('The node\'s health, as a health-check script running statusbinary, statusgossip and statusbackup prints it');
   health('--url', url, '--format', 'nodetool');
   health('--url', url);
 
@@ -92,7 +92,7 @@ try {
   nodetool('disablebackup');
   check('--url', url, '--flush', 'demo');
 
-  step('The seed\'s cluster audit as one command (a ring of one node here; the tests use three)');
+  step('The cluster-wide loop of the nodetool statusbackup documentation as one command (a ring of one node here; the tests use three)');
   cluster('--url', url, '--format', 'nodetool');
   cluster('--url', url, '-v');
 } finally {
