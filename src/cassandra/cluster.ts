@@ -3,7 +3,6 @@
 // flag and host id, all at once up to --parallel, each within --node-timeout and all within -t.
 // Nothing is judged here: checks/cluster-audit.ts does.
 
-import type { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaAgentError, JolokiaConnectionError, JolokiaError, JolokiaHttpError, JolokiaTimeoutError } from '../jolokia/errors.js';
 import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
@@ -12,6 +11,7 @@ import { mapConcurrently } from '../runtime/parallel.js';
 import type { Reading } from '../runtime/result.js';
 import { STORAGE_SERVICE, StorageServiceAttribute as A } from './mbeans.js';
 import { readRing, type RingMember } from './ring.js';
+import type { AgentClient } from './source.js';
 import { readReleaseVersion, withCassandraHint } from './storage-service.js';
 
 export interface ClusterRequest {
@@ -29,9 +29,9 @@ export interface ClusterRequest {
 
 /** How the audit reaches the agents: the contact nodes in turn, and any member's by its URL. */
 export interface ClusterAccess {
-  readonly contacts: readonly { readonly url: string; readonly client: JolokiaClient }[];
+  readonly contacts: readonly { readonly url: string; readonly client: AgentClient }[];
   /** A client for the agent at this URL, with the contacts' credentials and TLS settings. */
-  readonly member: (url: string) => JolokiaClient;
+  readonly member: (url: string) => AgentClient;
   readonly limits: CallLimits;
   /** A contact's failure in words, with what the operator can change. */
   readonly explain: (error: JolokiaError) => string;

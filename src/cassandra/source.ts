@@ -5,8 +5,11 @@
 import type { JolokiaClient } from '../jolokia/client.js';
 import type { CallLimits } from '../jolokia/transport.js';
 
+/** What a reader asks of an agent: bulk requests, and where it is for the words of the long output. */
+export type AgentClient = Pick<JolokiaClient, 'bulk' | 'where'>;
+
 /** A node's Jolokia agent, and the deadline, abort signal and trace every request to it obeys. */
 export interface JolokiaSource {
-  readonly client: JolokiaClient;
+  readonly client: AgentClient;
   readonly limits: CallLimits;
 }
