@@ -33,9 +33,34 @@ export function judgeBacklogFacts(facts: BacklogFacts, policy: BacklogPolicy, no
   return { ...report, details: [...report.details, `data directories from ${node.where}; incremental backup ${backup}`] };
 }
 
-export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: number): Report {
+/** The sums over every table, and the table that has waited longest. */
+interface Totals {
+  readonly files: number;
+  readonly bytes: number;
+  readonly liveShared: number;
+  readonly waiting: readonly TableBacklog[];
+  readonly oldest: TableBacklog | undefined;
+  /** Seconds; 0 when nothing waits. */
+  readonly oldestAge: number;
+}
+
+function totalsOf(scan: BacklogScan, nowMs: number): Totals {
   const waiting = scan.tables.filter((t) => t.files > 0);
-  const unreadable = new Map(scan.unreadable.map((u) => [u.name, u.reason]));
+  const oldest = waiting.reduce<TableBacklog | undefined>((o, t) => (o === undefined || (t.oldestMs as number) < (o.oldestMs as number) ? t : o), undefined);
+  return {
+    files: sum(scan.tables, (t) => t.files),
+    bytes: sum(scan.tables, (t) => t.bytes),
+    liveShared: sum(scan.tables, (t) => t.liveSharedBytes),
+    waiting,
+    oldest,
+    oldestAge: oldest === undefined ? 0 : (ageOf(oldest, nowMs) as number),
+  };
+}
+
+export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: number): Report {
+  const totals = totalsOf(scan, nowMs);
+  const { waiting, oldest, oldestAge } = totals;
+  const unreadable = new Set(scan.unreadable.map((u) => u.name));
   const subjects: PartialResult[] = [
     ...waiting.filter((t) => !unreadable.has(`${t.keyspace}.${t.table}`)).map((t) => tableResult(t, policy, nowMs)),
     ...scan.unreadable.map(({ name, reason }) => {
@@ -43,16 +68,34 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
       return unreadableSubject({ name, labels: table === undefined ? { keyspace } : { keyspace, table } }, reason);
     }),
   ];
+  const okSummary =
+    oldest === undefined
+      ? `${scan.tables.length} tables`
+      : `${waiting.length} ${waiting.length === 1 ? 'table' : 'tables'} waiting, oldest file ${formatDuration(oldestAge)} (${oldest.keyspace}.${oldest.table})`;
+  return {
+    results: backlogResults(scan, totals, policy),
+    subjects: { kind: 'table', plural: 'tables', results: subjects, okSummary },
+    perfdata: backlogPerfdata(scan, totals, policy),
+    details: backlogDetails(scan, totals),
+    facts: {
+      files: totals.files,
+      bytes: totals.bytes,
+      live_shared_bytes: totals.liveShared,
+      oldest_age_seconds: oldest === undefined ? null : Math.round(oldestAge),
+      oldest_table: oldest === undefined ? null : `${oldest.keyspace}.${oldest.table}`,
+      tables_with_backups: scan.tables.length,
+      data_directories: scan.dataDirectories.map((d) => ({ path: d.path, files: d.files, bytes: d.bytes, disk_bytes: d.diskBytes, filesystem_bytes: d.filesystemBytes, available_bytes: d.availableBytes, share_percent: percentOf(d.diskBytes, d.filesystemBytes) })),
+      left_out: scan.leftOut,
+    },
+    metrics: directoryMetrics(scan),
+  };
+}
 
-  const files = sum(scan.tables, (t) => t.files);
-  const bytes = sum(scan.tables, (t) => t.bytes);
-  const liveShared = sum(scan.tables, (t) => t.liveSharedBytes);
-  const oldest = waiting.reduce<TableBacklog | undefined>((o, t) => (o === undefined || (t.oldestMs as number) < (o.oldestMs as number) ? t : o), undefined);
-  const oldestAge = oldest === undefined ? 0 : (ageOf(oldest, nowMs) as number);
-
+/** The total size against its ranges, and each data directory's share of its file system against theirs. */
+function backlogResults(scan: BacklogScan, { files, bytes, liveShared }: Totals, policy: BacklogPolicy): Result[] {
   const sizeState = thresholdState(bytes, policy.size);
   const shared = liveShared > 0 ? ` (${formatSize(liveShared)} of it shared with live SSTables)` : '';
-  const results: Result[] = [
+  return [
     files === 0
       ? { state: sizeState, summary: `nothing waiting in backups/ (${scan.tables.length} ${scan.tables.length === 1 ? 'table' : 'tables'} have one)` }
       : { state: sizeState, summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(sizeState, policy.size, formatSize)}` },
@@ -62,13 +105,16 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
       return { state, summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(state, policy.share, (n) => `${n}%`)}` };
     }),
   ];
+}
+
+function backlogPerfdata(scan: BacklogScan, totals: Totals, policy: BacklogPolicy): Perfdata[] {
   const several = scan.dataDirectories.length > 1;
-  const perfdata: Perfdata[] = [
-    { label: 'oldest_age', value: Math.round(oldestAge), unit: 's', warning: policy.age.warning, critical: policy.age.critical, min: 0 },
-    { label: 'bytes', value: bytes, unit: 'B', warning: policy.size.warning, critical: policy.size.critical, min: 0 },
-    { label: 'files', value: files, min: 0 },
-    { label: 'live_shared', value: liveShared, unit: 'B', min: 0 },
-    { label: 'tables', value: waiting.length, min: 0 },
+  return [
+    { label: 'oldest_age', value: Math.round(totals.oldestAge), unit: 's', warning: policy.age.warning, critical: policy.age.critical, min: 0 },
+    { label: 'bytes', value: totals.bytes, unit: 'B', warning: policy.size.warning, critical: policy.size.critical, min: 0 },
+    { label: 'files', value: totals.files, min: 0 },
+    { label: 'live_shared', value: totals.liveShared, unit: 'B', min: 0 },
+    { label: 'tables', value: totals.waiting.length, min: 0 },
     ...scan.dataDirectories.map((d, i): Perfdata => ({
       label: several ? `share_${i + 1}` : 'share',
       value: Math.round(percentOf(d.diskBytes, d.filesystemBytes) * 1000) / 1000,
@@ -79,35 +125,24 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
       max: 100,
     })),
   ];
-  const metrics: Metric[] = scan.dataDirectories.flatMap((d): Metric[] => [
+}
+
+function backlogDetails(scan: BacklogScan, { waiting }: Totals): string[] {
+  const several = scan.dataDirectories.length > 1;
+  const directory = (d: BacklogScan['dataDirectories'][number], i: number): string =>
+    `${several ? `share_${i + 1} ` : ''}${d.path} (${d.files} files, ${formatSize(d.bytes)}, ${formatSize(d.diskBytes)} on disk; file system ${formatSize(d.filesystemBytes)}, ${formatSize(d.availableBytes)} available)`;
+  return [
+    `data directories: ${scan.dataDirectories.map(directory).join('; ')}`,
+    `tables with a backups/: ${scan.tables.length}, of which ${waiting.length} hold files (read by ${scan.threads} ${scan.threads === 1 ? 'thread' : 'threads'})`,
+    ...(scan.leftOut.length > 0 ? [`left out (--keyspace, --exclude): ${scan.leftOut.join(', ')}`] : []),
+  ];
+}
+
+function directoryMetrics(scan: BacklogScan): Metric[] {
+  return scan.dataDirectories.flatMap((d): Metric[] => [
     { name: 'cassandra_backups_filesystem_share_ratio', help: "What backups/ takes of the data directory's file system, in allocated blocks (0 to 1).", type: 'gauge', value: d.filesystemBytes === 0 ? 0 : d.diskBytes / d.filesystemBytes, labels: { data_directory: d.path } },
     { name: 'cassandra_backups_directory_bytes', help: 'Bytes waiting in backups/ in the data directory, each inode once.', type: 'gauge', value: d.bytes, labels: { data_directory: d.path } },
   ]);
-  const okSummary =
-    oldest === undefined
-      ? `${scan.tables.length} tables`
-      : `${waiting.length} ${waiting.length === 1 ? 'table' : 'tables'} waiting, oldest file ${formatDuration(oldestAge)} (${oldest.keyspace}.${oldest.table})`;
-  return {
-    results,
-    subjects: { kind: 'table', plural: 'tables', results: subjects, okSummary },
-    perfdata,
-    details: [
-      `data directories: ${scan.dataDirectories.map((d, i) => `${several ? `share_${i + 1} ` : ''}${d.path} (${d.files} files, ${formatSize(d.bytes)}, ${formatSize(d.diskBytes)} on disk; file system ${formatSize(d.filesystemBytes)}, ${formatSize(d.availableBytes)} available)`).join('; ')}`,
-      `tables with a backups/: ${scan.tables.length}, of which ${waiting.length} hold files (read by ${scan.threads} ${scan.threads === 1 ? 'thread' : 'threads'})`,
-      ...(scan.leftOut.length > 0 ? [`left out (--keyspace, --exclude): ${scan.leftOut.join(', ')}`] : []),
-    ],
-    facts: {
-      files,
-      bytes,
-      live_shared_bytes: liveShared,
-      oldest_age_seconds: oldest === undefined ? null : Math.round(oldestAge),
-      oldest_table: oldest === undefined ? null : `${oldest.keyspace}.${oldest.table}`,
-      tables_with_backups: scan.tables.length,
-      data_directories: scan.dataDirectories.map((d) => ({ path: d.path, files: d.files, bytes: d.bytes, disk_bytes: d.diskBytes, filesystem_bytes: d.filesystemBytes, available_bytes: d.availableBytes, share_percent: percentOf(d.diskBytes, d.filesystemBytes) })),
-      left_out: scan.leftOut,
-    },
-    metrics,
-  };
 }
 
 function tableResult(table: TableBacklog, policy: BacklogPolicy, nowMs: number): PartialResult {
