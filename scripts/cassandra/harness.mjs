@@ -15,10 +15,13 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { run, which } from './commands.mjs';
+import { freePorts } from './ports.mjs';
+
+export { freePorts };
 
 /**
  * @typedef {object} EnsureArtifactsOptions
@@ -274,53 +277,6 @@ export function strictPolicy(policyXml) {
 // Small helpers
 
 /**
- * @param {string} cmd
- * @returns {string | null}
- */
-function which(cmd) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, cmd);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      /* next */
-    }
-  }
-  return null;
-}
-
-/**
- * @param {string} cmd
- * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [opts]
- * @returns {Promise<NodetoolResult>}
- */
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    /** @type {NodeJS.Timeout | undefined} */
-    let timer;
-    if (opts.timeoutMs) {
-      timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    }
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) });
-    });
-  });
-}
-
-/**
  * @param {string} file
  * @param {number} lines
  * @returns {string}
@@ -346,39 +302,6 @@ async function exists(p) {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Ports handed out by this process: a node started at the same time must not get one of them. */
-const handedOut = new Set();
-
-/**
- * Asks the OS for `count` distinct free TCP ports on 127.0.0.1 (bind port 0, keep all open, then
- * close), none handed out before by this process: the OS may offer a port again as soon as it is
- * closed, before the node it was meant for listens on it.
- * @param {number} count
- * @returns {Promise<number[]>}
- */
-export async function freePorts(count) {
-  /** @type {net.Server[]} */
-  const servers = [];
-  try {
-    /** @type {number[]} */
-    const ports = [];
-    while (ports.length < count) {
-      const server = net.createServer();
-      await new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve(undefined));
-      });
-      servers.push(server);
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      if (!handedOut.has(port)) ports.push(port);
-    }
-    for (const port of ports) handedOut.add(port);
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))));
   }
 }
 
