@@ -13,15 +13,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, which } from './commands.mjs';
+import { httpRequest, jolokiaPost } from './http.mjs';
 import { freePorts } from './ports.mjs';
 
-export { freePorts };
+export { freePorts, httpRequest, jolokiaPost };
+
+/** @typedef {import('./http.mjs').HttpRequestOptions} HttpRequestOptions */
+/** @typedef {import('./http.mjs').HttpResponse} HttpResponse */
+/** @typedef {import('./http.mjs').JolokiaPostOptions} JolokiaPostOptions */
 
 /**
  * @typedef {object} EnsureArtifactsOptions
@@ -131,39 +134,6 @@ export { freePorts };
  * @property {NodetoolSpec} nodetoolSpec
  * @property {(...args: string[]) => Promise<NodetoolResult>} nodetool
  * @property {() => Promise<void>} stop SIGTERM, SIGKILL after the grace time, wait for exit, remove the work dir; idempotent
- */
-
-/**
- * @typedef {object} HttpRequestOptions
- * @property {string} [method]
- * @property {unknown} [body] a string as is, anything else JSON-encoded (content-type application/json)
- * @property {Record<string, string>} [headers]
- * @property {string} [user] basic auth
- * @property {string} [password]
- * @property {string} [caFile]
- * @property {boolean} [rejectUnauthorized]
- * @property {number} [timeoutMs] default 10 000 ms
- */
-
-/**
- * @typedef {object} HttpResponse
- * @property {number} status
- * @property {string} contentType
- * @property {import('node:http').IncomingHttpHeaders} headers
- * @property {string} text
- * @property {unknown} json the parsed body, whatever the content type; undefined when it is not JSON
- */
-
-/**
- * @typedef {object} JolokiaPostOptions
- * @property {Record<string, string | number | boolean>} [query] query string parameters, e.g. { mimeType: 'application/json' }
- * @property {boolean} [credentials] false: send no Authorization even if the agent has credentials
- * @property {string} [user] override the agent's credentials
- * @property {string} [password]
- * @property {string | null} [caFile] override the agent's CA; null: use none (the system store)
- * @property {boolean} [rejectUnauthorized]
- * @property {number} [timeoutMs]
- * @property {Record<string, string>} [headers]
  */
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -491,96 +461,6 @@ async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
   } finally {
     await fsp.rm(build, { recursive: true, force: true });
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP (node:http / node:https) and Jolokia
-
-/**
- * One HTTP request. Never throws for an HTTP status; rejects on network/TLS errors and timeouts.
- * @param {string} url
- * @param {HttpRequestOptions} [opts]
- * @returns {Promise<HttpResponse>}
- */
-export function httpRequest(url, opts = {}) {
-  const u = new URL(url);
-  const isHttps = u.protocol === 'https:';
-  /** @type {http.OutgoingHttpHeaders} */
-  const headers = { ...(opts.headers ?? {}) };
-  /** @type {string | undefined} */
-  let body;
-  if (opts.body !== undefined) {
-    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    headers['content-type'] ??= 'application/json';
-    headers['content-length'] = Buffer.byteLength(body);
-  }
-  if (opts.user !== undefined) {
-    headers.authorization = `Basic ${Buffer.from(`${opts.user}:${opts.password ?? ''}`).toString('base64')}`;
-  }
-  const reqOpts = {
-    method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    agent: false,
-    ...(isHttps
-      ? {
-          ca: opts.caFile ? fs.readFileSync(opts.caFile) : undefined,
-          rejectUnauthorized: opts.rejectUnauthorized ?? true,
-        }
-      : {}),
-  };
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  return new Promise((resolve, reject) => {
-    const req = (isHttps ? https : http).request(u, reqOpts, (res) => {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          headers: res.headers,
-          text,
-          json,
-        });
-      });
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms: ${reqOpts.method} ${url}`)));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-/**
- * POST a Jolokia request (or bulk array) to an agent, with its credentials and CA unless overridden.
- * @param {AgentInfo} agent
- * @param {unknown} request
- * @param {JolokiaPostOptions} [opts]
- * @returns {Promise<HttpResponse>}
- */
-export function jolokiaPost(agent, request, opts = {}) {
-  const url = new URL(agent.url);
-  for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, String(v));
-  const withCreds = opts.credentials ?? true;
-  const user = opts.user ?? (withCreds ? agent.user : undefined);
-  const password = opts.password ?? (withCreds ? agent.password : undefined);
-  return httpRequest(url.toString(), {
-    body: request,
-    user,
-    password,
-    caFile: opts.caFile === null ? undefined : (opts.caFile ?? agent.caFile),
-    rejectUnauthorized: opts.rejectUnauthorized,
-    timeoutMs: opts.timeoutMs,
-    headers: opts.headers,
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
