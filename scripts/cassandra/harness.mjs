@@ -9,46 +9,24 @@
 //
 // Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
 
-import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
 import { run, which } from './commands.mjs';
 import { httpRequest, jolokiaPost } from './http.mjs';
 import { freePorts } from './ports.mjs';
 
-export { freePorts, httpRequest, jolokiaPost };
+export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, REPO_ROOT };
+
+/** @typedef {import('./artifacts.mjs').EnsureArtifactsOptions} EnsureArtifactsOptions */
+/** @typedef {import('./artifacts.mjs').Artifacts} Artifacts */
 
 /** @typedef {import('./http.mjs').HttpRequestOptions} HttpRequestOptions */
 /** @typedef {import('./http.mjs').HttpResponse} HttpResponse */
 /** @typedef {import('./http.mjs').JolokiaPostOptions} JolokiaPostOptions */
-
-/**
- * @typedef {object} EnsureArtifactsOptions
- * @property {string} [cassandraVersion] a cassandra-all version on Maven Central; default: the pom's (DEFAULT_CASSANDRA_VERSION)
- * @property {(message: string) => void} [log]
- */
-
-/**
- * @typedef {object} Artifacts
- * @property {string} cassandraVersion
- * @property {string} jolokia2Version
- * @property {string} jolokia1Version
- * @property {string} cacheDir
- * @property {string} libDir cassandra-all and its runtime dependencies
- * @property {string} agentsDir the Jolokia agent jars and the isolated-agent shim (kept out of libDir)
- * @property {string} jolokia2Jar
- * @property {string} jolokia1Jar
- * @property {string} isolatedAgentJar IsolatedAgent.java compiled: loads the 1.x agent in its own class loader
- * @property {string | null} jammJar
- * @property {string} java
- * @property {number} javaMajor
- * @property {boolean} fetched true when mvn ran in this call (false: the cache was reused)
- * @property {number} fetchMs
- */
 
 /**
  * @typedef {object} AgentSpec
@@ -135,12 +113,6 @@ export { freePorts, httpRequest, jolokiaPost };
  * @property {(...args: string[]) => Promise<NodetoolResult>} nodetool
  * @property {() => Promise<void>} stop SIGTERM, SIGKILL after the grace time, wait for exit, remove the work dir; idempotent
  */
-
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(HERE, '..', '..');
-const POM = path.join(HERE, 'pom.xml');
-const SHIM_SOURCE = path.join(HERE, 'IsolatedAgent.java');
-export const CACHE_DIR = path.join(REPO_ROOT, '.cache', 'cassandra');
 
 const noop = () => {};
 
@@ -259,207 +231,6 @@ function tail(file, lines) {
     return all.slice(-lines).join('\n');
   } catch (err) {
     return `(cannot read ${file}: ${/** @type {Error} */ (err).message})`;
-  }
-}
-
-/**
- * @param {string} p
- * @returns {Promise<boolean>}
- */
-async function exists(p) {
-  try {
-    await fsp.access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function readPomVersions() {
-  const pom = fs.readFileSync(POM, 'utf8');
-  /** @param {string} name */
-  const prop = (name) => {
-    const m = pom.match(new RegExp(`<${name.replace('.', '\\.')}>([^<]+)</${name.replace('.', '\\.')}>`));
-    if (!m?.[1]) throw new Error(`scripts/cassandra/pom.xml: property <${name}> not found`);
-    return m[1].trim();
-  };
-  return {
-    cassandra: prop('cassandra.version'),
-    jolokia2: prop('jolokia2.version'),
-    jolokia1: prop('jolokia1.version'),
-  };
-}
-
-/** Finds the JDK: $JAVA_HOME/bin/java, else `java` on PATH. Checks its major version (17..23). */
-function findJava() {
-  const fromHome = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : null;
-  const java = fromHome && fs.existsSync(fromHome) ? fromHome : which('java');
-  if (!java) {
-    throw new Error(
-      'Real-Cassandra tests need a Java 17 JDK: no `java` on PATH and no usable $JAVA_HOME. ' +
-        'Install one (Debian: apt-get install openjdk-17-jdk-headless).',
-    );
-  }
-  const out = spawnSync(java, ['-version'], { encoding: 'utf8' });
-  const text = `${out.stderr ?? ''}${out.stdout ?? ''}`;
-  const m = text.match(/version "(\d+)(?:\.(\d+))?/);
-  const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
-  if (!(major >= 17 && major < 24)) {
-    throw new Error(
-      `Real-Cassandra tests need Java 17..23 (Cassandra 5.0 runs on 11/17, Jolokia 2.6 needs 17, JDK 24+ ` +
-        `removed the SecurityManager Cassandra installs). ${java} says: ${text.split('\n')[0] ?? text}`,
-    );
-  }
-  const binDir = path.dirname(fs.realpathSync(java));
-  const javac = path.join(binDir, 'javac');
-  const jar = path.join(binDir, 'jar');
-  if (!fs.existsSync(javac) || !fs.existsSync(jar)) {
-    throw new Error(
-      `Real-Cassandra tests need a full JDK (javac and jar beside ${fs.realpathSync(java)}), to build the ` +
-        'small agent that isolates the Jolokia 1.x agent. Debian: apt-get install openjdk-17-jdk-headless.',
-    );
-  }
-  return { java, javac, jar, javaMajor: major };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Artifacts
-
-/** The Cassandra the suite, the demo and the benchmark run by default: the pom's. */
-export const DEFAULT_CASSANDRA_VERSION = readPomVersions().cassandra;
-
-/**
- * The releases the integration suite proves the core cases on (test/integration/versions.test.ts),
- * each the newest of its line on Maven Central when added. All start on Java 17 with the flags
- * below; 3.11 would need Java 8 (docs/REAL-CASSANDRA.md).
- */
-export const OTHER_CASSANDRA_VERSIONS = ['4.0.19', '4.1.10'];
-
-/** @type {Map<string, Promise<Artifacts>>} */
-const artifactsPromises = new Map();
-
-/**
- * @param {EnsureArtifactsOptions} [options]
- * @returns {Promise<Artifacts>}
- */
-export function ensureArtifacts(options = {}) {
-  const version = options.cassandraVersion ?? DEFAULT_CASSANDRA_VERSION;
-  let promise = artifactsPromises.get(version);
-  if (promise === undefined) {
-    promise = doEnsureArtifacts(version, options.log ?? noop).catch((err) => {
-      artifactsPromises.delete(version);
-      throw err;
-    });
-    artifactsPromises.set(version, promise);
-  }
-  return promise;
-}
-
-/**
- * @param {string} cassandraVersion
- * @param {(message: string) => void} log
- * @returns {Promise<Artifacts>}
- */
-async function doEnsureArtifacts(cassandraVersion, log) {
-  const { java, javac, jar, javaMajor } = findJava();
-  if (!/^\d+\.\d+\.\d+$/.test(cassandraVersion)) throw new Error(`not a Cassandra release number: ${cassandraVersion}`);
-  const versions = { ...readPomVersions(), cassandra: cassandraVersion };
-  const versionDir = path.join(CACHE_DIR, versions.cassandra);
-  const libDir = path.join(versionDir, 'lib');
-  const agentsDir = path.join(CACHE_DIR, 'agents');
-  const jolokia2Jar = path.join(agentsDir, `jolokia-agent-jvm-${versions.jolokia2}-javaagent.jar`);
-  const jolokia1Jar = path.join(agentsDir, `jolokia-jvm-${versions.jolokia1}.jar`);
-  const cassandraJar = path.join(libDir, `cassandra-all-${versions.cassandra}.jar`);
-  const marker = path.join(versionDir, '.fetched.json');
-  const markerText = JSON.stringify(versions);
-
-  const cached =
-    (await exists(marker)) &&
-    (await fsp.readFile(marker, 'utf8')) === markerText &&
-    (await exists(cassandraJar)) &&
-    (await exists(jolokia2Jar)) &&
-    (await exists(jolokia1Jar));
-
-  let fetched = false;
-  let fetchMs = 0;
-  if (!cached) {
-    const mvn = which('mvn');
-    if (!mvn) {
-      throw new Error(
-        'Real-Cassandra tests need Maven to fetch cassandra-all and the Jolokia agents into .cache/cassandra: ' +
-          'no `mvn` on PATH (Debian: apt-get install maven).',
-      );
-    }
-    log(`fetching Cassandra ${versions.cassandra} + Jolokia ${versions.jolokia2}/${versions.jolokia1} with Maven ...`);
-    const t0 = Date.now();
-    await fsp.rm(libDir, { recursive: true, force: true }); // no stale jars from an earlier partial fetch
-    const res = await run(mvn, ['-q', '-B', '-f', POM, 'generate-resources', `-Dcache.dir=${CACHE_DIR}`, `-Dcassandra.version=${versions.cassandra}`], {
-      cwd: HERE,
-      env: { ...process.env, JAVA_HOME: process.env.JAVA_HOME ?? path.resolve(path.dirname(fs.realpathSync(java)), '..') },
-    });
-    fetchMs = Date.now() - t0;
-    if (res.code !== 0) {
-      throw new Error(`mvn failed (exit ${res.code}) fetching the Cassandra test artifacts:\n${res.stdout}\n${res.stderr}`);
-    }
-    for (const f of [cassandraJar, jolokia2Jar, jolokia1Jar]) {
-      if (!(await exists(f))) {
-        throw new Error(`mvn succeeded but ${f} is missing. mvn output:\n${res.stdout}\n${res.stderr}`);
-      }
-    }
-    await fsp.writeFile(marker, markerText);
-    fetched = true;
-    log(`fetched in ${(fetchMs / 1000).toFixed(1)} s`);
-  }
-
-  const jamm = (await fsp.readdir(libDir)).find((f) => /^jamm-.*\.jar$/.test(f));
-  const isolatedAgentJar = await ensureIsolatedAgent(agentsDir, javac, jar);
-
-  return {
-    cassandraVersion: versions.cassandra,
-    jolokia2Version: versions.jolokia2,
-    jolokia1Version: versions.jolokia1,
-    cacheDir: CACHE_DIR,
-    libDir,
-    agentsDir,
-    jolokia2Jar,
-    jolokia1Jar,
-    isolatedAgentJar,
-    jammJar: jamm ? path.join(libDir, jamm) : null,
-    java,
-    javaMajor,
-    fetched,
-    fetchMs,
-  };
-}
-
-/**
- * Compiles scripts/cassandra/IsolatedAgent.java into a cached agent jar (name carries the source hash).
- * @param {string} agentsDir
- * @param {string} javac
- * @param {string} jarTool
- * @returns {Promise<string>} the jar's path
- */
-async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
-  const source = await fsp.readFile(SHIM_SOURCE);
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
-  const target = path.join(agentsDir, `isolated-agent-${hash}.jar`);
-  if (await exists(target)) return target;
-  const build = await fsp.mkdtemp(path.join(os.tmpdir(), 'isolated-agent-'));
-  try {
-    const classes = path.join(build, 'classes');
-    let res = await run(javac, ['--release', '17', '-d', classes, SHIM_SOURCE]);
-    if (res.code !== 0) throw new Error(`javac IsolatedAgent.java failed:\n${res.stdout}${res.stderr}`);
-    const manifest = path.join(build, 'MANIFEST.MF');
-    await fsp.writeFile(manifest, 'Premain-Class: cassandratest.IsolatedAgent\nAgent-Class: cassandratest.IsolatedAgent\n');
-    const tmpJar = path.join(build, 'isolated-agent.jar');
-    res = await run(jarTool, ['--create', '--file', tmpJar, '--manifest', manifest, '-C', classes, '.']);
-    if (res.code !== 0) throw new Error(`jar (isolated agent) failed:\n${res.stdout}${res.stderr}`);
-    await fsp.mkdir(agentsDir, { recursive: true });
-    await fsp.copyFile(tmpJar, `${target}.tmp`);
-    await fsp.rename(`${target}.tmp`, target);
-    return target;
-  } finally {
-    await fsp.rm(build, { recursive: true, force: true });
   }
 }
 
