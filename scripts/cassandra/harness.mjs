@@ -17,7 +17,7 @@ import path from 'node:path';
 import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
 import { run } from './commands.mjs';
 import { httpRequest, jolokiaPost } from './http.mjs';
-import { freePorts } from './ports.mjs';
+import { freePorts, nodePorts } from './ports.mjs';
 import { makeTls } from './tls.mjs';
 
 export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, REPO_ROOT };
@@ -341,12 +341,7 @@ export async function startCassandra(options = {}) {
       await fsp.mkdir(d, { recursive: true });
     }
     const address = options.address ?? '127.0.0.1';
-    // The JMX port nodetool uses listens on 127.0.0.1 whatever the node's address: one for each
-    // node. A cluster's nodes share their storage and native ports, each on its own address.
-    const [jmxPort, ...more] = await freePorts(1 + (options.ports === undefined ? 2 : 0) + agentNames.length);
-    const [storagePort, nativePort] = options.ports === undefined ? more.splice(0, 2) : [options.ports.storage, options.ports.native];
-    const agentPorts = more;
-    if (storagePort === undefined || nativePort === undefined || jmxPort === undefined) throw new Error('no free ports');
+    const { jmx: jmxPort, storage: storagePort, native: nativePort, agents: agentPorts } = await nodePorts(options.ports, agentNames.length);
     if (options.location !== undefined) {
       await fsp.writeFile(path.join(confDir, 'cassandra-rackdc.properties'), `dc=${options.location.datacenter}\nrack=${options.location.rack}\n`);
     }
