@@ -17,6 +17,7 @@ import path from 'node:path';
 import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
 import { run } from './commands.mjs';
 import { httpRequest, jolokiaPost } from './http.mjs';
+import { nodeLayout, writeNodeFiles } from './node-files.mjs';
 import { freePorts, nodePorts } from './ports.mjs';
 import { makeTls } from './tls.mjs';
 
@@ -276,24 +277,6 @@ rm -rf -- "$d"
 `;
 
 /**
- * 4.1 renamed the settings with units in their names; 4.0 refuses the new names, 4.1 and 5.0 still
- * read the old ones with a warning. Each release gets the spelling of its own cassandra.yaml.
- * @param {string} version
- */
-function commitlogSyncPeriod(version) {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major < 4 || (major === 4 && minor < 1) ? 'commitlog_sync_period_in_ms: 10000' : 'commitlog_sync_period: 10000ms';
-}
-
-/**
- * @param {string} s
- * @returns {string}
- */
-function yamlString(s) {
-  return JSON.stringify(s); // a JSON string is a valid YAML double-quoted scalar
-}
-
-/**
  * @param {StartOptions} [options]
  * @returns {Promise<CassandraNode>}
  */
@@ -310,9 +293,8 @@ export async function startCassandra(options = {}) {
   const heap = options.heap ?? '1G';
   const timeoutMs = options.startTimeoutMs ?? 240_000;
 
-  const workDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-'));
-  /** @param {string[]} p */
-  const dir = (...p) => path.join(workDir, ...p);
+  const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
+  const { workDir, confDir, dataDirs, logFile, stdoutFile } = layout;
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   /** @type {import('node:child_process').ChildProcess | undefined} */
@@ -334,75 +316,14 @@ export async function startCassandra(options = {}) {
   };
 
   try {
-    const confDir = dir('conf');
-    const logDir = dir('logs');
-    const dataDirs = Array.from({ length: dataDirCount }, (_, i) => dir(`data${i + 1}`));
-    for (const d of [confDir, logDir, dir('commitlog'), dir('saved_caches'), dir('hints'), dir('storage'), dir('home'), dir('tmp'), ...dataDirs]) {
-      await fsp.mkdir(d, { recursive: true });
-    }
     const address = options.address ?? '127.0.0.1';
     const { jmx: jmxPort, storage: storagePort, native: nativePort, agents: agentPorts } = await nodePorts(options.ports, agentNames.length);
-    if (options.location !== undefined) {
-      await fsp.writeFile(path.join(confDir, 'cassandra-rackdc.properties'), `dc=${options.location.datacenter}\nrack=${options.location.rack}\n`);
-    }
-
-    const yaml = `# written by scripts/cassandra/harness.mjs
-cluster_name: ${yamlString(options.clusterName ?? 'harness')}
-num_tokens: 1
-initial_token: ${options.initialToken ?? '0'}
-auto_bootstrap: false
-partitioner: org.apache.cassandra.dht.Murmur3Partitioner
-commitlog_sync: periodic
-${commitlogSyncPeriod(art.cassandraVersion)}
-seed_provider:
-  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
-    parameters:
-      - seeds: ${yamlString(options.seeds ?? `${address}:${storagePort}`)}
-listen_address: ${address}
-rpc_address: ${address}
-storage_port: ${storagePort}
-native_transport_port: ${nativePort}
-endpoint_snitch: ${options.location === undefined ? 'SimpleSnitch' : 'GossipingPropertyFileSnitch'}
-memtable_allocation_type: heap_buffers
-auto_snapshot: false
-incremental_backups: ${options.incrementalBackups ? 'true' : 'false'}
-data_file_directories:
-${dataDirs.map((d) => `  - ${yamlString(d)}`).join('\n')}
-commitlog_directory: ${yamlString(dir('commitlog'))}
-saved_caches_directory: ${yamlString(dir('saved_caches'))}
-hints_directory: ${yamlString(dir('hints'))}
-${options.extraYaml ?? ''}
-`;
-    await fsp.writeFile(path.join(confDir, 'cassandra.yaml'), yaml);
-    const logFile = path.join(logDir, 'system.log');
-    const stdoutFile = path.join(logDir, 'stdout.log');
-    await fsp.writeFile(
-      path.join(confDir, 'logback.xml'),
-      `<configuration scan="false">
-  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
-    <file>${logFile}</file>
-    <encoder><pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern></encoder>
-  </appender>
-  <root level="INFO"><appender-ref ref="FILE"/></root>
-</configuration>
-`,
-    );
-    const toolsLogback = path.join(confDir, 'logback-tools.xml');
-    await fsp.writeFile(
-      toolsLogback,
-      `<configuration scan="false">
-  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
-    <target>System.err</target>
-    <encoder><pattern>%-5level %logger{0} - %msg%n</pattern></encoder>
-  </appender>
-  <root level="WARN"><appender-ref ref="STDERR"/></root>
-</configuration>
-`,
-    );
+    // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
+    await writeNodeFiles(layout, { ...options, cassandraVersion: art.cassandraVersion, address, storagePort, nativePort });
 
     // Agents
     const needsTls = agentNames.some((n) => agentSpecs[n]?.tls);
-    const tls = needsTls ? await makeTls(dir('tls')) : null;
+    const tls = needsTls ? await makeTls(layout.tlsDir) : null;
     /** @type {Record<string, AgentInfo>} */
     const agents = {};
     const agentArgs = [];
@@ -427,7 +348,7 @@ ${options.extraYaml ?? ''}
       }
       let policyFile;
       if (spec.policyXml !== undefined) {
-        policyFile = dir(`jolokia-access-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.xml`);
+        policyFile = path.join(workDir, `jolokia-access-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.xml`);
         await fsp.writeFile(policyFile, spec.policyXml);
         o.policyLocation = `file://${policyFile}`;
       }
@@ -479,16 +400,16 @@ ${options.extraYaml ?? ''}
       ...modulePrefs(SERVER_EXPORTS, SERVER_OPENS),
       ...(art.jammJar ? [`-javaagent:${art.jammJar}`] : []),
       ...agentArgs,
-      ...(options.configFromClassPath ? [] : [`-Dcassandra.config=file://${path.join(confDir, 'cassandra.yaml')}`]),
-      `-Dcassandra.logdir=${logDir}`,
-      `-Dcassandra.storagedir=${dir('storage')}`,
-      `-Dlogback.configurationFile=${path.join(confDir, 'logback.xml')}`,
+      ...(options.configFromClassPath ? [] : [`-Dcassandra.config=file://${layout.yamlFile}`]),
+      `-Dcassandra.logdir=${layout.logDir}`,
+      `-Dcassandra.storagedir=${layout.storageDir}`,
+      `-Dlogback.configurationFile=${layout.logbackFile}`,
       '-Dcassandra-foreground=yes',
       `-Dcassandra.jmx.local.port=${jmxPort}`,
       '-Dcassandra.skip_wait_for_gossip_to_settle=0',
       '-Dcassandra.ring_delay_ms=1000',
-      `-Duser.home=${dir('home')}`,
-      `-Djava.io.tmpdir=${dir('tmp')}`, // lz4-java unpacks its .so there; a killed JVM would leave it in /tmp
+      `-Duser.home=${layout.homeDir}`,
+      `-Djava.io.tmpdir=${layout.tmpDir}`, // lz4-java unpacks its .so there; a killed JVM would leave it in /tmp
       ...(options.extraJvmArgs ?? []),
       '-cp',
       classpath,
@@ -506,8 +427,8 @@ ${options.extraYaml ?? ''}
         '-XX:+UseSerialGC',
         ...modulePrefs(CLIENT_EXPORTS, CLIENT_OPENS),
         '-Djdk.attach.allowAttachSelf=true',
-        `-Dlogback.configurationFile=${toolsLogback}`,
-        `-Duser.home=${dir('home')}`, // nodetool appends to ~/.cassandra/nodetool.history
+        `-Dlogback.configurationFile=${layout.toolsLogbackFile}`,
+        `-Duser.home=${layout.homeDir}`, // nodetool appends to ~/.cassandra/nodetool.history
         '-cp',
         classpath,
         'org.apache.cassandra.tools.NodeTool',
