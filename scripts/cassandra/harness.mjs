@@ -14,47 +14,23 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { configureAgents, mainAgentName, PROJECT_POLICY_FILE, strictPolicy } from './agents.mjs';
 import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
 import { run } from './commands.mjs';
 import { httpRequest, jolokiaPost } from './http.mjs';
 import { nodeLayout, writeNodeFiles } from './node-files.mjs';
 import { freePorts, nodePorts } from './ports.mjs';
-import { makeTls } from './tls.mjs';
 
-export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, REPO_ROOT };
+export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, REPO_ROOT, strictPolicy };
 
+/** @typedef {import('./agents.mjs').AgentSpec} AgentSpec */
+/** @typedef {import('./agents.mjs').AgentInfo} AgentInfo */
 /** @typedef {import('./artifacts.mjs').EnsureArtifactsOptions} EnsureArtifactsOptions */
 /** @typedef {import('./artifacts.mjs').Artifacts} Artifacts */
 
 /** @typedef {import('./http.mjs').HttpRequestOptions} HttpRequestOptions */
 /** @typedef {import('./http.mjs').HttpResponse} HttpResponse */
 /** @typedef {import('./http.mjs').JolokiaPostOptions} JolokiaPostOptions */
-
-/**
- * @typedef {object} AgentSpec
- * @property {1 | 2} [version] Jolokia major version: 2 (default, jolokia-agent-jvm) or 1 (jolokia-jvm 1.7.x, answers text/plain)
- * @property {string} [user] basic authentication (agent options user=, password=); give both
- * @property {string} [password]
- * @property {boolean} [tls] HTTPS with a CA and server certificate (SAN localhost, 127.0.0.1) made by the harness; clients need `caFile`
- * @property {string} [policyXml] content of a jolokia-access.xml, passed as policyLocation=file://…
- * @property {Record<string, string | number | boolean>} [options] further raw agent options (no ',' or '=' in values)
- * @property {number} [port] the agent's port; default: a free one (a cluster's nodes share one, as in production)
- */
-
-/**
- * Serialisable description of one running agent.
- * @typedef {object} AgentInfo
- * @property {string} name
- * @property {1 | 2} version
- * @property {string} agentVersion what the agent reports in `version` (Jolokia 1.7.2 reports "1.7.1")
- * @property {string} url base URL, always with the trailing slash (the 1.x agent answers 404 to POST /jolokia without it)
- * @property {number} port
- * @property {boolean} tls
- * @property {string} [user]
- * @property {string} [password]
- * @property {string} [caFile] CA certificate (PEM) that signed an https agent's server certificate
- * @property {string} [policyFile]
- */
 
 /**
  * @typedef {object} StartOptions
@@ -197,27 +173,6 @@ const modulePrefs = (exports, opens) => [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Jolokia policies
-
-/** The project's documented policy (what the plugins need, nothing more). */
-export const PROJECT_POLICY_FILE = path.join(REPO_ROOT, 'docs', 'jolokia-access.xml');
-
-/**
- * The strict variant docs/SECURITY.md describes: the policy with every <operation> grant removed
- * (each exec is then refused, inner status 403) and without the java.lang:type=Runtime grant (no
- * system properties).
- * @param {string} policyXml
- * @returns {string}
- */
-export function strictPolicy(policyXml) {
-  const noExec = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
-  if (noExec === policyXml) throw new Error('strictPolicy: the policy grants no <operation>');
-  const noRuntime = noExec.replace(/[ \t]*<mbean>(?:(?!<\/mbean>)[\s\S])*<name>java\.lang:type=Runtime<\/name>[\s\S]*?<\/mbean>[ \t]*\r?\n?/, '');
-  if (noRuntime === noExec) throw new Error('strictPolicy: the policy grants nothing on java.lang:type=Runtime');
-  return noRuntime;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Small helpers
 
 /**
@@ -284,10 +239,7 @@ export async function startCassandra(options = {}) {
   const log = options.log ?? noop;
   const art = await ensureArtifacts({ log, ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }) });
   const agentSpecs = options.agents ?? { main: {} };
-  const agentNames = Object.keys(agentSpecs);
-  if (agentNames.length === 0) throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
-  const mainName = options.mainAgent ?? agentNames.find((n) => (agentSpecs[n]?.version ?? 2) === 2) ?? agentNames[0];
-  if (!mainName || !agentSpecs[mainName]) throw new Error(`startCassandra: mainAgent "${options.mainAgent}" is not among the agents`);
+  const mainName = mainAgentName(agentSpecs, options.mainAgent);
   const dataDirCount = options.dataDirs ?? 1;
   if (!Number.isInteger(dataDirCount) || dataDirCount < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
   const heap = options.heap ?? '1G';
@@ -317,67 +269,11 @@ export async function startCassandra(options = {}) {
 
   try {
     const address = options.address ?? '127.0.0.1';
-    const { jmx: jmxPort, storage: storagePort, native: nativePort, agents: agentPorts } = await nodePorts(options.ports, agentNames.length);
+    const { jmx: jmxPort, storage: storagePort, native: nativePort, agents: agentPorts } = await nodePorts(options.ports, Object.keys(agentSpecs).length);
     // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
     await writeNodeFiles(layout, { ...options, cassandraVersion: art.cassandraVersion, address, storagePort, nativePort });
 
-    // Agents
-    const needsTls = agentNames.some((n) => agentSpecs[n]?.tls);
-    const tls = needsTls ? await makeTls(layout.tlsDir) : null;
-    /** @type {Record<string, AgentInfo>} */
-    const agents = {};
-    const agentArgs = [];
-    for (const [i, name] of agentNames.entries()) {
-      const spec = agentSpecs[name] ?? {};
-      const port = spec.port ?? agentPorts[i];
-      if (port === undefined) throw new Error('no free port for agent');
-      const version = spec.version ?? 2;
-      if (version !== 1 && version !== 2) throw new Error(`agent ${name}: version must be 1 or 2`);
-      if ((spec.user === undefined) !== (spec.password === undefined)) throw new Error(`agent ${name}: give both user and password`);
-      /** @type {Record<string, string>} */
-      const o = { host: address, port: String(port) };
-      if (version === 1) o.discoveryEnabled = 'false'; // 1.x multicasts discovery by default
-      if (spec.user !== undefined) {
-        o.user = spec.user;
-        o.password = /** @type {string} */ (spec.password);
-      }
-      if (spec.tls && tls) {
-        o.protocol = 'https';
-        o.serverCert = tls.certFile;
-        o.serverKey = tls.keyFile;
-      }
-      let policyFile;
-      if (spec.policyXml !== undefined) {
-        policyFile = path.join(workDir, `jolokia-access-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.xml`);
-        await fsp.writeFile(policyFile, spec.policyXml);
-        o.policyLocation = `file://${policyFile}`;
-      }
-      for (const [k, v] of Object.entries(spec.options ?? {})) o[k] = String(v);
-      const optString = Object.entries(o)
-        .map(([k, v]) => {
-          if (/[,=]/.test(v)) throw new Error(`agent ${name}: option ${k} may not contain ',' or '='`);
-          return `${k}=${v}`;
-        })
-        .join(',');
-      // 1.x and 2.x share the class org.jolokia.jvmagent.JvmAgent: a 1.x jar beside a 2.x jar on the
-      // system class path silently runs 2.x code. The isolated agent loads the 1.x jar in its own loader.
-      agentArgs.push(
-        version === 2
-          ? `-javaagent:${art.jolokia2Jar}=${optString}`
-          : `-javaagent:${art.isolatedAgentJar}=${art.jolokia1Jar}::${optString}`,
-      );
-      agents[name] = {
-        name,
-        version,
-        agentVersion: '',
-        url: `${spec.tls ? 'https' : 'http'}://${address}:${port}/jolokia/`,
-        port,
-        tls: Boolean(spec.tls),
-        ...(spec.user !== undefined ? { user: spec.user, password: spec.password } : {}),
-        ...(spec.tls && tls ? { caFile: tls.caFile } : {}),
-        ...(policyFile ? { policyFile } : {}),
-      };
-    }
+    const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, { address, workDir, tlsDir: layout.tlsDir, art, freePorts: agentPorts });
 
     const classpath = `${confDir}:${art.libDir}/*`;
     const jvmArgs = [
@@ -399,7 +295,7 @@ export async function startCassandra(options = {}) {
       '-Dio.netty.allocator.maxOrder=11',
       ...modulePrefs(SERVER_EXPORTS, SERVER_OPENS),
       ...(art.jammJar ? [`-javaagent:${art.jammJar}`] : []),
-      ...agentArgs,
+      ...javaAgentArgs,
       ...(options.configFromClassPath ? [] : [`-Dcassandra.config=file://${layout.yamlFile}`]),
       `-Dcassandra.logdir=${layout.logDir}`,
       `-Dcassandra.storagedir=${layout.storageDir}`,
@@ -439,7 +335,7 @@ export async function startCassandra(options = {}) {
       ],
     };
 
-    log(`starting Cassandra ${art.cassandraVersion} in ${workDir} (${agentNames.length} Jolokia agents)`);
+    log(`starting Cassandra ${art.cassandraVersion} in ${workDir} (${Object.keys(agents).length} Jolokia agents)`);
     const outFd = fs.openSync(stdoutFile, 'a');
     const t0 = Date.now();
     try {
@@ -548,7 +444,7 @@ export async function startCassandra(options = {}) {
       workDir,
       logFile,
       stdoutFile,
-      caFile: tls?.caFile ?? null,
+      caFile,
       startupMs,
       command: [art.java, ...jvmArgs],
       nodetoolSpec,

@@ -117,7 +117,7 @@ function response(res, text) {
 
 /**
  * POST a Jolokia request (or bulk array) to an agent, with its credentials and CA unless overridden.
- * @param {import('./harness.mjs').AgentInfo} agent
+ * @param {import('./agents.mjs').AgentInfo} agent
  * @param {unknown} request
  * @param {JolokiaPostOptions} [opts]
  * @returns {Promise<HttpResponse>}
