@@ -64,7 +64,7 @@ export const DEFAULT_CASSANDRA_VERSION = readPomVersions().cassandra;
 /**
  * The releases the integration suite proves the core cases on (test/integration/versions.test.ts),
  * each the newest of its line on Maven Central when added. All start on Java 17 with the flags
- * of harness.mjs; 3.11 would need Java 8 (docs/REAL-CASSANDRA.md).
+ * of jvm-flags.mjs; 3.11 would need Java 8 (docs/REAL-CASSANDRA.md).
  */
 export const OTHER_CASSANDRA_VERSIONS = ['4.0.19', '4.1.10'];
 

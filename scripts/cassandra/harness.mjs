@@ -16,12 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { configureAgents, mainAgentName, PROJECT_POLICY_FILE, strictPolicy } from './agents.mjs';
 import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
-import { run } from './commands.mjs';
 import { httpRequest, jolokiaPost } from './http.mjs';
+import { cassandraJvmArgs } from './jvm-flags.mjs';
 import { nodeLayout, writeNodeFiles } from './node-files.mjs';
+import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { freePorts, nodePorts } from './ports.mjs';
 
-export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, REPO_ROOT, strictPolicy };
+export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, REPO_ROOT, runNodetool, strictPolicy };
 
 /** @typedef {import('./agents.mjs').AgentSpec} AgentSpec */
 /** @typedef {import('./agents.mjs').AgentInfo} AgentInfo */
@@ -31,6 +32,8 @@ export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpR
 /** @typedef {import('./http.mjs').HttpRequestOptions} HttpRequestOptions */
 /** @typedef {import('./http.mjs').HttpResponse} HttpResponse */
 /** @typedef {import('./http.mjs').JolokiaPostOptions} JolokiaPostOptions */
+/** @typedef {import('./nodetool.mjs').NodetoolSpec} NodetoolSpec */
+/** @typedef {import('./nodetool.mjs').NodetoolResult} NodetoolResult */
 
 /**
  * @typedef {object} StartOptions
@@ -53,21 +56,6 @@ export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpR
  * @property {boolean} [configFromClassPath] no -Dcassandra.config: the node finds cassandra.yaml in conf/, first on its class path, as the start scripts and packages arrange it
  * @property {boolean} [keepWorkDir] do not delete the work dir on stop (debugging)
  * @property {(message: string) => void} [log]
- */
-
-/**
- * Serialisable recipe for running nodetool (usable from vitest workers with runNodetool).
- * @typedef {object} NodetoolSpec
- * @property {string} java
- * @property {string} cwd
- * @property {string[]} args JVM flags, classpath, main class and `-h 127.0.0.1 -p <jmx port>`; append the nodetool command
- */
-
-/**
- * @typedef {object} NodetoolResult
- * @property {string} stdout
- * @property {string} stderr
- * @property {number} code
  */
 
 /**
@@ -95,84 +83,6 @@ export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpR
 const noop = () => {};
 
 // ---------------------------------------------------------------------------------------------
-// JVM flags (conf/jvm17-server.options and conf/jvm17-clients.options of Cassandra 5.0)
-
-const SERVER_EXPORTS = [
-  'java.base/jdk.internal.misc',
-  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
-  'java.rmi/sun.rmi.registry',
-  'java.rmi/sun.rmi.server',
-  'java.sql/java.sql',
-  'java.base/java.lang.ref',
-  'jdk.unsupported/sun.misc',
-  'jdk.compiler/com.sun.tools.javac.file',
-  'jdk.attach/sun.tools.attach',
-];
-const SERVER_OPENS = [
-  'java.base/java.lang.module',
-  'java.base/jdk.internal.loader',
-  'java.base/jdk.internal.ref',
-  'java.base/jdk.internal.reflect',
-  'java.base/jdk.internal.math',
-  'java.base/jdk.internal.module',
-  'java.base/jdk.internal.util.jar',
-  'jdk.management/com.sun.management.internal',
-  'java.base/sun.nio.ch',
-  'java.base/java.io',
-  'java.base/java.lang.reflect',
-  'jdk.compiler/com.sun.tools.javac',
-  'java.base/java.lang',
-  'java.base/java.util',
-  // Not in 5.0's list: 4.0 and 4.1 ship jamm 0.3.2, whose measureDeep opens fields of these
-  // packages (without them the node dies at start, in StorageService's or a table's set-up).
-  'java.base/java.util.concurrent',
-  'java.base/java.util.concurrent.atomic',
-  'java.base/java.nio',
-];
-// nodetool fails without these ("Cassandra is unable to access required classes": FileUtils needs sun.nio.ch).
-const CLIENT_EXPORTS = [
-  'java.base/jdk.internal.misc',
-  'java.base/jdk.internal.ref',
-  'java.base/sun.nio.ch',
-  'java.management.rmi/com.sun.jmx.remote.internal.rmi',
-  'java.rmi/sun.rmi.registry',
-  'java.rmi/sun.rmi.server',
-  'java.sql/java.sql',
-  'jdk.unsupported/sun.misc',
-  'jdk.compiler/com.sun.tools.javac.file',
-  'jdk.attach/sun.tools.attach',
-];
-const CLIENT_OPENS = [
-  'java.base/java.lang.module',
-  'java.base/jdk.internal.loader',
-  'java.base/jdk.internal.ref',
-  'java.base/jdk.internal.reflect',
-  'java.base/jdk.internal.math',
-  'java.base/jdk.internal.module',
-  'java.base/jdk.internal.util.jar',
-  'jdk.management/com.sun.management.internal',
-  'java.base/sun.nio.ch',
-  'java.base/java.io',
-  'java.base/java.util.concurrent',
-  'java.base/java.util',
-  'java.base/java.util.concurrent.atomic',
-  'java.base/java.lang',
-  'java.base/java.math',
-  'jdk.compiler/com.sun.tools.javac',
-  'java.base/java.lang.reflect',
-  'java.base/java.net',
-];
-
-/**
- * @param {string[]} exports
- * @param {string[]} opens
- */
-const modulePrefs = (exports, opens) => [
-  ...exports.flatMap((m) => ['--add-exports', `${m}=ALL-UNNAMED`]),
-  ...opens.flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]),
-];
-
-// ---------------------------------------------------------------------------------------------
 // Small helpers
 
 /**
@@ -189,19 +99,6 @@ function tail(file, lines) {
   } catch (err) {
     return `(cannot read ${file}: ${/** @type {Error} */ (err).message})`;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// nodetool
-
-/**
- * Runs the real org.apache.cassandra.tools.NodeTool described by `spec` (serialisable: usable in vitest workers).
- * @param {NodetoolSpec} spec
- * @param {string[]} args
- * @returns {Promise<NodetoolResult>}
- */
-export function runNodetool(spec, ...args) {
-  return run(spec.java, [...spec.args, ...args], { cwd: spec.cwd, timeoutMs: 120_000 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +139,6 @@ export async function startCassandra(options = {}) {
   const mainName = mainAgentName(agentSpecs, options.mainAgent);
   const dataDirCount = options.dataDirs ?? 1;
   if (!Number.isInteger(dataDirCount) || dataDirCount < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
-  const heap = options.heap ?? '1G';
   const timeoutMs = options.startTimeoutMs ?? 240_000;
 
   const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
@@ -275,65 +171,8 @@ export async function startCassandra(options = {}) {
 
     const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, { address, workDir, tlsDir: layout.tlsDir, art, freePorts: agentPorts });
 
-    const classpath = `${confDir}:${art.libDir}/*`;
-    const jvmArgs = [
-      `-Xms${heap}`,
-      `-Xmx${heap}`,
-      '-Xss256k',
-      '-XX:+UseG1GC',
-      '-XX:+ParallelRefProcEnabled',
-      '-XX:MaxTenuringThreshold=1',
-      '-XX:G1HeapRegionSize=16m',
-      '-XX:G1RSetUpdatingPauseTimePercent=5',
-      '-XX:MaxGCPauseMillis=300',
-      '-XX:InitiatingHeapOccupancyPercent=70',
-      '-XX:+ExitOnOutOfMemoryError',
-      '-Djdk.attach.allowAttachSelf=true',
-      '-Djava.net.preferIPv4Stack=true',
-      '-Dio.netty.tryReflectionSetAccessible=true',
-      '-Dio.netty.allocator.useCacheForAllThreads=true',
-      '-Dio.netty.allocator.maxOrder=11',
-      ...modulePrefs(SERVER_EXPORTS, SERVER_OPENS),
-      ...(art.jammJar ? [`-javaagent:${art.jammJar}`] : []),
-      ...javaAgentArgs,
-      ...(options.configFromClassPath ? [] : [`-Dcassandra.config=file://${layout.yamlFile}`]),
-      `-Dcassandra.logdir=${layout.logDir}`,
-      `-Dcassandra.storagedir=${layout.storageDir}`,
-      `-Dlogback.configurationFile=${layout.logbackFile}`,
-      '-Dcassandra-foreground=yes',
-      `-Dcassandra.jmx.local.port=${jmxPort}`,
-      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-      '-Dcassandra.ring_delay_ms=1000',
-      `-Duser.home=${layout.homeDir}`,
-      `-Djava.io.tmpdir=${layout.tmpDir}`, // lz4-java unpacks its .so there; a killed JVM would leave it in /tmp
-      ...(options.extraJvmArgs ?? []),
-      '-cp',
-      classpath,
-      'org.apache.cassandra.service.CassandraDaemon',
-    ];
-
-    /** @type {NodetoolSpec} */
-    const nodetoolSpec = {
-      java: art.java,
-      cwd: workDir,
-      args: [
-        '-Xmx128m',
-        // short-lived client JVM: C1 only + serial GC cut a nodetool call from ~2.2 s to ~1.4 s here
-        '-XX:TieredStopAtLevel=1',
-        '-XX:+UseSerialGC',
-        ...modulePrefs(CLIENT_EXPORTS, CLIENT_OPENS),
-        '-Djdk.attach.allowAttachSelf=true',
-        `-Dlogback.configurationFile=${layout.toolsLogbackFile}`,
-        `-Duser.home=${layout.homeDir}`, // nodetool appends to ~/.cassandra/nodetool.history
-        '-cp',
-        classpath,
-        'org.apache.cassandra.tools.NodeTool',
-        '-h',
-        '127.0.0.1',
-        '-p',
-        String(jmxPort),
-      ],
-    };
+    const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort });
+    const spec = nodetoolSpec(art, layout, jmxPort);
 
     log(`starting Cassandra ${art.cassandraVersion} in ${workDir} (${Object.keys(agents).length} Jolokia agents)`);
     const outFd = fs.openSync(stdoutFile, 'a');
@@ -447,8 +286,8 @@ export async function startCassandra(options = {}) {
       caFile,
       startupMs,
       command: [art.java, ...jvmArgs],
-      nodetoolSpec,
-      nodetool: (...args) => runNodetool(nodetoolSpec, ...args),
+      nodetoolSpec: spec,
+      nodetool: (...args) => runNodetool(spec, ...args),
       stop,
     };
   } catch (err) {
