@@ -9,7 +9,6 @@
 //
 // Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +18,7 @@ import { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_
 import { httpRequest, jolokiaPost } from './http.mjs';
 import { cassandraJvmArgs } from './jvm-flags.mjs';
 import { nodeLayout, writeNodeFiles } from './node-files.mjs';
+import { endNode, launch, nodeProcess } from './node-process.mjs';
 import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { freePorts, nodePorts } from './ports.mjs';
 
@@ -101,33 +101,6 @@ function tail(file, lines) {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Starting and stopping a node
-
-/** @type {Set<() => void>} */
-const liveNodeKillers = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // Safety net: a test run that ends without calling stop() must not leave a JVM behind.
-  process.on('exit', () => {
-    for (const kill of liveNodeKillers) kill();
-  });
-}
-
-// A detached watchdog also covers a Node process that dies by SIGKILL: when Node is gone, it kills the
-// JVM (only if its command line still names our work dir, so a recycled pid is never hit) and removes the dir.
-const WATCHDOG = `
-n="$1"; j="$2"; d="$3"
-while kill -0 "$n" 2>/dev/null && kill -0 "$j" 2>/dev/null; do sleep 2; done
-kill -0 "$n" 2>/dev/null && exit 0
-if kill -0 "$j" 2>/dev/null && tr '\\0' ' ' < "/proc/$j/cmdline" | grep -qF -- "$d"; then
-  kill -9 "$j"; while kill -0 "$j" 2>/dev/null; do sleep 0.2; done
-fi
-rm -rf -- "$d"
-`;
-
 /**
  * @param {StartOptions} [options]
  * @returns {Promise<CassandraNode>}
@@ -142,26 +115,9 @@ export async function startCassandra(options = {}) {
   const timeoutMs = options.startTimeoutMs ?? 240_000;
 
   const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
-  const { workDir, confDir, dataDirs, logFile, stdoutFile } = layout;
-  /** @type {import('node:child_process').ChildProcess | undefined} */
-  let child;
-  /** @type {import('node:child_process').ChildProcess | undefined} */
-  let watchdog;
-  let stopped = false;
-  const killNow = () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(/** @type {number} */ (child.pid), 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    try {
-      fs.rmSync(workDir, { recursive: true, force: true });
-    } catch {
-      /* best effort */
-    }
-  };
+  const { workDir, dataDirs, logFile, stdoutFile } = layout;
+  const node = nodeProcess(workDir);
+  const keepWorkDir = Boolean(options.keepWorkDir);
 
   try {
     const address = options.address ?? '127.0.0.1';
@@ -175,30 +131,8 @@ export async function startCassandra(options = {}) {
     const spec = nodetoolSpec(art, layout, jmxPort);
 
     log(`starting Cassandra ${art.cassandraVersion} in ${workDir} (${Object.keys(agents).length} Jolokia agents)`);
-    const outFd = fs.openSync(stdoutFile, 'a');
     const t0 = Date.now();
-    try {
-      child = spawn(art.java, jvmArgs, { cwd: workDir, stdio: ['ignore', outFd, outFd] });
-    } finally {
-      fs.closeSync(outFd);
-    }
-    const jvm = child; // a const: TypeScript keeps it narrowed (not undefined) inside the closures below
-    const pid = jvm.pid;
-    if (pid === undefined) throw new Error(`could not spawn ${art.java}`);
-    installExitHook();
-    liveNodeKillers.add(killNow);
-    watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(pid), workDir], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    watchdog.unref();
-
-    /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */
-    const exited = new Promise((resolve) => jvm.once('exit', (code, signal) => resolve({ code, signal })));
-    // A cast, not a declared type: a declared type would be narrowed to `null` here, and the assignment
-    // in the callback below is invisible to the checks in the loop.
-    let exitInfo = /** @type {{ code: number | null, signal: NodeJS.Signals | null } | null} */ (null);
-    void exited.then((e) => (exitInfo = e));
+    const pid = launch(node, art.java, jvmArgs, stdoutFile);
 
     /** @param {string} why */
     const failure = (why) =>
@@ -215,7 +149,7 @@ export async function startCassandra(options = {}) {
     const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute }));
     let lastSeen = 'no answer yet';
     for (;;) {
-      if (exitInfo) throw failure(`the JVM exited (code ${exitInfo.code}, signal ${exitInfo.signal})`);
+      if (node.exit) throw failure(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
       if (Date.now() - t0 > timeoutMs) throw failure(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
       try {
         const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
@@ -252,24 +186,6 @@ export async function startCassandra(options = {}) {
       agent.agentVersion = v;
     }
 
-    const stop = async () => {
-      if (stopped) return;
-      stopped = true;
-      try {
-        if (watchdog?.pid) process.kill(watchdog.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      if (!exitInfo) {
-        jvm.kill('SIGTERM');
-        const killer = setTimeout(() => jvm.kill('SIGKILL'), options.stopGraceMs ?? 15_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      liveNodeKillers.delete(killNow);
-      if (!options.keepWorkDir) await fsp.rm(workDir, { recursive: true, force: true });
-    };
-
     return {
       pid,
       cassandraVersion: art.cassandraVersion,
@@ -288,23 +204,10 @@ export async function startCassandra(options = {}) {
       command: [art.java, ...jvmArgs],
       nodetoolSpec: spec,
       nodetool: (...args) => runNodetool(spec, ...args),
-      stop,
+      stop: () => endNode(node, { graceMs: options.stopGraceMs ?? 15_000, keepWorkDir }),
     };
   } catch (err) {
-    // Failed start: kill what we started and clean up before rethrowing.
-    try {
-      if (watchdog?.pid) process.kill(watchdog.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    const jvm = child;
-    if (jvm && jvm.exitCode === null && jvm.signalCode === null) {
-      const gone = new Promise((resolve) => jvm.once('exit', resolve));
-      jvm.kill('SIGKILL');
-      await gone;
-    }
-    liveNodeKillers.delete(killNow);
-    if (!options.keepWorkDir) await fsp.rm(workDir, { recursive: true, force: true });
+    await endNode(node, { graceMs: 0, keepWorkDir });
     throw err;
   }
 }
