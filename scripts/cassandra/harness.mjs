@@ -9,7 +9,6 @@
 //
 // Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
 
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +20,7 @@ import { nodeLayout, writeNodeFiles } from './node-files.mjs';
 import { endNode, launch, nodeProcess } from './node-process.mjs';
 import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { freePorts, nodePorts } from './ports.mjs';
+import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs';
 
 export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpRequest, jolokiaPost, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, REPO_ROOT, runNodetool, strictPolicy };
 
@@ -82,25 +82,6 @@ export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, freePorts, httpR
 
 const noop = () => {};
 
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-/**
- * @param {string} file
- * @param {number} lines
- * @returns {string}
- */
-function tail(file, lines) {
-  try {
-    const text = fs.readFileSync(file, 'utf8');
-    const all = text.split('\n');
-    if (all.at(-1) === '') all.pop();
-    return all.slice(-lines).join('\n');
-  } catch (err) {
-    return `(cannot read ${file}: ${/** @type {Error} */ (err).message})`;
-  }
-}
-
 /**
  * @param {StartOptions} [options]
  * @returns {Promise<CassandraNode>}
@@ -134,57 +115,13 @@ export async function startCassandra(options = {}) {
     const t0 = Date.now();
     const pid = launch(node, art.java, jvmArgs, stdoutFile);
 
-    /** @param {string} why */
-    const failure = (why) =>
-      new Error(
-        `Cassandra did not become ready: ${why}\n` +
-          `--- ${logFile} (last 60 lines) ---\n${tail(logFile, 60)}\n` +
-          `--- ${stdoutFile} (last 60 lines) ---\n${tail(stdoutFile, 60)}\n` +
-          `--- command ---\n${art.java} ${jvmArgs.join(' ')}`,
-      );
-
-    // Ready when OperationMode is NORMAL and CQL is served: 4.1 reaches NORMAL a moment before its
-    // native transport listens, and the tests connect with CQL at once.
+    const fail = startFailure({ logFile, stdoutFile, command: [art.java, ...jvmArgs] });
     const main = /** @type {AgentInfo} */ (agents[mainName]);
-    const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute }));
-    let lastSeen = 'no answer yet';
-    for (;;) {
-      if (node.exit) throw failure(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
-      if (Date.now() - t0 > timeoutMs) throw failure(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
-      try {
-        const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
-        const [mode, cql] = Array.isArray(res.json) ? res.json.map((r) => /** @type {any} */ (r)?.value) : [];
-        lastSeen = `HTTP ${res.status} ${typeof mode === 'string' ? `${mode}, native transport ${cql === true ? 'running' : 'not running'}` : res.text.slice(0, 120)}`;
-        if (mode === 'NORMAL' && cql === true) break;
-      } catch (err) {
-        lastSeen = /** @type {Error} */ (err).message;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForNormalAndCql(node, main, { since: t0, timeoutMs, fail });
     const startupMs = Date.now() - t0;
     log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
 
-    // Every agent must answer, and be the Jolokia major version asked for (guards the 1.x/2.x class clash).
-    for (const agent of Object.values(agents)) {
-      // An agent's first answer can be slow on a loaded 2-core machine (seen once in CI: 10 s):
-      // ask up to three times before calling the start failed, and name the agent then.
-      let res;
-      for (let attempt = 1; res === undefined; attempt++) {
-        try {
-          res = await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 15_000 });
-        } catch (err) {
-          if (attempt === 3) throw failure(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
-        }
-      }
-      const v = /** @type {any} */ (res.json)?.value?.agent;
-      if (res.status !== 200 || typeof v !== 'string') {
-        throw failure(`agent ${agent.name} (${agent.url}) answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
-      }
-      if (!v.startsWith(`${agent.version}.`)) {
-        throw failure(`agent ${agent.name} should be Jolokia ${agent.version}.x but reports ${v}`);
-      }
-      agent.agentVersion = v;
-    }
+    await checkAgents(agents, fail);
 
     return {
       pid,
