@@ -1,0 +1,121 @@
+// @ts-check
+// startCassandra: one real node, from its jars to ready, told as the steps the other modules carry out.
+
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { configureAgents, mainAgentName } from './agents.mjs';
+import { ensureArtifacts } from './artifacts.mjs';
+import { cassandraJvmArgs } from './jvm-flags.mjs';
+import { nodeLayout, writeNodeFiles } from './node-files.mjs';
+import { endNode, launch, nodeProcess } from './node-process.mjs';
+import { nodetoolSpec, runNodetool } from './nodetool.mjs';
+import { nodePorts } from './ports.mjs';
+import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs';
+
+/**
+ * @typedef {object} StartOptions
+ * @property {string} [cassandraVersion] default: DEFAULT_CASSANDRA_VERSION
+ * @property {string} [address] the node's listen, rpc and agent address, default 127.0.0.1 (all of 127/8 is loopback)
+ * @property {{ storage: number, native: number }} [ports] default: free ones (a cluster's nodes share them, each on its own address)
+ * @property {string} [seeds] default: this node (`address:storage port`)
+ * @property {string} [initialToken] default "0"
+ * @property {{ datacenter: string, rack: string }} [location] GossipingPropertyFileSnitch with this DC and rack; default: SimpleSnitch (datacenter1, rack1)
+ * @property {Record<string, import('./agents.mjs').AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent)
+ * @property {string} [mainAgent] agent whose URL becomes `jolokiaUrl` and which is polled for readiness; default: the first 2.x agent
+ * @property {boolean} [incrementalBackups] cassandra.yaml `incremental_backups` (default false)
+ * @property {number} [dataDirs] number of data_file_directories (default 1)
+ * @property {string} [heap] -Xms/-Xmx, default "1G"
+ * @property {number} [startTimeoutMs] default 240 000 ms
+ * @property {number} [stopGraceMs] SIGKILL after this long if SIGTERM did not stop it (default 15 000 ms)
+ * @property {string} [clusterName]
+ * @property {string} [extraYaml] appended to cassandra.yaml
+ * @property {string[]} [extraJvmArgs] added before -cp
+ * @property {boolean} [configFromClassPath] no -Dcassandra.config: the node finds cassandra.yaml in conf/, first on its class path, as the start scripts and packages arrange it
+ * @property {boolean} [keepWorkDir] do not delete the work dir on stop (debugging)
+ * @property {(message: string) => void} [log]
+ */
+
+/**
+ * @typedef {object} CassandraNode
+ * @property {number} pid
+ * @property {string} cassandraVersion
+ * @property {string} jolokiaUrl URL of the main (2.x) agent, with trailing slash
+ * @property {string} mainAgent
+ * @property {Record<string, import('./agents.mjs').AgentInfo>} agents
+ * @property {number} jmxPort
+ * @property {number} nativePort
+ * @property {number} storagePort
+ * @property {string[]} dataDirs
+ * @property {string} workDir
+ * @property {string} logFile Cassandra's system.log
+ * @property {string} stdoutFile the JVM's stdout and stderr (Jolokia start lines, JVM errors)
+ * @property {string | null} caFile
+ * @property {number} startupMs spawn → OperationMode NORMAL
+ * @property {string[]} command the full java command line
+ * @property {import('./nodetool.mjs').NodetoolSpec} nodetoolSpec
+ * @property {(...args: string[]) => Promise<import('./nodetool.mjs').NodetoolResult>} nodetool
+ * @property {() => Promise<void>} stop SIGTERM, SIGKILL after the grace time, wait for exit, remove the work dir; idempotent
+ */
+
+/**
+ * Starts a node and resolves when it is NORMAL, serves CQL and every agent answers. On failure it
+ * ends what it started (node-process.mjs: endNode) and rethrows.
+ * @param {StartOptions} [options]
+ * @returns {Promise<CassandraNode>}
+ */
+export async function startCassandra(options = {}) {
+  const log = options.log ?? (() => {});
+  const art = await ensureArtifacts({ log, ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }) });
+  const agentSpecs = options.agents ?? { main: {} };
+  const mainName = mainAgentName(agentSpecs, options.mainAgent);
+  const dataDirCount = options.dataDirs ?? 1;
+  if (!Number.isInteger(dataDirCount) || dataDirCount < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
+  const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
+  const node = nodeProcess(layout.workDir);
+  const keepWorkDir = Boolean(options.keepWorkDir);
+  try {
+    const address = options.address ?? '127.0.0.1';
+    const ports = await nodePorts(options.ports, Object.keys(agentSpecs).length);
+    // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
+    await writeNodeFiles(layout, { ...options, cassandraVersion: art.cassandraVersion, address, storagePort: ports.storage, nativePort: ports.native });
+    const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, { address, workDir: layout.workDir, tlsDir: layout.tlsDir, art, freePorts: ports.agents });
+    const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort: ports.jmx });
+    const command = [art.java, ...jvmArgs];
+    const fail = startFailure({ ...layout, command });
+
+    log(`starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`);
+    const t0 = Date.now();
+    const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
+    const main = /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);
+    await waitForNormalAndCql(node, main, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
+    const startupMs = Date.now() - t0;
+    log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
+    await checkAgents(agents, fail);
+
+    const spec = nodetoolSpec(art, layout, ports.jmx);
+    return {
+      pid,
+      cassandraVersion: art.cassandraVersion,
+      jolokiaUrl: main.url,
+      mainAgent: mainName,
+      agents,
+      jmxPort: ports.jmx,
+      nativePort: ports.native,
+      storagePort: ports.storage,
+      dataDirs: layout.dataDirs,
+      workDir: layout.workDir,
+      logFile: layout.logFile,
+      stdoutFile: layout.stdoutFile,
+      caFile,
+      startupMs,
+      command,
+      nodetoolSpec: spec,
+      nodetool: (...args) => runNodetool(spec, ...args),
+      stop: () => endNode(node, { graceMs: options.stopGraceMs ?? 15_000, keepWorkDir }),
+    };
+  } catch (err) {
+    await endNode(node, { graceMs: 0, keepWorkDir });
+    throw err;
+  }
+}
