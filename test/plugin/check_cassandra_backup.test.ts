@@ -30,7 +30,7 @@ async function against(handler: Handler, args: string[] = [], env: NodeJS.Proces
 }
 
 describe('status', () => {
-  it('enabled is OK with the seed words and perfdata', async () => {
+  it('enabled is OK with nodetool\'s words and perfdata', async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(true)));
     expect(run.code).toBe(0);
     expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;;;0;1 time=\d+(\.\d+)?s;;;0$/);
@@ -177,7 +177,7 @@ describe('authentication', () => {
 });
 
 describe('formats keep the exit codes', () => {
-  it('json carries the seed keys plus state and message', async () => {
+  it('json carries the health line\'s keys plus state and message', async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(true)), ['--format', 'json']);
     expect(run.code).toBe(0);
     const body = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -194,7 +194,7 @@ describe('formats keep the exit codes', () => {
     expect(JSON.parse(unknown.stdout)).toMatchObject({ backup_enabled: null, status: 'unknown', state: 'UNKNOWN', exit_code: 3 });
   });
 
-  it('prometheus has HELP, TYPE and the seed metric', async () => {
+  it('prometheus has HELP, TYPE and the backup metric', async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(false)), ['--format', 'prometheus']);
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');

@@ -52,7 +52,7 @@ describe('every member accounted for, each on its own', () => {
     expectCleanRun(run, { timeoutSeconds: 4, code: 3, plugin: entry, partialUnknown: true });
   });
 
-  it('--format nodetool: the seed\'s lines and Summary', async () => {
+  it('--format nodetool: the cluster-wide loop\'s lines and Summary', async () => {
     const run = await against({ size: 4, behaviours: { 2: 'disabled', 3: 'hang' } }, ['--node-timeout', '1', '--format', 'nodetool']);
     expect(run.stdout).toBe('127.2.0.1: running\n127.2.0.2: running\n127.2.0.3: not running\n127.2.0.4: unreachable\nSummary: 2 enabled, 1 disabled, 1 unreachable\n');
     expect(run.code).toBe(1);
