@@ -34,13 +34,13 @@ export function readSnapshotFolders(dataDirectories: readonly string[]): Snapsho
 /** What the node's agent says, completed from the folders where they can be read from here. */
 export async function readNodeSnapshots(source: JolokiaSource): Promise<SnapshotFacts> {
   const status = await readBackupStatus(source, { dataFileLocations: true });
-  const version = status.releaseVersion ?? 'this release';
+  const release = status.releaseVersion;
   const here = (status.dataFileLocations ?? []).filter(canRead);
-  const listed = await readDetails(source, here, version);
+  const listed = await readDetails(source, here, release);
   if (!listed.snapshots.some((s) => s.createdMs === undefined)) return listed;
   // Before 4.1 the node does not say when a snapshot was taken; its folders do, when they are here.
   if (here.length === 0) {
-    return { ...listed, source: { ...listed.source, noCreationTime: `Cassandra ${version} does not report it: run the check on the node, where the snapshot folders can be read` } };
+    return { ...listed, source: { ...listed.source, noCreationTime: `${release === undefined ? 'This Cassandra release' : `Cassandra ${release}`} does not report it: run the check on the node, where the snapshot folders can be read` } };
   }
   const folders = scanSnapshotFolders(here);
   const created = new Map(folders.snapshots.map((s) => [s.tag, s.createdMs]));
@@ -52,10 +52,10 @@ export async function readNodeSnapshots(source: JolokiaSource): Promise<Snapshot
 }
 
 /** SnapshotDetails; the folders instead when a Jolokia 2.x agent cannot send it. */
-async function readDetails({ client, limits }: JolokiaSource, here: readonly string[], version: string): Promise<SnapshotFacts> {
+async function readDetails({ client, limits }: JolokiaSource, here: readonly string[], release: string | undefined): Promise<SnapshotFacts> {
   try {
     const [details] = await client.bulk([{ type: 'read', mbean: STORAGE_SERVICE, attribute: A.snapshotDetails }] as const, limits);
-    return { snapshots: snapshotsFromDetails(details), source: { description: `SnapshotDetails from ${client.where} (Cassandra ${version})` }, unreadable: [] };
+    return { snapshots: snapshotsFromDetails(details), source: { description: `SnapshotDetails from ${client.where}${release === undefined ? '' : ` (Cassandra ${release})`}` }, unreadable: [] };
   } catch (error) {
     // Jolokia 2.x cuts its answer short at the first snapshot without a TTL (a null in the
     // table's index): the agent answered the other request, so it is this value it cannot send.

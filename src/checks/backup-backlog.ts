@@ -98,11 +98,11 @@ function backlogResults(scan: BacklogScan, { files, bytes, liveShared }: Totals,
   return [
     files === 0
       ? { state: sizeState, summary: `nothing waiting in backups/ (${scan.tables.length} ${scan.tables.length === 1 ? 'table' : 'tables'} have one)` }
-      : { state: sizeState, summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(sizeState, policy.size, formatSize)}` },
+      : { state: sizeState, summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(bytes, sizeState, policy.size, formatSize)}` },
     ...scan.dataDirectories.map((d): Result => {
       const share = percentOf(d.diskBytes, d.filesystemBytes);
       const state = thresholdState(share, policy.share);
-      return { state, summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(state, policy.share, (n) => `${n}%`)}` };
+      return { state, summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(share, state, policy.share, (n) => `${n}%`)}` };
     }),
   ];
 }
@@ -152,7 +152,7 @@ function tableResult(table: TableBacklog, policy: BacklogPolicy, nowMs: number):
   return {
     subject: { name: `${table.keyspace}.${table.table}`, labels: { keyspace: table.keyspace, table: table.table } },
     state,
-    line: `oldest file ${formatDuration(age)} old${crossed(state, policy.age, formatDuration)}; ${table.files} files, ${formatSize(table.bytes)}${shared}`,
+    line: `oldest file ${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}; ${table.files} files, ${formatSize(table.bytes)}${shared}`,
     facts: { files: table.files, bytes: table.bytes, live_shared_bytes: table.liveSharedBytes, oldest_age_seconds: Math.round(age), directories: table.directories },
     metrics: [
       sample(BACKUPS_FILES, table.files),

@@ -114,7 +114,7 @@ function ageFinding(ageSeconds: number | undefined, liveSSTables: number, flushe
   // After a flush the proof is what counts; the age of a table nobody writes to says nothing
   // about backups, so the thresholds judge the tables looked at without a flush.
   const state = flushed ? OK : thresholdState(ageSeconds, policy.age);
-  return { state, text: `${age}${crossed(state, policy.age, formatDuration)}` };
+  return { state, text: `${age}${crossed(ageSeconds, state, policy.age, formatDuration)}` };
 }
 
 /** The tables that could be judged (a table that could not be assessed is UNKNOWN, without facts). */

@@ -38,7 +38,7 @@ export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, now
   const results: Result[] = [
     snapshots.length === 0
       ? { state: sizeState, summary: 'no snapshots' }
-      : { state: sizeState, summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(sizeState, policy.size, formatSize)}` },
+      : { state: sizeState, summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(trueSize, sizeState, policy.size, formatSize)}` },
     ...unreadableResults(facts.unreadable),
   ];
   const perfdata: Perfdata[] = [
@@ -86,7 +86,7 @@ function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSou
     const age = ageSeconds(s, nowMs);
     const state = thresholdState(age, policy.age);
     states.push(state);
-    parts.push(`${formatDuration(age)} old${crossed(state, policy.age, formatDuration)}`);
+    parts.push(`${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}`);
   }
   parts.push(`${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}, true size ${formatSize(s.trueSizeBytes)} (${formatSize(s.sizeOnDiskBytes)} on disk)`);
   if (s.expiresMs !== undefined) {

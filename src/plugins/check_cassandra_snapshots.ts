@@ -6,8 +6,6 @@ import { readNodeSnapshots, readSnapshotFolders, type SnapshotFacts } from '../c
 import { judgeSnapshots, type SnapshotPolicy } from '../checks/snapshots.js';
 import { connectionHintOr, describeConnection, JOLOKIA_OPTIONS, jolokiaSource, readJolokiaConnection, type JolokiaConnection } from '../cli/jolokia-connection.js';
 import { parseDuration } from '../runtime/duration.js';
-import { UsageError } from '../runtime/errors.js';
-import type { ParsedOptions } from '../runtime/options.js';
 import { parseStateOption, type Check } from '../runtime/plugin.js';
 import { parseSize } from '../runtime/size.js';
 import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
@@ -34,7 +32,7 @@ const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
       policy: {
         age: readThresholds(options, 'age', parseDuration),
         size: readThresholds(options, 'size', parseSize),
-        expired: { state: parseStateOption('expired-state', options.text('expired-state')), graceSeconds: grace(options) },
+        expired: { state: parseStateOption('expired-state', options.text('expired-state')), graceSeconds: parseDuration(options.text('expired-grace'), '--expired-grace') },
         excludeTags: options.list('exclude-tag').flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== ''),
       },
     };
@@ -55,12 +53,6 @@ const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
   hint: connectionHintOr('or give --data-dir on the node, which needs no agent'),
 };
 
-function grace(options: ParsedOptions): number {
-  const text = options.text('expired-grace');
-  const seconds = parseDuration(text, '--expired-grace');
-  if (seconds < 0) throw new UsageError(`--expired-grace: '${text}' is negative`);
-  return seconds;
-}
 
 export const entry: PluginEntry = {
   name: NAME,

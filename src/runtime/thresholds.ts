@@ -19,11 +19,14 @@ export function thresholdState(value: number, thresholds: Thresholds): State {
   return OK;
 }
 
-/** ` (warning over 2h)`: the range that was crossed, in its own unit; empty when none was. */
-export function crossed(state: State, thresholds: Thresholds, show: (n: number) => string): string {
+/**
+ * ` (warning over 2h)`: the end of the range that `value` crossed, in the measure's unit (`10:20`
+ * says `under 10` for 5 and `over 20` for 25); empty when no range was crossed.
+ */
+export function crossed(value: number, state: State, thresholds: Thresholds, show: (n: number) => string): string {
   const range = state === CRITICAL ? thresholds.critical : state === WARNING ? thresholds.warning : undefined;
-  if (range === undefined) return '';
-  const limit = range.inside ? range.violation() : range.end === Number.POSITIVE_INFINITY ? `under ${show(range.start)}` : `over ${show(range.end)}`;
+  if (range === undefined || range.accepts(value)) return '';
+  const limit = range.inside ? range.violation() : value < range.start ? `under ${show(range.start)}` : `over ${show(range.end)}`;
   return ` (${state.name.toLowerCase()} ${limit})`;
 }
 

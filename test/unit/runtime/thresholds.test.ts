@@ -35,19 +35,26 @@ describe('crossed', () => {
 
   it('the range crossed, in the measure\'s unit', () => {
     const t = upperLimits(7200, 86_400);
-    expect(crossed(WARNING, t, seconds)).toBe(' (warning over 2h)');
-    expect(crossed(CRITICAL, t, seconds)).toBe(' (critical over 1d)');
+    expect(crossed(10_000, WARNING, t, seconds)).toBe(' (warning over 2h)');
+    expect(crossed(100_000, CRITICAL, t, seconds)).toBe(' (critical over 1d)');
   });
 
   it('nothing when nothing was crossed, or the state has no range', () => {
-    expect(crossed(OK, upperLimits(10, 20), String)).toBe('');
-    expect(crossed(UNKNOWN, upperLimits(10, 20), String)).toBe('');
-    expect(crossed(CRITICAL, upperLimits(10, undefined), String)).toBe('');
+    expect(crossed(5, OK, upperLimits(10, 20), String)).toBe('');
+    expect(crossed(25, UNKNOWN, upperLimits(10, 20), String)).toBe('');
+    expect(crossed(25, CRITICAL, upperLimits(10, undefined), String)).toBe('');
+    expect(crossed(5, WARNING, upperLimits(10, 20), String)).toBe('');
   });
 
   it('a lower limit is "under", an inside range says its bounds', () => {
-    expect(crossed(WARNING, { warning: Range.parse('5:') }, String)).toBe(' (warning under 5)');
-    expect(crossed(CRITICAL, { critical: Range.parse('@1:3') }, String)).toBe(' (critical inside [1, 3])');
+    expect(crossed(4, WARNING, { warning: Range.parse('5:') }, String)).toBe(' (warning under 5)');
+    expect(crossed(2, CRITICAL, { critical: Range.parse('@1:3') }, String)).toBe(' (critical inside [1, 3])');
+  });
+
+  it('a range with two ends names the end the value crossed', () => {
+    const share = { warning: Range.parse('10:20') };
+    expect(crossed(5, WARNING, share, (n) => `${n}%`)).toBe(' (warning under 10%)');
+    expect(crossed(25, WARNING, share, (n) => `${n}%`)).toBe(' (warning over 20%)');
   });
 });
 
