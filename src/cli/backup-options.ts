@@ -6,6 +6,7 @@ import type { BackupExpectation, BackupWanted } from '../checks/backup-expectati
 import { UsageError } from '../runtime/errors.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 import { parseStateOption } from '../runtime/plugin.js';
+import type { State } from '../runtime/state.js';
 
 export interface BackupOptionWords {
   /** Heading in --help. */
@@ -44,9 +45,9 @@ export function backupExpectationOptions(words: BackupOptionWords): OptionSpec[]
 
 /** What the options say; --disabled-state and --enabled-state, where given, win for their way round. */
 export function readBackupExpectation(options: ParsedOptions): BackupExpectation {
-  const state = (option: string): ReturnType<typeof parseStateOption> =>
-    parseStateOption(options.has(option) ? option : 'backup-state', options.text(options.has(option) ? option : 'backup-state'));
-  return { expect: backupWanted(options.text('expect-backup'), '--expect-backup'), disabledState: state('disabled-state'), enabledState: state('enabled-state') };
+  const backupState = parseStateOption('backup-state', options.text('backup-state'));
+  const oneWay = (option: string): State => (options.has(option) ? parseStateOption(option, options.text(option)) : backupState);
+  return { expect: backupWanted(options.text('expect-backup'), '--expect-backup'), disabledState: oneWay('disabled-state'), enabledState: oneWay('enabled-state') };
 }
 
 export function backupWanted(text: string, option: string): BackupWanted {
