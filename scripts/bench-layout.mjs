@@ -1,9 +1,9 @@
 // A synthetic Cassandra data directory for the freshness benchmark: TABLES tables in one
 // keyspace, each with SSTABLES live SSTables of eight components hard-linked into backups/,
-// and a Jolokia-speaking server that tells the plugin where each table lives.
+// and a Jolokia-speaking server (scripts/fake-jolokia.mjs) that tells the plugin where each table lives.
 import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { answering, found, startFakeJolokia } from './fake-jolokia.mjs';
 
 const COMPONENTS = ['Data.db', 'Index.db', 'Filter.db', 'Statistics.db', 'Summary.db', 'TOC.txt', 'Digest.crc32', 'CompressionInfo.db'];
 export const KEYSPACE = 'bench';
@@ -33,25 +33,15 @@ export function buildLayout(dataDir, tables, sstablesPerTable) {
 
 /** Answers the status reads, the search for the keyspace's tables and each table's DataPaths. */
 export async function startLayoutServer(tables) {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      const answers = JSON.parse(body).map((r) => {
-        if (r.type === 'search') {
-          return { status: 200, value: Array.from({ length: tables }, (_, t) => `org.apache.cassandra.db:keyspace=${KEYSPACE},table=t${t},type=Tables`) };
-        }
-        if (r.attribute === 'DataPaths') {
-          const table = /table=(\w+)/.exec(r.mbean)[1];
-          return { status: 200, value: [`/var/lib/cassandra/data/${KEYSPACE}/${table}-${tableId(Number(table.slice(1)))}`] };
-        }
-        if (r.attribute === 'ReleaseVersion') return { status: 200, value: '5.0.9' };
-        return { status: 200, value: true };
-      });
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(answers));
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/jolokia`, close: () => server.close() };
+  const agent = await startFakeJolokia(
+    answering((r) => {
+      if (r.type === 'search') return found(Array.from({ length: tables }, (_, t) => `org.apache.cassandra.db:keyspace=${KEYSPACE},table=t${t},type=Tables`));
+      if (r.attribute === 'DataPaths') {
+        const table = /table=(\w+)/.exec(r.mbean)[1];
+        return found([`/var/lib/cassandra/data/${KEYSPACE}/${table}-${tableId(Number(table.slice(1)))}`]);
+      }
+      return found(r.attribute === 'ReleaseVersion' ? '5.0.9' : true);
+    }),
+  );
+  return { url: agent.url, close: () => agent.close() };
 }

@@ -1,9 +1,9 @@
-// Shared by the benchmarks: a local Jolokia-speaking server, side-by-side measurement with
-// /usr/bin/time, medians and per-round ratios, and a Markdown table.
+// Shared by the benchmarks: a local Jolokia-speaking server (scripts/fake-jolokia.mjs), side-by-side
+// measurement with /usr/bin/time, medians and per-round ratios, and a Markdown table.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus } from 'node:os';
+import { answering, found, startFakeJolokia } from './fake-jolokia.mjs';
 
 export const TIME = '/usr/bin/time';
 
@@ -16,20 +16,8 @@ export function requireTime() {
 
 /** Answers every read with true (and a version string), as StorageService would. */
 export async function startStatusServer() {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      // POST carries a request or a bulk of them; a GET (/read/<mbean>/<attribute>) gets one answer.
-      const parsed = body === '' ? { type: 'read', attribute: decodeURIComponent(req.url.split('/').pop() ?? '') } : JSON.parse(body);
-      const answerFor = (r) => ({ status: 200, value: r.attribute === 'ReleaseVersion' ? '5.0.6' : true, request: r });
-      const answer = JSON.stringify(Array.isArray(parsed) ? parsed.map(answerFor) : answerFor(parsed));
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(answer);
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/jolokia`, close: () => server.close() };
+  const agent = await startFakeJolokia(answering((r) => found(r.attribute === 'ReleaseVersion' ? '5.0.6' : true)));
+  return { url: agent.url, close: () => agent.close() };
 }
 
 function measureOnce(argv) {

@@ -35,6 +35,7 @@ import { createServer as createTlsServer } from 'node:https';
  * @property {{ readonly cert: string, readonly key: string }} [tls] serve HTTPS with this certificate and key (PEM)
  * @property {string} [host] the address to listen on; default 127.0.0.1 (anything else in 127/8 works on Linux)
  * @property {number} [port] default: a free one (the members of a simulated cluster share one)
+ * @property {boolean} [record] keep each request in `received` (default true; a long-running simulation does not)
  */
 
 /**
@@ -42,7 +43,7 @@ import { createServer as createTlsServer } from 'node:https';
  * @property {string} url `http(s)://host:port/jolokia`
  * @property {string} host
  * @property {number} port
- * @property {ReceivedRequest[]} received the requests received, in order
+ * @property {ReceivedRequest[]} received the requests received, in order (none kept with `record: false`)
  * @property {number} connections TCP connections accepted, whether or not a request followed (proves "nothing was sent")
  * @property {() => Promise<void>} close ends every open connection (a held one too) and stops listening
  */
@@ -67,7 +68,7 @@ export async function startFakeJolokia(handler, options = {}) {
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ url: request.url ?? '', headers: request.headers, body });
+      if (options.record !== false) received.push({ url: request.url ?? '', headers: request.headers, body });
       handler(request, body, response);
     });
   };

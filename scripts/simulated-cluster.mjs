@@ -1,16 +1,16 @@
 // @ts-check
 // A simulated Cassandra cluster, for scale and for the failures a real one cannot be made to show
-// on cue: one Jolokia-speaking HTTP server per member, each on an address of its own in 127/8 and
-// the same port, as in production; the first member is the usual contact node. Each reports the ring
-// as Cassandra 4.0+ does (EndpointWithPortToHostId, LiveNodesWithPort, UnreachableNodesWithPort,
-// AllEndpointStatesWithPort), as every member does. It proves nothing about Cassandra: the real
-// cluster of the suite does.
+// on cue: one fake Jolokia agent (scripts/fake-jolokia.mjs) per member, each on an address of its
+// own in 127/8 and the same port, as in production; the first member is the usual contact node.
+// Each reports the ring as Cassandra 4.0+ does (EndpointWithPortToHostId, LiveNodesWithPort,
+// UnreachableNodesWithPort, AllEndpointStatesWithPort), as every member does. It proves nothing
+// about Cassandra: the real cluster of the suite does.
 //
 //   node scripts/simulated-cluster.mjs --size 1000      prints the contact URL, runs until stopped
 //
 // Used by npm run bench (1,000 and 5,000 members) and test/plugin/check_cassandra_cluster_backup.test.ts.
 
-import { createServer } from 'node:http';
+import { answering, found, notFound, refuse, respond, startFakeJolokia } from './fake-jolokia.mjs';
 
 /**
  * What one member's agent does: answer with its backup flag, hang, refuse the credentials, be no
@@ -74,10 +74,8 @@ export async function startSimulatedCluster(options) {
     return { address: addressOf(i, network), hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, datacenter: DATACENTERS[i % 3] ?? 'dc1', behaviour, gossip };
   });
   const inRing = members.slice(0, members.length - (options.missingFromRing ?? 0));
-  /** @type {import('node:net').Socket[]} */
-  const held = [];
-  /** @type {import('node:http').Server[]} */
-  const servers = [];
+  /** @type {import('./fake-jolokia.mjs').FakeJolokia[]} */
+  const agents = [];
   let port = 0;
 
   const ring = {
@@ -90,63 +88,43 @@ export async function startSimulatedCluster(options) {
     .join('');
 
   for (const member of members) {
-    const server = createServer((request, response) => {
-      const chunks = /** @type {Buffer[]} */ ([]);
-      request.on('data', (c) => chunks.push(c));
-      request.on('end', () => {
-        if (member.behaviour === 'hang') {
-          held.push(request.socket);
-          return;
-        }
-        const delay = minLatency + Math.random() * (maxLatency - minLatency);
-        setTimeout(() => answer(member, Buffer.concat(chunks).toString('utf8'), response), delay);
-      });
-    });
-    server.on('connection', (socket) => socket.on('error', () => undefined));
-    await new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, member.address, () => resolve(undefined));
-    });
-    if (port === 0) port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-    servers.push(server);
+    const agent = await startFakeJolokia(behave(member), { host: member.address, port, record: false });
+    port = agent.port;
+    agents.push(agent);
   }
 
   /**
+   * One member's agent: it never answers (the connection is held until close()), or it answers
+   * after a random latency with what its behaviour says.
    * @param {SimulatedMember} member
-   * @param {string} body
-   * @param {import('node:http').ServerResponse} response
+   * @returns {import('./fake-jolokia.mjs').Handler}
    */
-  function answer(member, body, response) {
-    if (member.behaviour === 'refuse') {
-      response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="jolokia"', 'Content-Length': 0 }).end();
-      return;
-    }
-    if (member.behaviour === 'garbage') {
-      response.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Login</html>');
-      return;
-    }
-    /** @type {{ type: string, mbean: string, attribute?: string }[]} */
-    const requests = JSON.parse(body);
-    const answers = requests.map((r) => {
-      const echo = { type: r.type, mbean: r.mbean, attribute: r.attribute };
+  function behave(member) {
+    const jolokia = answering((r) => {
       const value = valueOf(member, r);
-      return value === undefined
-        ? { status: 404, error_type: member.behaviour === 'stranger' ? 'javax.management.InstanceNotFoundException' : 'javax.management.AttributeNotFoundException', error: `no ${r.attribute}`, request: echo }
-        : { status: 200, value, request: echo };
+      if (value !== undefined) return found(value);
+      return notFound(r, member.behaviour === 'stranger' ? 'mbean' : 'attribute');
     });
-    const text = JSON.stringify(answers);
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) }).end(text);
+    return (request, body, response) => {
+      if (member.behaviour === 'hang') return;
+      const delay = minLatency + Math.random() * (maxLatency - minLatency);
+      setTimeout(() => {
+        if (member.behaviour === 'refuse') refuse(response);
+        else if (member.behaviour === 'garbage') respond(response, 200, '<html>Login</html>', 'text/html');
+        else jolokia(request, body, response);
+      }, delay);
+    };
   }
 
   /**
    * @param {SimulatedMember} member
-   * @param {{ mbean: string, attribute?: string }} request
+   * @param {{ mbean?: string, attribute?: string }} request
    * @returns {unknown}
    */
   function valueOf(member, request) {
     if (member.behaviour === 'stranger') return undefined;
     const attribute = request.attribute ?? '';
-    if (request.mbean.endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? states : undefined;
+    if ((request.mbean ?? '').endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? states : undefined;
     if (attribute in ring) return ring[/** @type {keyof typeof ring} */ (attribute)];
     if (attribute === 'IncrementalBackupsEnabled') return member.behaviour !== 'disabled';
     if (attribute === 'LocalHostId') return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
@@ -155,12 +133,11 @@ export async function startSimulatedCluster(options) {
   }
 
   return {
-    contactUrl: `http://${members[0]?.address}:${port}/jolokia`,
+    contactUrl: agents[0]?.url ?? '',
     port,
     members,
     close: async () => {
-      for (const socket of held) socket.destroy();
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve(undefined)))));
+      await Promise.all(agents.map((agent) => agent.close()));
     },
   };
 }
