@@ -1,5 +1,5 @@
 // npm run bench: what a check costs, side by side in one run. Not a test: it never fails on a
-// number. Writes docs/PERFORMANCE.md unless BENCH_WRITE=0.
+// number. Writes docs/PERFORMANCE.md unless BENCH_WRITE=0 or --only.
 //
 //   1. start-up: the status check against a bare node:http client (the floor for any Node plugin),
 //      an empty `node` script and --help (the cold path), alternating, medians, ratios; and the
@@ -10,6 +10,10 @@
 //   4. the cluster audit: on a real 3-node cluster against the cluster-wide loop of the nodetool
 //      statusbackup documentation (with --with-cassandra), and on simulated rings of 1,000 and
 //      5,000 members.
+//
+// --only startup,freshness runs just those sections (names in SECTIONS; `nodetool` and the real
+// cluster need --with-cassandra too) and prints them: a part of the report does not replace
+// docs/PERFORMANCE.md. The local Jolokia servers are scripts/fake-jolokia.mjs.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +27,14 @@ requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const withCassandra = process.argv.includes('--with-cassandra');
+const SECTIONS = ['startup', 'nodetool', 'freshness', 'backlog', 'cluster'];
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? '').split(',');
+if (only !== undefined && !only.every((name) => SECTIONS.includes(name))) {
+  console.error(`--only takes a comma-separated list of: ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (section) => only === undefined || only.includes(section);
 const plugin = join(root, 'plugins', 'check_cassandra_backup');
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 const sections = [];
@@ -50,63 +62,65 @@ const leanClient = join(work, 'bare-http-lean.cjs');
 writeFileSync(leanClient, bareSource("require('node:fs').writeSync(1, v ? 'OK - enabled\\n' : 'WARNING - disabled\\n')"));
 const bundle = join(root, 'dist', 'check_cassandra_backup.cjs');
 
-const server = await startStatusServer();
-const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? runs * 3);
-const startup = await sideBySide(
-  [
-    { name: 'bare node:http client (console.log; the reference)', argv: [process.execPath, bareClient, server.url] },
-    { name: 'the same, printing with fs.writeSync', argv: [process.execPath, leanClient, server.url] },
-    { name: 'empty node script', argv: [process.execPath, emptyScript] },
-    // Started as the bare client is, `node FILE`: the comparison is of the code, not of how it is started.
-    { name: 'check_cassandra_backup (status): `node plugins/check_cassandra_backup`, code cache', argv: [process.execPath, plugin, '--url', server.url] },
-    { name: 'the same bundle without the code cache: `node dist/check_cassandra_backup.cjs`', argv: [process.execPath, bundle, '--url', server.url] },
-    { name: 'the plugin as a monitoring core starts it, through its `#!/usr/bin/env node` line', argv: [plugin, '--url', server.url] },
-    { name: 'check_cassandra_backup --help', argv: [process.execPath, plugin, '--help'] },
-  ],
-  { runs: startupRuns },
-);
-const instructionRows = await instructionCounts(server.url);
+if (wanted('startup')) {
+  const server = await startStatusServer();
+  const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? runs * 3);
+  const startup = await sideBySide(
+    [
+      { name: 'bare node:http client (console.log; the reference)', argv: [process.execPath, bareClient, server.url] },
+      { name: 'the same, printing with fs.writeSync', argv: [process.execPath, leanClient, server.url] },
+      { name: 'empty node script', argv: [process.execPath, emptyScript] },
+      // Started as the bare client is, `node FILE`: the comparison is of the code, not of how it is started.
+      { name: 'check_cassandra_backup (status): `node plugins/check_cassandra_backup`, code cache', argv: [process.execPath, plugin, '--url', server.url] },
+      { name: 'the same bundle without the code cache: `node dist/check_cassandra_backup.cjs`', argv: [process.execPath, bundle, '--url', server.url] },
+      { name: 'the plugin as a monitoring core starts it, through its `#!/usr/bin/env node` line', argv: [plugin, '--url', server.url] },
+      { name: 'check_cassandra_backup --help', argv: [process.execPath, plugin, '--help'] },
+    ],
+    { runs: startupRuns },
+  );
+  const instructionRows = await instructionCounts(server.url);
 
-// 1b. The until-restart path: --config parses a cassandra.yaml with js-yaml, which only this path
-// loads (dist/js-yaml.cjs). The stock cassandra.yaml is about 2,000 lines, most of them comments.
-const stockSizeYaml = join(work, 'cassandra.yaml');
-writeFileSync(
-  stockSizeYaml,
-  Array.from({ length: 1850 }, (_, i) => `# comment line ${i}: what the stock file explains about its settings`)
-    .concat(Array.from({ length: 150 }, (_, i) => `setting_${i}: ${i % 2 === 0 ? 'true' : `"value ${i}"`}`))
-    .concat(['incremental_backups: true', ''])
-    .join('\n'),
-);
-const configRuns = await sideBySide(
-  [
-    { name: 'check_cassandra_backup (status)', argv: [process.execPath, plugin, '--url', server.url] },
-    { name: 'check_cassandra_backup --config (2,000-line cassandra.yaml)', argv: [process.execPath, plugin, '--url', server.url, '--config', stockSizeYaml] },
-  ],
-  { runs: startupRuns },
-);
-const configInstructions = existsSync(VALGRIND)
-  ? await instructionTable([
-      ['check_cassandra_backup (status; entry, code cache)', [await countedEntry(server.url), '--url', server.url]],
-      ['check_cassandra_backup --config (2,000-line cassandra.yaml)', [await countedEntry(server.url), '--url', server.url, '--config', stockSizeYaml]],
-    ])
-  : '(instruction counts: valgrind is not installed)';
-server.close();
-const statusRow = startup[3];
-sections.push({
-  title: 'Start-up: the status check against a bare node:http client',
-  text: `${startupRuns} alternating rounds after 3 warm-up rounds against a local Jolokia-speaking server on 127.0.0.1; "× baseline" is against the bare client. Instructions: one run each under callgrind (node --single-threaded, with V8's hashing and random numbers fixed, so the count repeats to a few in a million), the code cache made under the same flags.`,
-  table: `${markdownTable(startup)}\n\n${instructionRows}`,
-  budget: [
-    `wall ≤ 1.05 × the bare client: ${statusRow.wallRatio.toFixed(3)} × — ${statusRow.wallRatio <= 1.05 ? 'met' : 'NOT met'}`,
-    `peak memory ≤ 1.05 × the bare client: ${statusRow.rssRatio.toFixed(2)} × — ${statusRow.rssRatio <= 1.05 ? 'met' : 'NOT met'}`,
-  ],
-});
-sections.push({
-  title: 'The until-restart path: --config against the status check',
-  text: `What reading and parsing a cassandra.yaml of the stock file's size (2,000 lines, mostly comments) with js-yaml adds to a run: ${startupRuns} alternating rounds against the same local server (it answers no system property, so nothing but the file is read), baseline the status check; instructions as above.`,
-  table: `${markdownTable(configRuns)}\n\n${configInstructions}`,
-  budget: [`the status check does not load the YAML parser: dist/js-yaml.cjs is required by --config/--find-config only (scripts/build.mjs)`],
-});
+  // 1b. The until-restart path: --config parses a cassandra.yaml with js-yaml, which only this path
+  // loads (dist/js-yaml.cjs). The stock cassandra.yaml is about 2,000 lines, most of them comments.
+  const stockSizeYaml = join(work, 'cassandra.yaml');
+  writeFileSync(
+    stockSizeYaml,
+    Array.from({ length: 1850 }, (_, i) => `# comment line ${i}: what the stock file explains about its settings`)
+      .concat(Array.from({ length: 150 }, (_, i) => `setting_${i}: ${i % 2 === 0 ? 'true' : `"value ${i}"`}`))
+      .concat(['incremental_backups: true', ''])
+      .join('\n'),
+  );
+  const configRuns = await sideBySide(
+    [
+      { name: 'check_cassandra_backup (status)', argv: [process.execPath, plugin, '--url', server.url] },
+      { name: 'check_cassandra_backup --config (2,000-line cassandra.yaml)', argv: [process.execPath, plugin, '--url', server.url, '--config', stockSizeYaml] },
+    ],
+    { runs: startupRuns },
+  );
+  const configInstructions = existsSync(VALGRIND)
+    ? await instructionTable([
+        ['check_cassandra_backup (status; entry, code cache)', [await countedEntry(server.url), '--url', server.url]],
+        ['check_cassandra_backup --config (2,000-line cassandra.yaml)', [await countedEntry(server.url), '--url', server.url, '--config', stockSizeYaml]],
+      ])
+    : '(instruction counts: valgrind is not installed)';
+  server.close();
+  const statusRow = startup[3];
+  sections.push({
+    title: 'Start-up: the status check against a bare node:http client',
+    text: `${startupRuns} alternating rounds after 3 warm-up rounds against a local Jolokia-speaking server on 127.0.0.1; "× baseline" is against the bare client. Instructions: one run each under callgrind (node --single-threaded, with V8's hashing and random numbers fixed, so the count repeats to a few in a million), the code cache made under the same flags.`,
+    table: `${markdownTable(startup)}\n\n${instructionRows}`,
+    budget: [
+      `wall ≤ 1.05 × the bare client: ${statusRow.wallRatio.toFixed(3)} × — ${statusRow.wallRatio <= 1.05 ? 'met' : 'NOT met'}`,
+      `peak memory ≤ 1.05 × the bare client: ${statusRow.rssRatio.toFixed(2)} × — ${statusRow.rssRatio <= 1.05 ? 'met' : 'NOT met'}`,
+    ],
+  });
+  sections.push({
+    title: 'The until-restart path: --config against the status check',
+    text: `What reading and parsing a cassandra.yaml of the stock file's size (2,000 lines, mostly comments) with js-yaml adds to a run: ${startupRuns} alternating rounds against the same local server (it answers no system property, so nothing but the file is read), baseline the status check; instructions as above.`,
+    table: `${markdownTable(configRuns)}\n\n${configInstructions}`,
+    budget: [`the status check does not load the YAML parser: dist/js-yaml.cjs is required by --config/--find-config only (scripts/build.mjs)`],
+  });
+}
 
 /** Instructions counted by callgrind: repeatable where wall time on these machines is not. */
 async function instructionCounts(url) {
@@ -153,7 +167,7 @@ function runQuietly(command, args) {
 }
 
 // 2. Against nodetool on a real node --------------------------------------------------------------
-if (withCassandra) {
+if (withCassandra && wanted('nodetool')) {
   const { startCassandra } = await import('./cassandra/harness.mjs');
   const node = await startCassandra({ agents: { main: {} }, log: (m) => process.stderr.write(`[cassandra] ${m}\n`) });
   try {
@@ -178,37 +192,39 @@ if (withCassandra) {
 }
 
 // 3. Freshness scan -------------------------------------------------------------------------------
-const TABLES = 500;
-const SSTABLES = 25; // × 8 components = 200 backup files a table
-const layout = buildLayout(join(root, '.cache', 'bench-layout'), TABLES, SSTABLES);
-const layoutServer = await startLayoutServer(TABLES);
-const scanTimes = [];
-for (let i = 0; i < 2 + 7; i++) {
-  const started = process.hrtime.bigint();
-  const code = await new Promise((resolve) => {
-    const child = spawn(plugin, ['--url', layoutServer.url, '--keyspace', KEYSPACE, '--data-dir', layout.dataDir, '--max-age', '1d'], { stdio: 'ignore' });
-    child.on('close', resolve);
+if (wanted('freshness')) {
+  const TABLES = 500;
+  const SSTABLES = 25; // × 8 components = 200 backup files a table
+  const layout = buildLayout(join(root, '.cache', 'bench-layout'), TABLES, SSTABLES);
+  const layoutServer = await startLayoutServer(TABLES);
+  const scanTimes = [];
+  for (let i = 0; i < 2 + 7; i++) {
+    const started = process.hrtime.bigint();
+    const code = await new Promise((resolve) => {
+      const child = spawn(plugin, ['--url', layoutServer.url, '--keyspace', KEYSPACE, '--data-dir', layout.dataDir, '--max-age', '1d'], { stdio: 'ignore' });
+      child.on('close', resolve);
+    });
+    if (code !== 0) throw new Error(`the freshness check on the synthetic layout exited ${code}`);
+    if (i >= 2) scanTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  layoutServer.close();
+  scanTimes.sort((a, b) => a - b);
+  const scanMedian = scanTimes[Math.floor(scanTimes.length / 2)];
+  sections.push({
+    title: `Freshness scan: ${TABLES} tables, ${layout.backupFiles.toLocaleString('en')} backup files`,
+    text: 'The whole plugin run (`--keyspace bench --max-age 1d --data-dir …`): Node start-up, one Jolokia bulk request for 500 tables, the scan, the verdicts. 7 runs after 2 warm-up runs.',
+    table: ['| runs | median | fastest | slowest |', '|---|---|---|---|', `| ${scanTimes.length} | ${scanMedian.toFixed(0)} ms | ${scanTimes[0].toFixed(0)} ms | ${scanTimes.at(-1).toFixed(0)} ms |`].join('\n'),
+    budget: [`under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`],
   });
-  if (code !== 0) throw new Error(`the freshness check on the synthetic layout exited ${code}`);
-  if (i >= 2) scanTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
 }
-layoutServer.close();
-scanTimes.sort((a, b) => a - b);
-const scanMedian = scanTimes[Math.floor(scanTimes.length / 2)];
-sections.push({
-  title: `Freshness scan: ${TABLES} tables, ${layout.backupFiles.toLocaleString('en')} backup files`,
-  text: 'The whole plugin run (`--keyspace bench --max-age 1d --data-dir …`): Node start-up, one Jolokia bulk request for 500 tables, the scan, the verdicts. 7 runs after 2 warm-up runs.',
-  table: ['| runs | median | fastest | slowest |', '|---|---|---|---|', `| ${scanTimes.length} | ${scanMedian.toFixed(0)} ms | ${scanTimes[0].toFixed(0)} ms | ${scanTimes.at(-1).toFixed(0)} ms |`].join('\n'),
-  budget: [`under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`],
-});
 
 // 3b. The backups/ backlog at a million files (scripts/bench-backlog.mjs) ------------------------------
-sections.push(await backlogSection(root));
+if (wanted('backlog')) sections.push(await backlogSection(root));
 
 // 4. The cluster audit --------------------------------------------------------------------------------
 const clusterPlugin = join(root, 'plugins', 'check_cassandra_cluster_backup');
 const CLUSTER_LOOP = 'the cluster-wide loop of the nodetool statusbackup documentation: nodetool status, then nodetool statusbackup on each node in turn';
-if (withCassandra) {
+if (withCassandra && wanted('cluster')) {
   const { startCluster } = await import('./cassandra/cluster.mjs');
   const members = [
     { address: '127.0.0.1', datacenter: 'dc1', rack: 'r1' },
@@ -247,29 +263,31 @@ if (withCassandra) {
   }
 }
 
-for (const [size, wallBudget, rssBudget] of [[1000, 3, 100], [5000, 5, 200]]) {
-  const simulation = await startSimulation(size);
-  try {
-    const samples = [];
-    for (let i = 0; i < 1 + 5; i++) {
-      const { seconds, kib, stdout } = await measureWithOutput([clusterPlugin, '--url', simulation.url, '--format', 'json']);
-      const answer = JSON.parse(stdout);
-      if (answer.nodes.length !== size || answer.members !== size) throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
-      if (i > 0) samples.push({ seconds, kib, unreachable: answer.unreachable });
+if (wanted('cluster')) {
+  for (const [size, wallBudget, rssBudget] of [[1000, 3, 100], [5000, 5, 200]]) {
+    const simulation = await startSimulation(size);
+    try {
+      const samples = [];
+      for (let i = 0; i < 1 + 5; i++) {
+        const { seconds, kib, stdout } = await measureWithOutput([clusterPlugin, '--url', simulation.url, '--format', 'json']);
+        const answer = JSON.parse(stdout);
+        if (answer.nodes.length !== size || answer.members !== size) throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
+        if (i > 0) samples.push({ seconds, kib, unreachable: answer.unreachable });
+      }
+      const wall = median(samples.map((s) => s.seconds));
+      const rss = Math.max(...samples.map((s) => s.kib)) / 1024;
+      sections.push({
+        title: `The cluster audit on a simulated ring of ${size.toLocaleString('en')} members`,
+        text: `scripts/simulated-cluster.mjs in a process of its own: one Jolokia-speaking server per member on 127.2.x.y, the same port, answers after 2-20 ms; 5 % never answer (half of them still up in gossip, as a frozen JVM is). The check with its default options (--parallel 512, --node-timeout 2); 5 runs after 1 warm-up, every member accounted for in each (${samples[0].unreachable} unreachable). Scale only: what the check says about Cassandra is proven on the real cluster.`,
+        table: ['| runs | wall (median) | slowest | peak RSS (largest) |', '|---|---|---|---|', `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
+        budget: [
+          `under ${wallBudget} s: ${wall.toFixed(2)} s — ${wall < wallBudget ? 'met' : 'NOT met'}`,
+          `under ${rssBudget} MiB: ${rss.toFixed(1)} MiB — ${rss < rssBudget ? 'met' : 'NOT met'}`,
+        ],
+      });
+    } finally {
+      simulation.stop();
     }
-    const wall = median(samples.map((s) => s.seconds));
-    const rss = Math.max(...samples.map((s) => s.kib)) / 1024;
-    sections.push({
-      title: `The cluster audit on a simulated ring of ${size.toLocaleString('en')} members`,
-      text: `scripts/simulated-cluster.mjs in a process of its own: one Jolokia-speaking server per member on 127.2.x.y, the same port, answers after 2-20 ms; 5 % never answer (half of them still up in gossip, as a frozen JVM is). The check with its default options (--parallel 512, --node-timeout 2); 5 runs after 1 warm-up, every member accounted for in each (${samples[0].unreachable} unreachable). Scale only: what the check says about Cassandra is proven on the real cluster.`,
-      table: ['| runs | wall (median) | slowest | peak RSS (largest) |', '|---|---|---|---|', `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
-      budget: [
-        `under ${wallBudget} s: ${wall.toFixed(2)} s — ${wall < wallBudget ? 'met' : 'NOT met'}`,
-        `under ${rssBudget} MiB: ${rss.toFixed(1)} MiB — ${rss < rssBudget ? 'met' : 'NOT met'}`,
-      ],
-    });
-  } finally {
-    simulation.stop();
   }
 }
 
@@ -291,7 +309,7 @@ const report = sections
   .join('\n');
 console.log(`${machine()}\n\n${report}`);
 
-if (process.env.BENCH_WRITE !== '0') {
+if (only === undefined && process.env.BENCH_WRITE !== '0') {
   // Everything from NOTES_MARKER on is written by hand (what was tried); the bench keeps it.
   const file = join(root, 'docs', 'PERFORMANCE.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
