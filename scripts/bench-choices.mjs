@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, markdownTable, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
+import { loadRegistry } from './registry.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,9 +64,11 @@ for (const [name, source] of Object.entries(variants)) {
 
 // The plugin itself: one CJS bundle (what we ship), the same as one ES-module bundle, and the
 // bundle started through the plugins/ entry with its #!/usr/bin/env node line.
+// The entry is the build's own (scripts/registry.mjs), so it follows the plugin wherever src/ puts it.
+const { PLUGINS, bundleSource } = await loadRegistry();
 const esm = join(work, 'plugin.mjs');
 await build({
-  stdin: { contents: `import { plugin } from './src/cli/check_cassandra_backup.js'; import { main } from './src/runtime/plugin.js'; main(plugin);`, resolveDir: root, loader: 'ts' },
+  stdin: { contents: bundleSource(PLUGINS.find((p) => p.name === 'check_cassandra_backup')), resolveDir: root, loader: 'ts' },
   outfile: esm, bundle: true, platform: 'node', target: 'node20', format: 'esm', define: { PACKAGE_VERSION: '"bench"' }, logLevel: 'error',
 });
 commands.push({ name: 'check_cassandra_backup, CJS bundle (node dist/…cjs)', argv: [process.execPath, join(root, 'dist', 'check_cassandra_backup.cjs'), '--url', server.url] });
