@@ -2,14 +2,15 @@
 // moves the files away, ages are set with utimes. What the check reports is compared with what
 // this test reads itself from the same folders (names, inodes, sizes), not taken on its word.
 
-import { Client } from 'cassandra-driver';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import type { Client } from 'cassandra-driver';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLUGIN_NODE } from '../support/process.js';
-import { ROOT, runPlugin } from '../support/run-plugin.js';
-import { cassandra, nodetool } from './cassandra-context.js';
+import { runPlugin } from '../support/run-plugin.js';
+import { cassandra } from './cassandra-context.js';
+import { removeDir, tempDir } from './monitoring-tools.js';
+import { ageFiles, nodetoolOk, openKeyspace, runAsNobody, safeList, setBackupByNodetool, writeRows } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup_backlog';
 const KS = 'backlog';
@@ -28,23 +29,19 @@ interface Answer {
 
 beforeAll(async () => {
   shipped = mkdtempSync(join(tmpdir(), 'it-shipped-'));
-  cql = new Client({ contactPoints: [`127.0.0.1:${cassandra().nativePort}`], localDataCenter: 'datacenter1' });
-  await cql.connect();
-  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-  for (const table of TABLES) await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.${table} (id int PRIMARY KEY, body text)`);
-  expect((await nodetool('enablebackup')).code).toBe(0);
+  cql = await openKeyspace(KS, TABLES);
+  await setBackupByNodetool(true);
 });
 
 afterAll(async () => {
   await cql?.shutdown();
-  await nodetool('disablebackup');
+  await setBackupByNodetool(false);
   rmSync(shipped, { recursive: true, force: true });
 });
 
 async function writeAndFlush(table: string, rows: number): Promise<void> {
-  for (let i = 0; i < rows; i++) await cql.execute(`INSERT INTO ${KS}.${table} (id, body) VALUES (?, ?)`, [i, `row ${i} ${'x'.repeat(100)}`], { prepare: true });
-  const flushed = await nodetool('flush', KS, table);
-  expect(flushed.code, flushed.stderr).toBe(0);
+  await writeRows(cql, KS, table, rows, { body: (id) => `row ${id} ${'x'.repeat(100)}` });
+  await nodetoolOk(['flush', KS, table]);
 }
 
 /** Every file in the keyspace's backups/ folders, read here: path, size, inode, links. */
@@ -53,13 +50,7 @@ function backupFiles(): { path: string; size: number; ino: number; nlink: number
   for (const dataDir of cassandra().dataDirs) {
     for (const tableDir of readdirSync(join(dataDir, KS))) {
       const backups = join(dataDir, KS, tableDir, 'backups');
-      let names: string[] = [];
-      try {
-        names = readdirSync(backups);
-      } catch {
-        continue;
-      }
-      for (const name of names) {
+      for (const name of safeList(backups)) {
         const stats = statSync(join(backups, name));
         if (stats.isFile()) files.push({ path: join(backups, name), size: stats.size, ino: stats.ino, nlink: stats.nlink });
       }
@@ -102,8 +93,7 @@ describe('on the real node', () => {
   });
 
   it('a stopped shipper: files older than the ranges are WARNING, then CRITICAL, naming the table', async () => {
-    const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000);
-    for (const file of backupFiles().filter((f) => f.path.includes('/orders-'))) utimesSync(file.path, threeHoursAgo, threeHoursAgo);
+    ageFiles(backupFiles().filter((f) => f.path.includes('/orders-')).map((f) => f.path), 3 * 3600);
     const warned = await check([...dataDirs(), '--warning-age', '2h', '--critical-age', '1d']);
     expect(warned.code, warned.stdout).toBe(1);
     expect(warned.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP BACKLOG WARNING - ${KS}\\.orders: oldest file 3h old \\(warning over 2h\\); \\d+ files, `));
@@ -123,7 +113,7 @@ describe('on the real node', () => {
 
   it('a compaction leaves the backup as the only name of the file: not shared with live SSTables any more', async () => {
     for (let round = 0; round < 2; round++) await writeAndFlush('events', 20);
-    expect((await nodetool('compact', KS, 'events')).code).toBe(0);
+    await nodetoolOk(['compact', KS, 'events']);
     const files = backupFiles();
     expect(files.length).toBeGreaterThan(0);
     const run = await check([...dataDirs(), '--format', 'json']);
@@ -139,17 +129,14 @@ describe('folders that cannot be read', () => {
   it('a table whose backups/ the monitoring user may not read is UNKNOWN, named in the status line', async () => {
     await writeAndFlush('orders', 5);
     await writeAndFlush('events', 5);
-    // A copy nobody may enter in one table, run as nobody with a bundle copy nobody can read elsewhere.
-    const home = mkdtempSync(join(tmpdir(), 'it-nobody-'));
-    chmodSync(home, 0o755);
-    cpSync(join(ROOT, 'dist', `${PLUGIN}.cjs`), join(home, 'check.cjs'));
+    // A copy of the data directory in which one table's backups/ may not be entered, read as nobody.
+    const home = tempDir('it-locked-');
     const copy = join(home, 'data');
     cpSync(cassandra().dataDirs[0] as string, copy, { recursive: true });
     const locked = readdirSync(join(copy, KS)).find((d) => d.startsWith('orders-')) as string;
     chmodSync(join(copy, KS, locked, 'backups'), 0o700);
-    const { spawnSync } = await import('node:child_process');
-    const run = spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), '--data-dir', copy, '--keyspace', KS], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
-    rmSync(home, { recursive: true, force: true });
+    const run = runAsNobody(PLUGIN, ['--data-dir', copy, '--keyspace', KS]);
+    removeDir(home);
     ship();
     expect(run.status, run.stdout).toBe(3);
     expect(run.stdout).toMatch(new RegExp(`^CASSANDRA BACKUP BACKLOG UNKNOWN - ${KS}\\.orders: Cannot read ${copy}/${KS}/${locked}/backups \\(permission denied\\): the user running the check`));

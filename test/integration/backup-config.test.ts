@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGED_CONFIG_FILES } from '../../src/cassandra/config-file.js';
 import { runPlugin } from '../support/run-plugin.js';
 import { cassandra, jolokia, MONITOR_PASSWORD, nodetool, type AgentName } from './cassandra-context.js';
+import { setBackupByNodetool } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const DRIFT = 'enabled until the next restart: cassandra.yaml has incremental_backups: false';
@@ -30,8 +31,7 @@ afterAll(async () => {
 
 /** The running setting, switched the operator's way and confirmed by `nodetool statusbackup`. */
 async function switchBackup(enabled: boolean): Promise<void> {
-  const res = await nodetool(enabled ? 'enablebackup' : 'disablebackup');
-  expect(res.code, res.stderr).toBe(0);
+  await setBackupByNodetool(enabled);
   expect((await nodetool('statusbackup')).stdout).toBe(enabled ? 'running\n' : 'not running\n');
 }
 

@@ -2,14 +2,14 @@
 // through Jolokia, and the hard links checked by the test itself (inode comparison), not taken
 // from the plugin's word.
 
-import { Client } from 'cassandra-driver';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import type { Client } from 'cassandra-driver';
+import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLUGIN_NODE } from '../support/process.js';
-import { ROOT, runPlugin } from '../support/run-plugin.js';
-import { cassandra, jolokia, nodetool } from './cassandra-context.js';
+import { runPlugin } from '../support/run-plugin.js';
+import { cassandra, jolokia } from './cassandra-context.js';
+import { ageFiles, liveDataFiles, nodetoolOk, openKeyspace, runAsNobody, safeList, setBackupByNodetool, writeRows } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const KS = 'fresh';
@@ -30,31 +30,17 @@ interface TableFacts {
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'it-fresh-'));
-  cql = new Client({ contactPoints: [`127.0.0.1:${cassandra().nativePort}`], localDataCenter: 'datacenter1' });
-  await cql.connect();
-  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-  for (const table of ['orders', 'events', 'idle', 'recreated']) {
-    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.${table} (id int PRIMARY KEY, body text)`);
-  }
-  await backup(true);
+  cql = await openKeyspace(KS, ['orders', 'events', 'idle', 'recreated']);
+  await setBackupByNodetool(true);
 });
 
 afterAll(async () => {
   await cql?.shutdown();
   rmSync(scratch, { recursive: true, force: true });
-  await backup(false);
+  await setBackupByNodetool(false);
 });
 
-async function backup(enabled: boolean): Promise<void> {
-  const res = await nodetool(enabled ? 'enablebackup' : 'disablebackup');
-  expect(res.code, res.stderr).toBe(0);
-}
-
-async function write(table: string, rows: number, from = 0): Promise<void> {
-  for (let i = from; i < from + rows; i++) {
-    await cql.execute(`INSERT INTO ${KS}.${table} (id, body) VALUES (?, ?)`, [i, `row ${i}`], { prepare: true });
-  }
-}
+const write = (table: string, rows: number, from = 0): Promise<void> => writeRows(cql, KS, table, rows, { from });
 
 /** The current directory of a table in every data directory, from the schema's table id. */
 async function tableDirectories(table: string): Promise<string[]> {
@@ -64,25 +50,7 @@ async function tableDirectories(table: string): Promise<string[]> {
 }
 
 /** Live Data.db files, and whether each has a hard link (same inode) in backups/: checked here, independently. */
-async function liveSSTables(table: string): Promise<{ name: string; linked: boolean }[]> {
-  const result: { name: string; linked: boolean }[] = [];
-  for (const directory of await tableDirectories(table)) {
-    const backups = new Set<bigint>();
-    for (const name of safeList(join(directory, 'backups'))) backups.add(statSync(join(directory, 'backups', name), { bigint: true }).ino);
-    for (const name of safeList(directory).filter((n) => n.endsWith('-Data.db'))) {
-      result.push({ name, linked: backups.has(statSync(join(directory, name), { bigint: true }).ino) });
-    }
-  }
-  return result;
-}
-
-function safeList(directory: string): string[] {
-  try {
-    return readdirSync(directory);
-  } catch {
-    return [];
-  }
-}
+const liveSSTables = async (table: string): Promise<{ name: string; linked: boolean }[]> => liveDataFiles(await tableDirectories(table));
 
 async function check(args: string[], options: { uid?: number; gid?: number } = {}) {
   const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '-t', '60', ...args], options);
@@ -124,7 +92,7 @@ describe('--flush on the real node', () => {
   });
 
   it('backup off: WARNING, no flush sent, and the freshness check says it was skipped', async () => {
-    await backup(false);
+    await setBackupByNodetool(false);
     try {
       await write('orders', 10, 1000);
       const before = await liveSSTables('orders');
@@ -133,7 +101,7 @@ describe('--flush on the real node', () => {
       expect(run.statusLine).toContain('Incremental backup is disabled (expected enabled); freshness check skipped: backup is off, so no flush was sent');
       expect(await liveSSTables('orders')).toEqual(before);
     } finally {
-      await backup(true);
+      await setBackupByNodetool(true);
     }
   });
 
@@ -173,9 +141,8 @@ describe('--max-age on a copy of the real layout', () => {
     const fresh = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
     expect(fresh.code, fresh.stdout).toBe(0);
 
-    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
     for (const directory of (await tableDirectories('orders')).map((d) => d.replace(cassandra().dataDirs[0]!, join(copy, '0')).replace(cassandra().dataDirs[1]!, join(copy, '1')))) {
-      for (const name of safeList(join(directory, 'backups'))) utimesSync(join(directory, 'backups', name), threeHoursAgo, threeHoursAgo);
+      ageFiles(safeList(join(directory, 'backups')).map((name) => join(directory, 'backups', name)), 3 * 3600);
     }
     const old = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
     expect(old.code).toBe(1);
@@ -188,12 +155,11 @@ describe('--max-age on a copy of the real layout', () => {
     // Written and flushed while backup was off: data on disk that no backup holds.
     await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.before_backup (id int PRIMARY KEY, body text)`);
     await write('before_backup', 5);
-    await backup(false);
+    await setBackupByNodetool(false);
     try {
-      const flushed = await nodetool('flush', KS, 'before_backup');
-      expect(flushed.code, flushed.stderr).toBe(0);
+      await nodetoolOk(['flush', KS, 'before_backup']);
     } finally {
-      await backup(true);
+      await setBackupByNodetool(true);
     }
     const run = await check(['--keyspace', `${KS}.before_backup`, '--keyspace', `${KS}.idle`, '--max-age', '1h', '-v']);
     await cql.execute(`DROP TABLE ${KS}.before_backup`); // keep the keyspace-wide checks below about their own tables
@@ -247,22 +213,12 @@ describe('a table that opted out of incremental backup (Cassandra 5.0: WITH incr
 
 describe('data directories that cannot be read from here', () => {
   it('a directory the monitoring user may not read → UNKNOWN naming the path and the permission needed', async () => {
-    // Run as nobody, from a copy of the bundle nobody can read, against a copy of the layout nobody may enter.
-    const home = mkdtempSync(join(tmpdir(), 'it-nobody-'));
-    chmodSync(home, 0o755);
-    cpSync(join(ROOT, 'dist', 'check_cassandra_backup.cjs'), join(home, 'check.cjs'));
+    // Run as nobody against a copy of the layout nobody may enter.
     const locked = join(scratch, 'locked');
     cpSync(cassandra().dataDirs[0]!, locked, { recursive: true });
     chmodSync(scratch, 0o755);
     chmodSync(locked, 0o700);
-    const { spawnSync } = await import('node:child_process');
-    const run = spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked], {
-      uid: 65534,
-      gid: 65534,
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    rmSync(home, { recursive: true, force: true });
+    const run = runAsNobody(PLUGIN, ['--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked]);
     expect(run.status).toBe(3);
     expect(run.stdout).toMatch(new RegExp(`^CASSANDRA BACKUP UNKNOWN - Cannot read ${locked} \\(permission denied\\): the user running the check \\(e.g. nagios\\) needs read and execute permission`));
   });

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlugin } from '../support/run-plugin.js';
-import { cassandra, jolokia, nodetool, type AgentName } from './cassandra-context.js';
+import { cassandra, nodetool, type AgentName } from './cassandra-context.js';
+import { setBackupByJolokia, setBackupByNodetool } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
-const SS = 'org.apache.cassandra.db:type=StorageService';
 let dir: string;
 
 beforeAll(() => {
@@ -18,18 +18,8 @@ beforeAll(() => {
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await setByJolokia(false);
+  await setBackupByJolokia(false);
 });
-
-async function setByJolokia(enabled: boolean): Promise<void> {
-  const res = await jolokia('plain2', { type: 'write', mbean: SS, attribute: 'IncrementalBackupsEnabled', value: enabled });
-  expect((res.json as { status: number }).status).toBe(200);
-}
-
-async function setByNodetool(enabled: boolean): Promise<void> {
-  const res = await nodetool(enabled ? 'enablebackup' : 'disablebackup');
-  expect(res.code, res.stderr).toBe(0);
-}
 
 function url(agent: AgentName): string {
   return cassandra().agents[agent].url;
@@ -56,32 +46,32 @@ async function expectAgreement(enabled: boolean, agent: AgentName = 'plain2', ex
 
 describe('agrees with nodetool statusbackup on the real node', () => {
   it('switched by a Jolokia write, both ways', async () => {
-    await setByJolokia(true);
+    await setBackupByJolokia(true);
     await expectAgreement(true);
-    await setByJolokia(false);
+    await setBackupByJolokia(false);
     await expectAgreement(false);
   });
 
   it('switched by nodetool enablebackup / disablebackup, both ways', async () => {
-    await setByNodetool(true);
+    await setBackupByNodetool(true);
     await expectAgreement(true);
-    await setByNodetool(false);
+    await setBackupByNodetool(false);
     await expectAgreement(false);
   });
 
   it('through a Jolokia 1.x agent (text/plain answers)', async () => {
-    await setByNodetool(true);
+    await setBackupByNodetool(true);
     await expectAgreement(true, 'plain1');
-    await setByNodetool(false);
+    await setBackupByNodetool(false);
     await expectAgreement(false, 'plain1');
   });
 
   it('json and prometheus say what nodetool says', async () => {
-    await setByNodetool(true);
+    await setBackupByNodetool(true);
     const json = await runPlugin(PLUGIN, ['--url', url('plain2'), '--format', 'json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ backup_enabled: true, status: 'running', state: 'OK', cassandra_version: cassandra().cassandraVersion });
-    await setByNodetool(false);
+    await setBackupByNodetool(false);
     const prom = await runPlugin(PLUGIN, ['--url', url('plain2'), '--format', 'prometheus']);
     expect(prom.code).toBe(1);
     expect(prom.stdout.split('\n')).toContain('cassandra_incremental_backup_enabled 0');
@@ -113,7 +103,7 @@ describe('an agent that demands a user and password', () => {
     const file = join(dir, 'jolokia.pw');
     writeFileSync(file, `${password}\n`);
     chmodSync(file, 0o600);
-    await setByNodetool(true);
+    await setBackupByNodetool(true);
     const run = await runPlugin(PLUGIN, ['--url', url('auth'), '-u', user, '--password-file', file, '-vvv']);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain(password);
@@ -122,7 +112,7 @@ describe('an agent that demands a user and password', () => {
   it('the right password from --extra-opts → the real status', async () => {
     const ini = join(dir, 'plugins.ini');
     writeFileSync(ini, `[cassandra]\nurl=${url('auth')}\nuser=${user}\npassword=${password}\n`);
-    await setByNodetool(false);
+    await setBackupByNodetool(false);
     const run = await runPlugin(PLUGIN, [`--extra-opts=cassandra@${ini}`, '--format', 'nodetool']);
     expect([run.stdout, run.code]).toEqual(['not running\n', 1]);
   });
@@ -130,7 +120,7 @@ describe('an agent that demands a user and password', () => {
 
 describe('an agent serving HTTPS with the test\'s own CA', () => {
   it('--ca-file → OK', async () => {
-    await setByNodetool(true);
+    await setBackupByNodetool(true);
     const run = await runPlugin(PLUGIN, ['--url', url('https'), '--ca-file', cassandra().caFile]);
     expect(run.code).toBe(0);
     expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK/);

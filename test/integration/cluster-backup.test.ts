@@ -4,16 +4,18 @@
 // `nodetool statusbackup` is the oracle for its line. The last case stops a node for good.
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { runNodetool, type NodetoolResult } from '../../scripts/cassandra/harness.mjs';
+import { runNodetool } from '../../scripts/cassandra/harness.mjs';
 import { runProcess } from '../support/process.js';
 import { runPlugin } from '../support/run-plugin.js';
 import { cluster, type ClusterInfo } from './cassandra-context.js';
+import { nodetoolOk, setBackupByNodetool, type Nodetool } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_cluster_backup';
 type Member = ClusterInfo['members'][number];
 
 const member = (address: string): Member => cluster().members.find((m) => m.address === address)!;
-const nodetool = (address: string, ...args: string[]): Promise<NodetoolResult> => runNodetool(member(address).nodetool, ...args);
+/** The nodetool of one member, with that member's JMX port. */
+const nodetoolOf = (address: string): Nodetool => (...args) => runNodetool(member(address).nodetool, ...args);
 
 /** The plugin with the cluster's credentials, asking `contact` for the ring. */
 function check(contact: string, args: string[] = [], password = cluster().credentials.password) {
@@ -21,17 +23,13 @@ function check(contact: string, args: string[] = [], password = cluster().creden
   return runPlugin(PLUGIN, ['-H', contact, '-p', String(jolokiaPort), '-u', credentials.user, ...args], { env: { JOLOKIA_PASSWORD: password } });
 }
 
-async function backup(address: string, enabled: boolean): Promise<void> {
-  const res = await nodetool(address, enabled ? 'enablebackup' : 'disablebackup');
-  expect(res.code, res.stderr).toBe(0);
-}
+const backup = (address: string, enabled: boolean): Promise<void> => setBackupByNodetool(enabled, nodetoolOf(address));
 
 /** What the seed's audit would print, from each node's own nodetool: `127.0.0.1: running` … */
 async function oracleLines(): Promise<string[]> {
   return Promise.all(
     cluster().members.map(async (m) => {
-      const res = await nodetool(m.address, 'statusbackup');
-      expect(res.code, res.stderr).toBe(0);
+      const res = await nodetoolOk(['statusbackup'], nodetoolOf(m.address));
       return `${m.address}: ${res.stdout.trim()}`;
     }),
   );
@@ -167,7 +165,7 @@ describe('a member that does not answer', () => {
     expect(run.seconds).toBeLessThan(5);
     expect(run.code).toBe(1);
     expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip says down\): Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.3:\d+\/jolokia: connection refused \|/);
-    const nodetoolStatus = await nodetool('127.0.0.1', 'status');
+    const nodetoolStatus = await nodetoolOf('127.0.0.1')('status');
     expect(nodetoolStatus.stdout).toMatch(/^DN\s+127\.0\.0\.3\b/m);
   });
 });

@@ -9,17 +9,18 @@
 //    Icinga 2 as the node's agent runs the --flush check for it (command_endpoint). The results are
 //    read back through the REST API and compared with what the plugin prints when run directly.
 
-import { Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/fault-servers.js';
 import { runProcess, waitFor } from '../support/process.js';
-import { cassandra, cluster, jolokia } from './cassandra-context.js';
+import { cassandra, cluster } from './cassandra-context.js';
 import { buildPackage, DEBIAN_LAYOUT, installPackage, removePackage } from './debian-package.js';
 import { CURRENT_USER, freePorts, removeDir, requireProgram, sampleProcesses, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
+import { openKeyspace, safeList, setBackupByJolokia, writeRows } from './node-helpers.js';
 
 const COMMANDS_FILE = DEBIAN_LAYOUT.icingaCommands;
 const PLUGIN_DIR = DEBIAN_LAYOUT.plugins;
@@ -317,11 +318,8 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
       log('certificates made');
     };
     const keyspace = async () => {
-      cql = new Client({ contactPoints: [`127.0.0.1:${node.nativePort}`], localDataCenter: 'datacenter1' });
-      await cql.connect();
-      await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KEYSPACE} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-      await cql.execute(`CREATE TABLE IF NOT EXISTS ${KEYSPACE}.orders (id int PRIMARY KEY, body text)`);
-      await setBackup(true);
+      cql = await openKeyspace(KEYSPACE, ['orders'], node.nativePort);
+      await setBackupByJolokia(true);
       log('keyspace ready');
     };
     await Promise.all([certificates(), keyspace()]);
@@ -447,7 +445,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
     await agent?.stop();
     await cql?.execute(`DROP KEYSPACE IF EXISTS ${KEYSPACE}`).catch(() => undefined);
     await cql?.shutdown();
-    await setBackup(false);
+    await setBackupByJolokia(false);
     removeDir(dir);
   });
 
@@ -460,7 +458,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
       // The plugin lives for a few hundred milliseconds: run the check a few times so the sampler
       // surely sees it (it must see it at least once for the assertion below to mean anything).
       for (const enabled of [true, false, true, false]) {
-        await setBackup(enabled);
+        await setBackupByJolokia(enabled);
         const result = await checkNow('cass1!backup');
         // The same command line run by the test, while the node still says the same.
         results.push({ enabled, result, same: await direct(result.command, { JOLOKIA_PASSWORD: password }) });
@@ -518,7 +516,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
   });
 
   it('cassandra_backup_url replaces hostname, port and path (set_if), and the check still works', async () => {
-    await setBackup(true);
+    await setBackupByJolokia(true);
     const result = await checkNow('cass1!backup-url');
     expect(result.command.slice(1)).toEqual(['--url', cassandra().agents.plain2.url]);
     expect(result.exit_status, result.output).toBe(0);
@@ -526,10 +524,8 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
   });
 
   it('the flush check runs on the node\'s agent (command_endpoint), and the new SSTables are in backups/', async () => {
-    await setBackup(true);
-    for (let i = 0; i < 20; i++) {
-      await cql?.execute(`INSERT INTO ${KEYSPACE}.orders (id, body) VALUES (?, ?)`, [i, `order ${i}`], { prepare: true });
-    }
+    await setBackupByJolokia(true);
+    await writeRows(cql!, KEYSPACE, 'orders', 20, { body: (id) => `order ${id}` });
     const result = await checkNow('cass1!backup-flush');
     expect(result.check_source, 'executed by the agent endpoint').toBe('cass1');
     expect(result.exit_status, result.output).toBe(0);
@@ -580,21 +576,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
   });
 });
 
-/** Switches incremental backup on the node (a Jolokia write: nodetool would start a JVM each time). */
-async function setBackup(enabled: boolean): Promise<void> {
-  const res = await jolokia('plain2', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: enabled });
-  expect((res.json as { status: number }).status).toBe(200);
-}
-
 const t0 = Date.now();
 function log(message: string): void {
   process.stderr.write(`[icinga2 test +${((Date.now() - t0) / 1000).toFixed(1)} s] ${message}\n`);
-}
-
-function safeList(directory: string): string[] {
-  try {
-    return readdirSync(directory);
-  } catch {
-    return [];
-  }
 }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess, waitFor } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
-import { cassandra, jolokia } from './cassandra-context.js';
+import { cassandra } from './cassandra-context.js';
 import {
   CURRENT_USER,
   IS_ROOT,
@@ -25,6 +25,7 @@ import {
   userIds,
   type Daemon,
 } from './monitoring-tools.js';
+import { setBackupByJolokia } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const DOCS = join(ROOT, 'docs');
@@ -47,11 +48,6 @@ function groupName(gid: number): string {
 /** chown to the daemon user, when we are root (so that a daemon that dropped privileges can write there). */
 function giveTo(path: string, user: { uid: number; gid: number }): void {
   if (IS_ROOT) chownSync(path, user.uid, user.gid);
-}
-
-async function setBackup(enabled: boolean): Promise<void> {
-  const res = await jolokia('plain2', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: enabled });
-  expect((res.json as { status: number }).status).toBe(200);
 }
 
 const timeless = (text: string) => text.replace(/ time=\d+(\.\d+)?s;/g, ' time=Xs;').replace(/\n+$/, '');
@@ -224,7 +220,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
     await nrpe?.stop();
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => (silent ? silent.close(() => resolve()) : resolve()));
-    await setBackup(false);
+    await setBackupByJolokia(false);
     removeDir(dir);
   });
 
@@ -242,7 +238,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
     ['OK', true, 0],
     ['WARNING', false, 1],
   ] as const)('%s: exit code, status line and perfdata arrive unchanged (the documented line, password from its file)', async (_state, enabled, code) => {
-    await setBackup(enabled);
+    await setBackupByJolokia(enabled);
     const remote = await viaNrpe('check_cassandra_backup');
     const local = await direct('check_cassandra_backup');
     expect(remote.code, remote.stdout).toBe(code);
@@ -264,7 +260,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   });
 
   it('long output (-v) arrives whole, every line', async () => {
-    await setBackup(true);
+    await setBackupByJolokia(true);
     const remote = await viaNrpe('check_cassandra_backup_verbose');
     const local = await direct('check_cassandra_backup_verbose');
     expect(remote.code).toBe(0);

@@ -6,23 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCassandra, type CassandraNode } from '../../scripts/cassandra/harness.mjs';
 import { runPlugin } from '../support/run-plugin.js';
 import { cassandra, nodetool } from './cassandra-context.js';
+import { nodetoolOk, type Nodetool } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_node';
 
 /** What a health-check script running statusbinary, statusgossip and statusbackup prints, from the real nodetool. */
-async function healthScript(run: (...args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>): Promise<string> {
+async function healthScript(run: Nodetool): Promise<string> {
   const lines: string[] = [];
   for (const [label, command] of [['Binary', 'statusbinary'], ['Gossip', 'statusgossip'], ['Backup', 'statusbackup']] as const) {
-    const res = await run(command);
-    expect(res.code, res.stderr).toBe(0);
+    const res = await nodetoolOk([command], run);
     lines.push(`${label}: ${res.stdout.trim()}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 async function switched(command: string): Promise<void> {
-  const res = await nodetool(command);
-  expect(res.code, res.stderr).toBe(0);
+  await nodetoolOk([command]);
 }
 
 describe('the suite\'s node, switched by nodetool', () => {
@@ -85,8 +84,7 @@ describe('a node drained for maintenance (a node of its own: drain cannot be und
 
   beforeAll(async () => {
     node = await startCassandra({ agents: { main: {} }, heap: '512M', incrementalBackups: true, log: (m) => process.stderr.write(`[drain] ${m}\n`) });
-    const drained = await node.nodetool('drain');
-    expect(drained.code, drained.stderr).toBe(0);
+    await nodetoolOk(['drain'], node.nodetool);
   }, 600_000);
   afterAll(async () => node?.stop());
 

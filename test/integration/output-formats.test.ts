@@ -4,7 +4,7 @@
 // prometheus package) finds nothing to lint, and a real node_exporter's textfile collector reads
 // back every sample with its labels and value.
 
-import { Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,9 @@ import { freePorts, httpRequest } from '../../scripts/cassandra/harness.mjs';
 import { closedPort } from '../support/fault-servers.js';
 import { runProcess, waitFor } from '../support/process.js';
 import { runPlugin } from '../support/run-plugin.js';
-import { cassandra, nodetool } from './cassandra-context.js';
+import { cassandra } from './cassandra-context.js';
 import { removeDir, requireProgram, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
+import { nodetoolOk, openKeyspace, setBackupByNodetool, writeRows } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const KS = 'formats';
@@ -40,32 +41,20 @@ beforeAll(async () => {
     return (await httpRequest(exporterUrl, { timeoutMs: 2000 })).status === 200;
   }, 'node_exporter to serve /metrics', { timeoutMs: 20_000, intervalMs: 200 });
 
-  cql = new Client({ contactPoints: [`127.0.0.1:${cassandra().nativePort}`], localDataCenter: 'datacenter1' });
-  await cql.connect();
-  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-  for (const table of ['written', 'quiet', 'unsaved']) await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.${table} (id int PRIMARY KEY, body text)`);
+  cql = await openKeyspace(KS, ['written', 'quiet', 'unsaved']);
   // Data flushed while backup was off: SSTables that no backup holds.
-  await backup(false);
-  await write('unsaved', 5);
-  expect((await nodetool('flush', KS, 'unsaved')).code).toBe(0);
+  await setBackupByNodetool(false);
+  await writeRows(cql, KS, 'unsaved', 5);
+  await nodetoolOk(['flush', KS, 'unsaved']);
 }, 120_000);
 
 afterAll(async () => {
   await exporter?.stop();
   await cql?.execute(`DROP KEYSPACE IF EXISTS ${KS}`).catch(() => undefined);
   await cql?.shutdown();
-  await backup(false);
+  await setBackupByNodetool(false);
   removeDir(dir);
 });
-
-async function backup(enabled: boolean): Promise<void> {
-  const res = await nodetool(enabled ? 'enablebackup' : 'disablebackup');
-  expect(res.code, res.stderr).toBe(0);
-}
-
-async function write(table: string, rows: number): Promise<void> {
-  for (let i = 0; i < rows; i++) await cql.execute(`INSERT INTO ${KS}.${table} (id, body) VALUES (?, ?)`, [i, `row ${i}`], { prepare: true });
-}
 
 /** The status line with the numbers that are measured, not decided, as `#`. */
 function normalise(line: string): string {
@@ -99,7 +88,7 @@ const url = async (): Promise<string[]> => ['--url', cassandra().jolokiaUrl];
 const CASES: Case[] = [
   {
     name: 'status: backup enabled',
-    setup: () => backup(true),
+    setup: () => setBackupByNodetool(true),
     args: url,
     code: 0,
     statusLine: 'CASSANDRA BACKUP OK - Incremental backup is enabled | backup_enabled=1;;;0;1 time=#s;;;0',
@@ -108,7 +97,7 @@ const CASES: Case[] = [
   },
   {
     name: 'status: backup disabled',
-    setup: () => backup(false),
+    setup: () => setBackupByNodetool(false),
     args: url,
     code: 1,
     statusLine: 'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled) | backup_enabled=0;;;0;1 time=#s;;;0',
@@ -118,8 +107,8 @@ const CASES: Case[] = [
   {
     name: 'freshness: a flush proven, a table with nothing to flush',
     setup: async () => {
-      await backup(true);
-      await write('written', 20);
+      await setBackupByNodetool(true);
+      await writeRows(cql, KS, 'written', 20);
     },
     args: async () => [...(await url()), '--flush', `${KS}.written`, '--flush', `${KS}.quiet`, '-t', '60'],
     code: 0,
@@ -139,7 +128,7 @@ const CASES: Case[] = [
   },
   {
     name: 'freshness: a table with SSTables that no backup holds',
-    setup: () => backup(true),
+    setup: () => setBackupByNodetool(true),
     args: async () => [...(await url()), '--keyspace', `${KS}.unsaved`, '--keyspace', `${KS}.quiet`, '--max-age', '1d'],
     code: 1,
     statusLine: `CASSANDRA BACKUP WARNING - ${KS}.unsaved: # SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude ${KS}.unsaved | backup_enabled=1;;;0;1 time=#s;;;0 backup_age=U;86400;;0 backup_files=#;;;0 tables_flushed=0;;;0`,

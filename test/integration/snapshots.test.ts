@@ -4,7 +4,7 @@
 // sends SnapshotDetails whole; from the folders (--data-dir, and where the 2.x agent cuts its
 // answer short at a snapshot without TTL); and over the 2.x agent once only TTL'd ones are left.
 
-import { Client } from 'cassandra-driver';
+import type { Client } from 'cassandra-driver';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { parseCassandraSize } from '../../src/cassandra/snapshots.js';
 import { PLUGIN_NODE } from '../support/process.js';
 import { ROOT, runPlugin } from '../support/run-plugin.js';
 import { cassandra, nodetool } from './cassandra-context.js';
+import { nodetoolOk, openKeyspace, writeRows } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_snapshots';
 const KS = 'snaps';
@@ -35,13 +36,8 @@ interface Answer {
 }
 
 beforeAll(async () => {
-  cql = new Client({ contactPoints: [`127.0.0.1:${cassandra().nativePort}`], localDataCenter: 'datacenter1' });
-  await cql.connect();
-  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-  for (const table of ['orders', 'carts']) {
-    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.${table} (id int PRIMARY KEY, body text)`);
-    for (let i = 0; i < 20; i++) await cql.execute(`INSERT INTO ${KS}.${table} (id, body) VALUES (?, ?)`, [i, `row ${i}`], { prepare: true });
-  }
+  cql = await openKeyspace(KS, ['orders', 'carts']);
+  for (const table of ['orders', 'carts']) await writeRows(cql, KS, table, 20);
 });
 
 afterAll(async () => {
@@ -51,9 +47,7 @@ afterAll(async () => {
 
 /** `nodetool listsnapshots`, parsed: the oracle (its columns are separated by two or more spaces). */
 async function listsnapshots(): Promise<Listed[]> {
-  const run = await nodetool('listsnapshots');
-  expect(run.code, run.stderr).toBe(0);
-  const lines = run.stdout.split('\n');
+  const lines = (await nodetoolOk(['listsnapshots'])).stdout.split('\n');
   const header = lines.findIndex((l) => l.startsWith('Snapshot name'));
   if (header === -1) return [];
   const columns = ['Snapshot name', 'Keyspace name', 'Column family name', 'True size', 'Size on disk', 'Creation time', 'Expiration time'].map((c) => lines[header]!.indexOf(c));
@@ -96,8 +90,8 @@ const check = async (args: string[]): Promise<Answer> => {
 
 describe('on the real node, against nodetool listsnapshots', () => {
   it('a snapshot without and one with --ttl: the tags, tables, true sizes, creation and expiry as listsnapshots shows them', async () => {
-    expect((await nodetool('snapshot', '-t', 'plain', KS)).code).toBe(0);
-    expect((await nodetool('snapshot', '--ttl', '1h', '-t', 'withttl', KS)).code).toBe(0);
+    await nodetoolOk(['snapshot', '-t', 'plain', KS]);
+    await nodetoolOk(['snapshot', '--ttl', '1h', '-t', 'withttl', KS]);
     const listed = await listsnapshots();
     expect(new Set(listed.map((r) => r.tag))).toEqual(new Set(['plain', 'withttl']));
 
@@ -149,7 +143,7 @@ describe('on the real node, against nodetool listsnapshots', () => {
   });
 
   it('clearsnapshot: gone from listsnapshots and from the check', async () => {
-    expect((await nodetool('clearsnapshot', '-t', 'plain', KS)).code).toBe(0);
+    await nodetoolOk(['clearsnapshot', '-t', 'plain', KS]);
     expect((await listsnapshots()).map((r) => r.tag)).not.toContain('plain');
     // Only a TTL'd snapshot left: the 2.x agent sends SnapshotDetails whole again.
     const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '-v']);
@@ -158,7 +152,7 @@ describe('on the real node, against nodetool listsnapshots', () => {
     expect(answer.snapshots.map((s) => s.snapshot)).toEqual(['withttl']);
     const listed = await listsnapshots();
     expect(answer.snapshots[0]?.expires).toBe(listed[0]?.expires);
-    expect((await nodetool('clearsnapshot', '--all', KS)).code).toBe(0);
+    await nodetoolOk(['clearsnapshot', '--all', KS]);
     expect((await check(['--url', cassandra().jolokiaUrl])).snapshots).toEqual([]);
   });
 });

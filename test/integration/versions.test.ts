@@ -5,12 +5,13 @@
 // cassandra.yaml on its class path, as packaged nodes do, and is started with the 4.1 system-property
 // override of incremental_backups, which 4.1 honours and 4.0 ignores.
 
-import { Client } from 'cassandra-driver';
-import { readdirSync, statSync } from 'node:fs';
+import type { Client } from 'cassandra-driver';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_CASSANDRA_VERSIONS, startCassandra, type CassandraNode } from '../../scripts/cassandra/harness.mjs';
 import { runPlugin } from '../support/run-plugin.js';
+import { liveDataFiles, nodetoolOk, openKeyspace, setBackupByNodetool, writeRows } from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const KS = 'versions';
@@ -28,10 +29,7 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
       extraJvmArgs: ['-Dcassandra.config.allow_system_properties=true', '-Dcassandra.settings.incremental_backups=true'],
       log: (m) => process.stderr.write(`[cassandra ${version}] ${m}\n`),
     });
-    cql = new Client({ contactPoints: [`127.0.0.1:${node.nativePort}`], localDataCenter: 'datacenter1' });
-    await cql.connect();
-    await cql.execute(`CREATE KEYSPACE ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-    await cql.execute(`CREATE TABLE ${KS}.orders (id int PRIMARY KEY, body text)`);
+    cql = await openKeyspace(KS, ['orders'], node.nativePort);
   }, 600_000);
 
   afterAll(async () => {
@@ -54,13 +52,13 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     if (honoured) {
       expect([started.code, started.statusLine]).toEqual([0, expect.stringMatching(/^CASSANDRA BACKUP OK - Incremental backup is enabled \|.* backup_after_restart=1;;;0;1$/)]);
       expect(started.stdout).toContain('the node was started with -Dcassandra.settings.incremental_backups=true, which overrides the file');
-      expect((await node!.nodetool('disablebackup')).code).toBe(0);
+      await setBackupByNodetool(false, node!.nodetool);
       const disabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
       expect(disabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\); a restart would turn it back on \(someone ran nodetool disablebackup\) \|/);
     } else {
       expect([started.code, started.statusLine]).toEqual([1, expect.stringMatching(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|.* backup_after_restart=0;;;0;1$/)]);
       expect(started.stdout).not.toContain('overrides the file');
-      expect((await node!.nodetool('enablebackup')).code).toBe(0);
+      await setBackupByNodetool(true, node!.nodetool);
       const enabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
       expect(enabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - enabled until the next restart: cassandra.yaml has incremental_backups: false \|/);
     }
@@ -68,8 +66,7 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
 
   it('agrees with nodetool statusbackup, switched by nodetool both ways', async () => {
     for (const enabled of [true, false]) {
-      const switched = await node!.nodetool(enabled ? 'enablebackup' : 'disablebackup');
-      expect(switched.code, switched.stderr).toBe(0);
+      await setBackupByNodetool(enabled, node!.nodetool);
       const oracle = await node!.nodetool('statusbackup');
       expect(oracle.stdout).toBe(enabled ? 'running\n' : 'not running\n');
       const asNodetool = await runPlugin(PLUGIN, ['--url', url(), '--format', 'nodetool']);
@@ -83,8 +80,8 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
   });
 
   it('--flush: the new SSTables are hard-linked in backups/, as the test sees for itself', async () => {
-    expect((await node!.nodetool('enablebackup')).code).toBe(0);
-    for (let i = 0; i < 50; i++) await cql!.execute(`INSERT INTO ${KS}.orders (id, body) VALUES (?, ?)`, [i, `order ${i}`], { prepare: true });
+    await setBackupByNodetool(true, node!.nodetool);
+    await writeRows(cql!, KS, 'orders', 50, { body: (id) => `order ${id}` });
     const run = await runPlugin(PLUGIN, ['--url', url(), '--flush', `${KS}.orders`, '-t', '60', '--format', 'json']);
     expect(run.code, run.stdout).toBe(0);
     const body = JSON.parse(run.stdout) as { tables: { table: string; state: string; had_data: boolean; new_sstables: number }[] };
@@ -93,15 +90,14 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
 
     // Independently of the plugin: every live Data file of the table has its inode in backups/.
     const directories = node!.dataDirs.flatMap((d) => readdirSync(join(d, KS)).filter((t) => t.startsWith('orders-')).map((t) => join(d, KS, t)));
-    const live = directories.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('-Data.db')).map((f) => join(d, f)));
-    const linked = new Set(directories.flatMap((d) => readdirSync(join(d, 'backups')).map((f) => statSync(join(d, 'backups', f)).ino)));
+    const live = liveDataFiles(directories);
     expect(live.length).toBeGreaterThan(0);
-    for (const file of live) expect(linked.has(statSync(file).ino), file).toBe(true);
+    for (const file of live) expect(file.linked, file.name).toBe(true);
   });
 
   it('check_cassandra_snapshots: the snapshot listsnapshots shows, with its creation time (4.0 reports none over JMX: read from the folders here)', async () => {
-    for (let i = 0; i < 10; i++) await cql!.execute(`INSERT INTO ${KS}.orders (id, body) VALUES (?, ?)`, [1000 + i, 'for the snapshot'], { prepare: true });
-    expect((await node!.nodetool('snapshot', '-t', 'versions-snap', KS)).code).toBe(0);
+    await writeRows(cql!, KS, 'orders', 10, { from: 1000, body: () => 'for the snapshot' });
+    await nodetoolOk(['snapshot', '-t', 'versions-snap', KS], node!.nodetool);
     expect((await node!.nodetool('listsnapshots')).stdout).toMatch(new RegExp(`^versions-snap +${KS} +orders `, 'm'));
     const run = await runPlugin('check_cassandra_snapshots', ['--url', url(), '--warning-age', '1h', '--format', 'json', '-v']);
     expect(run.code, run.stdout).toBe(0);
