@@ -1,6 +1,8 @@
 // Local servers that misbehave below HTTP, for the fault suite: a raw TCP "agent" that does
 // whatever a test tells it with the socket, a listener that never accepts (the kernel drops the
-// SYNs, as a firewall would), and a port nothing listens on. Loopback only.
+// SYNs, as a firewall would), and a port nothing listens on. Loopback only. None of them imitates
+// Jolokia (they speak no protocol, or half of one on purpose): the one fake Jolokia agent is
+// scripts/fake-jolokia.mjs (test/support/fake-agent.ts).
 
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
