@@ -1,9 +1,10 @@
 // The fake Jolokia agent of the fault and plugin tests, under the names those tests use. The server
 // itself is scripts/fake-jolokia.mjs, shared with the benchmarks and the simulated cluster.
 //
-// A fake server is only for what a real agent cannot be made to show (hangs, garbage, resets), and
-// for each answer a real agent can give, on cue. What the plugins claim about Cassandra is proven
-// on the real node in test/integration.
+// A fake server is only for what a real agent cannot be made to show (hangs, garbage, resets) and
+// for benches and simulated scale; here it also gives each answer a real agent can give, on cue,
+// to the plugins run as processes. What the plugins claim about Cassandra is proven on the real
+// node in test/integration.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { attributeValues, startFakeJolokia } from '../../scripts/fake-jolokia.mjs';
