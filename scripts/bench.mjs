@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backlogSection } from './bench-backlog.mjs';
+import { clusterSections } from './bench-cluster.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
 import { machine, markdownTable, measureWithOutput, median, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
 
@@ -221,86 +222,8 @@ if (wanted('freshness')) {
 // 3b. The backups/ backlog at a million files (scripts/bench-backlog.mjs) ------------------------------
 if (wanted('backlog')) sections.push(await backlogSection(root));
 
-// 4. The cluster audit --------------------------------------------------------------------------------
-const clusterPlugin = join(root, 'plugins', 'check_cassandra_cluster_backup');
-const CLUSTER_LOOP = 'the cluster-wide loop of the nodetool statusbackup documentation: nodetool status, then nodetool statusbackup on each node in turn';
-if (withCassandra && wanted('cluster')) {
-  const { startCluster } = await import('./cassandra/cluster.mjs');
-  const members = [
-    { address: '127.0.0.1', datacenter: 'dc1', rack: 'r1' },
-    { address: '127.0.0.2', datacenter: 'dc1', rack: 'r2' },
-    { address: '127.0.0.3', datacenter: 'dc2', rack: 'r1' },
-  ];
-  const cluster = await startCluster({ members, log: (m) => process.stderr.write(`[cluster] ${m}\n`) });
-  try {
-    // The cluster-wide loop of the nodetool statusbackup documentation, without SSH: the node list
-    // from nodetool status, then nodetool statusbackup against each node, one after the other (each
-    // node's own JMX port, as SSH would reach it).
-    const loop = join(work, 'cluster-loop.sh');
-    const quote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
-    const java = (spec, ...args) => [spec.java, ...spec.args, ...args].map(quote).join(' ');
-    writeFileSync(
-      loop,
-      `#!/bin/sh\nset -e\n${java(cluster.nodes[0].nodetoolSpec, 'status')} > /dev/null\n${cluster.nodes.map((n) => `echo "$(${java(n.nodetoolSpec, 'statusbackup')})"`).join('\n')}\n`,
-    );
-    const rounds = Math.max(5, Math.round(runs / 4));
-    const real = await sideBySide(
-      [
-        { name: `check_cassandra_cluster_backup, ${members.length} real nodes`, argv: [clusterPlugin, '-H', '127.0.0.1', '-p', String(cluster.jolokiaPort)] },
-        { name: CLUSTER_LOOP, argv: ['/bin/sh', loop] },
-      ],
-      { runs: rounds, warmup: 1, settleMs: 1000 },
-    );
-    const speedup = real[1].wallMs / real[0].wallMs;
-    sections.push({
-      title: `The cluster audit on a real ${members.length}-node Cassandra ${cluster.nodes[0].cassandraVersion} cluster`,
-      text: `The cluster started in ${(cluster.startupMs / 1000).toFixed(1)} s (127.0.0.1-3, one Jolokia agent each on the same port). ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check.`,
-      table: markdownTable(real),
-      budget: [`at least 20 × faster than the cluster-wide loop: ${speedup.toFixed(1)} × — ${speedup >= 20 ? 'met' : 'NOT met'}`],
-    });
-  } finally {
-    await cluster.stop();
-  }
-}
-
-if (wanted('cluster')) {
-  for (const [size, wallBudget, rssBudget] of [[1000, 3, 100], [5000, 5, 200]]) {
-    const simulation = await startSimulation(size);
-    try {
-      const samples = [];
-      for (let i = 0; i < 1 + 5; i++) {
-        const { seconds, kib, stdout } = await measureWithOutput([clusterPlugin, '--url', simulation.url, '--format', 'json']);
-        const answer = JSON.parse(stdout);
-        if (answer.nodes.length !== size || answer.members !== size) throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
-        if (i > 0) samples.push({ seconds, kib, unreachable: answer.unreachable });
-      }
-      const wall = median(samples.map((s) => s.seconds));
-      const rss = Math.max(...samples.map((s) => s.kib)) / 1024;
-      sections.push({
-        title: `The cluster audit on a simulated ring of ${size.toLocaleString('en')} members`,
-        text: `scripts/simulated-cluster.mjs in a process of its own: one Jolokia-speaking server per member on 127.2.x.y, the same port, answers after 2-20 ms; 5 % never answer (half of them still up in gossip, as a frozen JVM is). The check with its default options (--parallel 512, --node-timeout 2); 5 runs after 1 warm-up, every member accounted for in each (${samples[0].unreachable} unreachable). Scale only: what the check says about Cassandra is proven on the real cluster.`,
-        table: ['| runs | wall (median) | slowest | peak RSS (largest) |', '|---|---|---|---|', `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
-        budget: [
-          `under ${wallBudget} s: ${wall.toFixed(2)} s — ${wall < wallBudget ? 'met' : 'NOT met'}`,
-          `under ${rssBudget} MiB: ${rss.toFixed(1)} MiB — ${rss < rssBudget ? 'met' : 'NOT met'}`,
-        ],
-      });
-    } finally {
-      simulation.stop();
-    }
-  }
-}
-
-/** The simulated ring in a process of its own, so its work is not counted as the check's. */
-function startSimulation(size) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'simulated-cluster.mjs'), '--size', String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.setEncoding('utf8').once('data', (line) => resolve({ url: line.trim(), stop: () => child.kill('SIGTERM') }));
-    child.once('exit', (code) => reject(new Error(`the simulated cluster exited (${code})`)));
-  });
-}
-
-
+// 4. The cluster audit (scripts/bench-cluster.mjs) ----------------------------------------------------
+if (wanted('cluster')) sections.push(...(await clusterSections({ root, work, runs, withCassandra })));
 
 rmSync(work, { recursive: true, force: true });
 

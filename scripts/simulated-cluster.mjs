@@ -61,77 +61,17 @@ function addressOf(i, network) {
  * @returns {Promise<SimulatedCluster>}
  */
 export async function startSimulatedCluster(options) {
-  const network = options.network ?? '127.2';
+  const members = simulatedMembers(options);
+  const ring = ringAnswers(members.slice(0, members.length - (options.missingFromRing ?? 0)));
   const [minLatency, maxLatency] = options.latencyMs ?? [2, 20];
-  // Every 1/share-th member is silent, spread through the ring, never the contact.
-  const silentEvery = options.silentShare ? Math.round(1 / options.silentShare) : 0;
-  /** @type {SimulatedMember[]} */
-  const members = Array.from({ length: options.size }, (_, i) => {
-    const silent = silentEvery > 0 && i > 0 && i % silentEvery === 0;
-    const behaviour = options.behaviours?.[i] ?? (silent ? 'hang' : 'enabled');
-    // A frozen JVM stays up in gossip until the failure detector notices: half of them still are.
-    const gossip = options.gossip?.[i] ?? (silent && (i / silentEvery) % 2 === 0 ? 'down' : 'up');
-    return { address: addressOf(i, network), hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, datacenter: DATACENTERS[i % 3] ?? 'dc1', behaviour, gossip };
-  });
-  const inRing = members.slice(0, members.length - (options.missingFromRing ?? 0));
   /** @type {import('./fake-jolokia.mjs').FakeJolokia[]} */
   const agents = [];
   let port = 0;
-
-  const ring = {
-    EndpointWithPortToHostId: Object.fromEntries(inRing.map((m) => [`${m.address}:7000`, m.hostId])),
-    LiveNodesWithPort: inRing.filter((m) => m.gossip === 'up').map((m) => `${m.address}:7000`),
-    UnreachableNodesWithPort: inRing.filter((m) => m.gossip === 'down').map((m) => `${m.address}:7000`),
-  };
-  const states = inRing
-    .map((m) => `/${m.address}:7000\n  generation:1\n  heartbeat:1\n  STATUS_WITH_PORT:2:NORMAL,0\n  DC:3:${m.datacenter}\n  RACK:4:rack1\n  RELEASE_VERSION:5:5.0.9\n  HOST_ID:6:${m.hostId}\n`)
-    .join('');
-
   for (const member of members) {
-    const agent = await startFakeJolokia(behave(member), { host: member.address, port, record: false });
+    const agent = await startFakeJolokia(behave(member, ring, minLatency, maxLatency), { host: member.address, port, record: false });
     port = agent.port;
     agents.push(agent);
   }
-
-  /**
-   * One member's agent: it never answers (the connection is held until close()), or it answers
-   * after a random latency with what its behaviour says.
-   * @param {SimulatedMember} member
-   * @returns {import('./fake-jolokia.mjs').Handler}
-   */
-  function behave(member) {
-    const jolokia = answering((r) => {
-      const value = valueOf(member, r);
-      if (value !== undefined) return found(value);
-      return notFound(r, member.behaviour === 'stranger' ? 'mbean' : 'attribute');
-    });
-    return (request, body, response) => {
-      if (member.behaviour === 'hang') return;
-      const delay = minLatency + Math.random() * (maxLatency - minLatency);
-      setTimeout(() => {
-        if (member.behaviour === 'refuse') refuse(response);
-        else if (member.behaviour === 'garbage') respond(response, 200, '<html>Login</html>', 'text/html');
-        else jolokia(request, body, response);
-      }, delay);
-    };
-  }
-
-  /**
-   * @param {SimulatedMember} member
-   * @param {{ mbean?: string, attribute?: string }} request
-   * @returns {unknown}
-   */
-  function valueOf(member, request) {
-    if (member.behaviour === 'stranger') return undefined;
-    const attribute = request.attribute ?? '';
-    if ((request.mbean ?? '').endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? states : undefined;
-    if (attribute in ring) return ring[/** @type {keyof typeof ring} */ (attribute)];
-    if (attribute === 'IncrementalBackupsEnabled') return member.behaviour !== 'disabled';
-    if (attribute === 'LocalHostId') return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
-    if (attribute === 'ReleaseVersion') return '5.0.9';
-    return undefined;
-  }
-
   return {
     contactUrl: agents[0]?.url ?? '',
     port,
@@ -140,6 +80,85 @@ export async function startSimulatedCluster(options) {
       await Promise.all(agents.map((agent) => agent.close()));
     },
   };
+}
+
+/**
+ * The members, each with its address, host id, data center, behaviour and gossip's view of it.
+ * @param {SimulationOptions} options
+ * @returns {SimulatedMember[]}
+ */
+function simulatedMembers(options) {
+  const network = options.network ?? '127.2';
+  // Every 1/share-th member is silent, spread through the ring, never the contact.
+  const silentEvery = options.silentShare ? Math.round(1 / options.silentShare) : 0;
+  return Array.from({ length: options.size }, (_, i) => {
+    const silent = silentEvery > 0 && i > 0 && i % silentEvery === 0;
+    const behaviour = options.behaviours?.[i] ?? (silent ? 'hang' : 'enabled');
+    // A frozen JVM stays up in gossip until the failure detector notices: half of them still are.
+    const gossip = options.gossip?.[i] ?? (silent && (i / silentEvery) % 2 === 0 ? 'down' : 'up');
+    return { address: addressOf(i, network), hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, datacenter: DATACENTERS[i % 3] ?? 'dc1', behaviour, gossip };
+  });
+}
+
+/**
+ * What every member says of the ring: StorageService's attributes, and the failure detector's states.
+ * @param {SimulatedMember[]} inRing
+ */
+function ringAnswers(inRing) {
+  return {
+    attributes: {
+      EndpointWithPortToHostId: Object.fromEntries(inRing.map((m) => [`${m.address}:7000`, m.hostId])),
+      LiveNodesWithPort: inRing.filter((m) => m.gossip === 'up').map((m) => `${m.address}:7000`),
+      UnreachableNodesWithPort: inRing.filter((m) => m.gossip === 'down').map((m) => `${m.address}:7000`),
+    },
+    states: inRing
+      .map((m) => `/${m.address}:7000\n  generation:1\n  heartbeat:1\n  STATUS_WITH_PORT:2:NORMAL,0\n  DC:3:${m.datacenter}\n  RACK:4:rack1\n  RELEASE_VERSION:5:5.0.9\n  HOST_ID:6:${m.hostId}\n`)
+      .join(''),
+  };
+}
+
+/**
+ * One member's agent: it never answers (the connection is held until close()), or it answers
+ * after a random latency with what its behaviour says.
+ * @param {SimulatedMember} member
+ * @param {ReturnType<typeof ringAnswers>} ring
+ * @param {number} minLatency
+ * @param {number} maxLatency
+ * @returns {import('./fake-jolokia.mjs').Handler}
+ */
+function behave(member, ring, minLatency, maxLatency) {
+  const jolokia = answering((r) => {
+    const value = answerOf(member, ring, r);
+    if (value !== undefined) return found(value);
+    return notFound(r, member.behaviour === 'stranger' ? 'mbean' : 'attribute');
+  });
+  return (request, body, response) => {
+    if (member.behaviour === 'hang') return;
+    const delay = minLatency + Math.random() * (maxLatency - minLatency);
+    setTimeout(() => {
+      if (member.behaviour === 'refuse') refuse(response);
+      else if (member.behaviour === 'garbage') respond(response, 200, '<html>Login</html>', 'text/html');
+      else jolokia(request, body, response);
+    }, delay);
+  };
+}
+
+/**
+ * The value a member's agent gives for a read; undefined for one it does not have.
+ * @param {SimulatedMember} member
+ * @param {ReturnType<typeof ringAnswers>} ring
+ * @param {{ mbean?: string, attribute?: string }} request
+ * @returns {unknown}
+ */
+function answerOf(member, ring, request) {
+  if (member.behaviour === 'stranger') return undefined;
+  const attribute = request.attribute ?? '';
+  if ((request.mbean ?? '').endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? ring.states : undefined;
+  if (attribute in ring.attributes) return ring.attributes[/** @type {keyof typeof ring.attributes} */ (attribute)];
+  if (attribute === 'IncrementalBackupsEnabled') return member.behaviour !== 'disabled';
+  if (attribute === 'LocalHostId') return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
+  if (attribute === 'ReleaseVersion') return '5.0.9';
+  return undefined;
 }
 
 // As a program: a simulated cluster for the benchmark, until SIGTERM.
