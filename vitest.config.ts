@@ -9,7 +9,9 @@ export default defineConfig({
   define: { PACKAGE_VERSION: JSON.stringify(version) },
   test: {
     // .ci/run asks for a JSON report to print one `N passed, N failed` line for the whole run.
-    reporters: process.env['VITEST_JSON_REPORT'] ? ['default', ['json', { outputFile: process.env['VITEST_JSON_REPORT'] }]] : ['default'],
+    reporters: process.env['VITEST_JSON_REPORT']
+      ? ['default', ['json', { outputFile: process.env['VITEST_JSON_REPORT'] }]]
+      : ['default'],
     projects: [
       {
         test: {

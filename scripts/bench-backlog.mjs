@@ -5,14 +5,35 @@
 //   node scripts/bench-backlog.mjs build DIR TABLES FILES    build (or reuse) the layout
 //   node scripts/bench-backlog.mjs read METHOD DIR           read it one way; prints files and ms
 //   node scripts/bench-backlog.mjs section                    the section npm run bench prints, alone
-import { linkSync, lstat, lstatSync, mkdirSync, opendirSync, existsSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  lstat,
+  lstatSync,
+  mkdirSync,
+  opendirSync,
+  existsSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { lstat as lstatAsync, readdir as readdirAsync } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { measureWithOutput, median } from './bench-lib.mjs';
 
-const COMPONENTS = ['Data.db', 'Index.db', 'Filter.db', 'Statistics.db', 'Summary.db', 'TOC.txt', 'Digest.crc32', 'CompressionInfo.db'];
+const COMPONENTS = [
+  'Data.db',
+  'Index.db',
+  'Filter.db',
+  'Statistics.db',
+  'Summary.db',
+  'TOC.txt',
+  'Digest.crc32',
+  'CompressionInfo.db',
+];
 export const BACKLOG_KEYSPACE = 'bench';
 
 /** Builds the layout once (a marker file says which); returns the data directory. */
@@ -48,7 +69,8 @@ function backupFolders(dataDir) {
   const folders = [];
   for (const keyspace of readdirSync(dataDir, { withFileTypes: true })) {
     if (!keyspace.isDirectory()) continue;
-    for (const table of readdirSync(join(dataDir, keyspace.name))) folders.push(join(dataDir, keyspace.name, table, 'backups'));
+    for (const table of readdirSync(join(dataDir, keyspace.name)))
+      folders.push(join(dataDir, keyspace.name, table, 'backups'));
   }
   return folders;
 }
@@ -152,7 +174,10 @@ const METHODS = {
       parentPort.postMessage([files, bytes]);`;
     const parts = await Promise.all(
       [folders.slice(0, half), folders.slice(half)].map(
-        (part) => new Promise((resolve, reject) => new Worker(code, { eval: true, workerData: part }).once('message', resolve).once('error', reject)),
+        (part) =>
+          new Promise((resolve, reject) =>
+            new Worker(code, { eval: true, workerData: part }).once('message', resolve).once('error', reject),
+          ),
       ),
     );
     return [parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]];
@@ -168,19 +193,45 @@ export async function backlogSection(root) {
   const dataDir = buildBacklogLayout(join(root, '.cache', 'bench-backlog'), BACKLOG_TABLES, BACKLOG_FILES);
   const built = ((Date.now() - started) / 1000).toFixed(0);
   // Each way of reading, in a process of its own, after one warm-up read of the whole tree.
-  await measureWithOutput([process.execPath, join(root, 'scripts', 'bench-backlog.mjs'), 'read', READ_METHODS[0], dataDir]);
+  await measureWithOutput([
+    process.execPath,
+    join(root, 'scripts', 'bench-backlog.mjs'),
+    'read',
+    READ_METHODS[0],
+    dataDir,
+  ]);
   const methods = [];
   for (const method of READ_METHODS) {
-    const { seconds, kib, stdout } = await measureWithOutput([process.execPath, join(root, 'scripts', 'bench-backlog.mjs'), 'read', method, dataDir]);
+    const { seconds, kib, stdout } = await measureWithOutput([
+      process.execPath,
+      join(root, 'scripts', 'bench-backlog.mjs'),
+      'read',
+      method,
+      dataDir,
+    ]);
     const { files } = JSON.parse(stdout);
     if (files !== BACKLOG_FILES) throw new Error(`${method} counted ${files} files`);
     methods.push(`| ${method} | ${seconds.toFixed(2)} s | ${(kib / 1024).toFixed(1)} MiB |`);
   }
-  const find = await measureWithOutput(['/bin/sh', '-c', `find '${dataDir}' -type f -printf '%i %n %s %T@\\n' | wc -l`]);
-  methods.push(`| (outside Node, for scale) find -printf inode, links, size, time | ${find.seconds.toFixed(2)} s | ${(find.kib / 1024).toFixed(1)} MiB |`);
+  const find = await measureWithOutput([
+    '/bin/sh',
+    '-c',
+    `find '${dataDir}' -type f -printf '%i %n %s %T@\\n' | wc -l`,
+  ]);
+  methods.push(
+    `| (outside Node, for scale) find -printf inode, links, size, time | ${find.seconds.toFixed(2)} s | ${(find.kib / 1024).toFixed(1)} MiB |`,
+  );
   const runs = [];
   for (let i = 0; i < 1 + 5; i++) {
-    const run = await measureWithOutput([join(root, 'plugins', 'check_cassandra_backup_backlog'), '--data-dir', dataDir, '--warning-age', '2d', '--format', 'json']);
+    const run = await measureWithOutput([
+      join(root, 'plugins', 'check_cassandra_backup_backlog'),
+      '--data-dir',
+      dataDir,
+      '--warning-age',
+      '2d',
+      '--format',
+      'json',
+    ]);
     const answer = JSON.parse(run.stdout);
     if (answer.files !== BACKLOG_FILES) throw new Error(`the backlog check counted ${answer.files} files`);
     if (i > 0) runs.push(run);
@@ -198,12 +249,17 @@ export async function backlogSection(root) {
       '',
       `The whole plugin (\`check_cassandra_backup_backlog --data-dir … --warning-age 2d --format json\`), 5 runs after 1 warm-up, every file accounted for:`,
     ].join('\n'),
-    table: ['| runs | wall (median) | per 100,000 files | peak RSS (largest) |', '|---|---|---|---|', `| ${runs.length} | ${wall.toFixed(2)} s | ${((wall / BACKLOG_FILES) * 100_000).toFixed(3)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
-    budget: [`under 2 s: ${wall.toFixed(2)} s — ${wall < 2 ? 'met' : 'NOT met'}`, `under 150 MiB: ${rss.toFixed(1)} MiB — ${rss < 150 ? 'met' : 'NOT met'}`],
+    table: [
+      '| runs | wall (median) | per 100,000 files | peak RSS (largest) |',
+      '|---|---|---|---|',
+      `| ${runs.length} | ${wall.toFixed(2)} s | ${((wall / BACKLOG_FILES) * 100_000).toFixed(3)} s | ${rss.toFixed(1)} MiB |`,
+    ].join('\n'),
+    budget: [
+      `under 2 s: ${wall.toFixed(2)} s — ${wall < 2 ? 'met' : 'NOT met'}`,
+      `under 150 MiB: ${rss.toFixed(1)} MiB — ${rss < 150 ? 'met' : 'NOT met'}`,
+    ],
   };
 }
-
-
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const [command, ...args] = process.argv.slice(2);
@@ -216,7 +272,9 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
     console.log(JSON.stringify({ files, bytes, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
   } else if (command === 'section') {
     const section = await backlogSection(join(fileURLToPath(new URL('.', import.meta.url)), '..'));
-    console.log(`## ${section.title}\n\n${section.text}\n\n${section.table}\n\nBudget: ${section.budget.map((b) => `\n- ${b}`).join('')}`);
+    console.log(
+      `## ${section.title}\n\n${section.text}\n\n${section.table}\n\nBudget: ${section.budget.map((b) => `\n- ${b}`).join('')}`,
+    );
   } else {
     console.error('usage: bench-backlog.mjs build DIR TABLES FILES | read METHOD DIR | section');
     process.exit(2);

@@ -55,7 +55,12 @@ for (const [name, source] of Object.entries(variants)) {
   // bundle needs import.meta.url supplied.
   await build({
     stdin: { contents: source, resolveDir: root, loader: 'js' },
-    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'error',
     define: { 'import.meta.url': '__bundleUrl' },
     banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
@@ -68,12 +73,28 @@ for (const [name, source] of Object.entries(variants)) {
 const { PLUGINS, bundleSource } = await loadRegistry();
 const esm = join(work, 'plugin.mjs');
 await build({
-  stdin: { contents: bundleSource(PLUGINS.find((p) => p.name === 'check_cassandra_backup')), resolveDir: root, loader: 'ts' },
-  outfile: esm, bundle: true, platform: 'node', target: 'node20', format: 'esm', define: { PACKAGE_VERSION: '"bench"' }, logLevel: 'error',
+  stdin: {
+    contents: bundleSource(PLUGINS.find((p) => p.name === 'check_cassandra_backup')),
+    resolveDir: root,
+    loader: 'ts',
+  },
+  outfile: esm,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  define: { PACKAGE_VERSION: '"bench"' },
+  logLevel: 'error',
 });
-commands.push({ name: 'check_cassandra_backup, CJS bundle (node dist/…cjs)', argv: [process.execPath, join(root, 'dist', 'check_cassandra_backup.cjs'), '--url', server.url] });
+commands.push({
+  name: 'check_cassandra_backup, CJS bundle (node dist/…cjs)',
+  argv: [process.execPath, join(root, 'dist', 'check_cassandra_backup.cjs'), '--url', server.url],
+});
 commands.push({ name: 'check_cassandra_backup, ESM bundle', argv: [process.execPath, esm, '--url', server.url] });
-commands.push({ name: 'check_cassandra_backup via plugins/ entry (env node)', argv: [join(root, 'plugins', 'check_cassandra_backup'), '--url', server.url] });
+commands.push({
+  name: 'check_cassandra_backup via plugins/ entry (env node)',
+  argv: [join(root, 'plugins', 'check_cassandra_backup'), '--url', server.url],
+});
 
 const rows = await sideBySide(commands, { runs });
 server.close();

@@ -6,13 +6,18 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownTable, measureWithOutput, median, sideBySide } from './bench-lib.mjs';
 
-const CLUSTER_LOOP = 'the cluster-wide loop of the nodetool statusbackup documentation: nodetool status, then nodetool statusbackup on each node in turn';
+const CLUSTER_LOOP =
+  'the cluster-wide loop of the nodetool statusbackup documentation: nodetool status, then nodetool statusbackup on each node in turn';
 
 /** The cluster sections of the report: the real cluster with --with-cassandra, then the simulated rings. */
 export async function clusterSections({ root, work, runs, withCassandra }) {
   const sections = [];
   if (withCassandra) sections.push(await realCluster({ root, work, runs }));
-  for (const [size, wallBudget, rssBudget] of [[1000, 3, 100], [5000, 5, 200]]) sections.push(await simulatedRing(root, size, wallBudget, rssBudget));
+  for (const [size, wallBudget, rssBudget] of [
+    [1000, 3, 100],
+    [5000, 5, 200],
+  ])
+    sections.push(await simulatedRing(root, size, wallBudget, rssBudget));
   return sections;
 }
 
@@ -39,7 +44,10 @@ async function realCluster({ root, work, runs }) {
     const rounds = Math.max(5, Math.round(runs / 4));
     const real = await sideBySide(
       [
-        { name: `check_cassandra_cluster_backup, ${members.length} real nodes`, argv: [clusterPlugin, '-H', '127.0.0.1', '-p', String(cluster.jolokiaPort)] },
+        {
+          name: `check_cassandra_cluster_backup, ${members.length} real nodes`,
+          argv: [clusterPlugin, '-H', '127.0.0.1', '-p', String(cluster.jolokiaPort)],
+        },
         { name: CLUSTER_LOOP, argv: ['/bin/sh', loop] },
       ],
       { runs: rounds, warmup: 1, settleMs: 1000 },
@@ -49,7 +57,9 @@ async function realCluster({ root, work, runs }) {
       title: `The cluster audit on a real ${members.length}-node Cassandra ${cluster.nodes[0].cassandraVersion} cluster`,
       text: `The cluster started in ${(cluster.startupMs / 1000).toFixed(1)} s (127.0.0.1-3, one Jolokia agent each on the same port). ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check.`,
       table: markdownTable(real),
-      budget: [`at least 20 × faster than the cluster-wide loop: ${speedup.toFixed(1)} × — ${speedup >= 20 ? 'met' : 'NOT met'}`],
+      budget: [
+        `at least 20 × faster than the cluster-wide loop: ${speedup.toFixed(1)} × — ${speedup >= 20 ? 'met' : 'NOT met'}`,
+      ],
     };
   } finally {
     await cluster.stop();
@@ -62,9 +72,16 @@ async function simulatedRing(root, size, wallBudget, rssBudget) {
   try {
     const samples = [];
     for (let i = 0; i < 1 + 5; i++) {
-      const { seconds, kib, stdout } = await measureWithOutput([clusterPlugin, '--url', simulation.url, '--format', 'json']);
+      const { seconds, kib, stdout } = await measureWithOutput([
+        clusterPlugin,
+        '--url',
+        simulation.url,
+        '--format',
+        'json',
+      ]);
       const answer = JSON.parse(stdout);
-      if (answer.nodes.length !== size || answer.members !== size) throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
+      if (answer.nodes.length !== size || answer.members !== size)
+        throw new Error(`the check accounted for ${answer.nodes.length} of ${size} members`);
       if (i > 0) samples.push({ seconds, kib, unreachable: answer.unreachable });
     }
     const wall = median(samples.map((s) => s.seconds));
@@ -72,7 +89,11 @@ async function simulatedRing(root, size, wallBudget, rssBudget) {
     return {
       title: `The cluster audit on a simulated ring of ${size.toLocaleString('en')} members`,
       text: `scripts/simulated-cluster.mjs in a process of its own: one Jolokia-speaking server per member on 127.2.x.y, the same port, answers after 2-20 ms; 5 % never answer (half of them still up in gossip, as a frozen JVM is). The check with its default options (--parallel 512, --node-timeout 2); 5 runs after 1 warm-up, every member accounted for in each (${samples[0].unreachable} unreachable). Scale only: what the check says about Cassandra is proven on the real cluster.`,
-      table: ['| runs | wall (median) | slowest | peak RSS (largest) |', '|---|---|---|---|', `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`].join('\n'),
+      table: [
+        '| runs | wall (median) | slowest | peak RSS (largest) |',
+        '|---|---|---|---|',
+        `| ${samples.length} | ${wall.toFixed(2)} s | ${Math.max(...samples.map((s) => s.seconds)).toFixed(2)} s | ${rss.toFixed(1)} MiB |`,
+      ].join('\n'),
       budget: [
         `under ${wallBudget} s: ${wall.toFixed(2)} s — ${wall < wallBudget ? 'met' : 'NOT met'}`,
         `under ${rssBudget} MiB: ${rss.toFixed(1)} MiB — ${rss < rssBudget ? 'met' : 'NOT met'}`,
@@ -86,8 +107,12 @@ async function simulatedRing(root, size, wallBudget, rssBudget) {
 /** The simulated ring in a process of its own, so its work is not counted as the check's. */
 function startSimulation(root, size) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts', 'simulated-cluster.mjs'), '--size', String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.setEncoding('utf8').once('data', (line) => resolve({ url: line.trim(), stop: () => child.kill('SIGTERM') }));
+    const child = spawn(process.execPath, [join(root, 'scripts', 'simulated-cluster.mjs'), '--size', String(size)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout
+      .setEncoding('utf8')
+      .once('data', (line) => resolve({ url: line.trim(), stop: () => child.kill('SIGTERM') }));
     child.once('exit', (code) => reject(new Error(`the simulated cluster exited (${code})`)));
   });
 }

@@ -5,7 +5,16 @@ import { existsSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { answering, found, startFakeJolokia } from './fake-jolokia.mjs';
 
-const COMPONENTS = ['Data.db', 'Index.db', 'Filter.db', 'Statistics.db', 'Summary.db', 'TOC.txt', 'Digest.crc32', 'CompressionInfo.db'];
+const COMPONENTS = [
+  'Data.db',
+  'Index.db',
+  'Filter.db',
+  'Statistics.db',
+  'Summary.db',
+  'TOC.txt',
+  'Digest.crc32',
+  'CompressionInfo.db',
+];
 export const KEYSPACE = 'bench';
 
 const tableId = (t) => t.toString(16).padStart(32, '0');
@@ -35,7 +44,13 @@ export function buildLayout(dataDir, tables, sstablesPerTable) {
 export async function startLayoutServer(tables) {
   const agent = await startFakeJolokia(
     answering((r) => {
-      if (r.type === 'search') return found(Array.from({ length: tables }, (_, t) => `org.apache.cassandra.db:keyspace=${KEYSPACE},table=t${t},type=Tables`));
+      if (r.type === 'search')
+        return found(
+          Array.from(
+            { length: tables },
+            (_, t) => `org.apache.cassandra.db:keyspace=${KEYSPACE},table=t${t},type=Tables`,
+          ),
+        );
       if (r.attribute === 'DataPaths') {
         const table = /table=(\w+)/.exec(r.mbean)[1];
         return found([`/var/lib/cassandra/data/${KEYSPACE}/${table}-${tableId(Number(table.slice(1)))}`]);

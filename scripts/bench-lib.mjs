@@ -49,7 +49,13 @@ export function measureWithOutput(argv) {
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', () => resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, kib: Number(stderr.trim().split('\n').pop()), stdout }));
+    child.on('close', () =>
+      resolve({
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        kib: Number(stderr.trim().split('\n').pop()),
+        stdout,
+      }),
+    );
   });
 }
 
@@ -87,7 +93,8 @@ export function markdownTable(rows) {
     '| command | wall (median) | × baseline | peak RSS (median) | × baseline | exit |',
     '|---|---|---|---|---|---|',
     ...rows.map(
-      (r) => `| ${r.name} | ${r.wallMs.toFixed(1)} ms | ${r.wallRatio.toFixed(2)} | ${r.rssMiB.toFixed(1)} MiB | ${r.rssRatio.toFixed(2)} | ${r.exitCodes} |`,
+      (r) =>
+        `| ${r.name} | ${r.wallMs.toFixed(1)} ms | ${r.wallRatio.toFixed(2)} | ${r.rssMiB.toFixed(1)} MiB | ${r.rssRatio.toFixed(2)} | ${r.exitCodes} |`,
     ),
   ].join('\n');
 }

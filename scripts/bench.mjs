@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { backlogSection } from './bench-backlog.mjs';
 import { clusterSections } from './bench-cluster.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
-import { machine, markdownTable, measureWithOutput, median, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
+import { machine, markdownTable, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,7 +60,10 @@ req.end(body);
 writeFileSync(bareClient, bareSource("console.log(v ? 'OK - enabled' : 'WARNING - disabled')"));
 /** The same, writing its line as the plugins do (console.log loads more of Node than writeSync). */
 const leanClient = join(work, 'bare-http-lean.cjs');
-writeFileSync(leanClient, bareSource("require('node:fs').writeSync(1, v ? 'OK - enabled\\n' : 'WARNING - disabled\\n')"));
+writeFileSync(
+  leanClient,
+  bareSource("require('node:fs').writeSync(1, v ? 'OK - enabled\\n' : 'WARNING - disabled\\n')"),
+);
 const bundle = join(root, 'dist', 'check_cassandra_backup.cjs');
 
 if (wanted('startup')) {
@@ -72,9 +75,18 @@ if (wanted('startup')) {
       { name: 'the same, printing with fs.writeSync', argv: [process.execPath, leanClient, server.url] },
       { name: 'empty node script', argv: [process.execPath, emptyScript] },
       // Started as the bare client is, `node FILE`: the comparison is of the code, not of how it is started.
-      { name: 'check_cassandra_backup (status): `node plugins/check_cassandra_backup`, code cache', argv: [process.execPath, plugin, '--url', server.url] },
-      { name: 'the same bundle without the code cache: `node dist/check_cassandra_backup.cjs`', argv: [process.execPath, bundle, '--url', server.url] },
-      { name: 'the plugin as a monitoring core starts it, through its `#!/usr/bin/env node` line', argv: [plugin, '--url', server.url] },
+      {
+        name: 'check_cassandra_backup (status): `node plugins/check_cassandra_backup`, code cache',
+        argv: [process.execPath, plugin, '--url', server.url],
+      },
+      {
+        name: 'the same bundle without the code cache: `node dist/check_cassandra_backup.cjs`',
+        argv: [process.execPath, bundle, '--url', server.url],
+      },
+      {
+        name: 'the plugin as a monitoring core starts it, through its `#!/usr/bin/env node` line',
+        argv: [plugin, '--url', server.url],
+      },
       { name: 'check_cassandra_backup --help', argv: [process.execPath, plugin, '--help'] },
     ],
     { runs: startupRuns },
@@ -94,14 +106,20 @@ if (wanted('startup')) {
   const configRuns = await sideBySide(
     [
       { name: 'check_cassandra_backup (status)', argv: [process.execPath, plugin, '--url', server.url] },
-      { name: 'check_cassandra_backup --config (2,000-line cassandra.yaml)', argv: [process.execPath, plugin, '--url', server.url, '--config', stockSizeYaml] },
+      {
+        name: 'check_cassandra_backup --config (2,000-line cassandra.yaml)',
+        argv: [process.execPath, plugin, '--url', server.url, '--config', stockSizeYaml],
+      },
     ],
     { runs: startupRuns },
   );
   const configInstructions = existsSync(VALGRIND)
     ? await instructionTable([
         ['check_cassandra_backup (status; entry, code cache)', [await countedEntry(server.url), '--url', server.url]],
-        ['check_cassandra_backup --config (2,000-line cassandra.yaml)', [await countedEntry(server.url), '--url', server.url, '--config', stockSizeYaml]],
+        [
+          'check_cassandra_backup --config (2,000-line cassandra.yaml)',
+          [await countedEntry(server.url), '--url', server.url, '--config', stockSizeYaml],
+        ],
       ])
     : '(instruction counts: valgrind is not installed)';
   server.close();
@@ -119,7 +137,9 @@ if (wanted('startup')) {
     title: 'The until-restart path: --config against the status check',
     text: `What reading and parsing a cassandra.yaml of the stock file's size (2,000 lines, mostly comments) with js-yaml adds to a run: ${startupRuns} alternating rounds against the same local server (it answers no system property, so nothing but the file is read), baseline the status check; instructions as above.`,
     table: `${markdownTable(configRuns)}\n\n${configInstructions}`,
-    budget: [`the status check does not load the YAML parser: dist/js-yaml.cjs is required by --config/--find-config only (scripts/build.mjs)`],
+    budget: [
+      `the status check does not load the YAML parser: dist/js-yaml.cjs is required by --config/--find-config only (scripts/build.mjs)`,
+    ],
   });
 }
 
@@ -143,7 +163,10 @@ async function countedEntry(url) {
   if (existsSync(entry)) return entry;
   copyFileSync(bundle, copy);
   await runQuietly(process.execPath, [...COUNTING_FLAGS, join(root, 'scripts', 'code-cache.mjs'), copy, '--url', url]);
-  writeFileSync(entry, `require(${JSON.stringify(join(root, 'dist', 'launch.cjs'))}).launch(${JSON.stringify(copy)}, 'CASSANDRA BACKUP');\n`);
+  writeFileSync(
+    entry,
+    `require(${JSON.stringify(join(root, 'dist', 'launch.cjs'))}).launch(${JSON.stringify(copy)}, 'CASSANDRA BACKUP');\n`,
+  );
   return entry;
 }
 
@@ -151,11 +174,21 @@ async function countedEntry(url) {
 async function instructionTable(rows) {
   const counts = [];
   for (const [name, args] of rows) {
-    const { stderr } = await runQuietly(VALGRIND, ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...COUNTING_FLAGS, ...args]);
+    const { stderr } = await runQuietly(VALGRIND, [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      ...COUNTING_FLAGS,
+      ...args,
+    ]);
     counts.push([name, Number(/Collected : (\d+)/.exec(stderr)?.[1])]);
   }
   const [, reference] = counts[0];
-  return ['| command | instructions | × first row |', '|---|---|---|', ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`)].join('\n');
+  return [
+    '| command | instructions | × first row |',
+    '|---|---|---|',
+    ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`),
+  ].join('\n');
 }
 
 function runQuietly(command, args) {
@@ -176,7 +209,10 @@ if (withCassandra && wanted('nodetool')) {
     const real = await sideBySide(
       [
         { name: 'check_cassandra_backup (status, real agent)', argv: [plugin, '--url', node.jolokiaUrl] },
-        { name: 'nodetool statusbackup (same node, same jars)', argv: [node.nodetoolSpec.java, ...node.nodetoolSpec.args, 'statusbackup'] },
+        {
+          name: 'nodetool statusbackup (same node, same jars)',
+          argv: [node.nodetoolSpec.java, ...node.nodetoolSpec.args, 'statusbackup'],
+        },
       ],
       { runs: rounds, warmup: 2, settleMs: 1000 },
     );
@@ -202,7 +238,11 @@ if (wanted('freshness')) {
   for (let i = 0; i < 2 + 7; i++) {
     const started = process.hrtime.bigint();
     const code = await new Promise((resolve) => {
-      const child = spawn(plugin, ['--url', layoutServer.url, '--keyspace', KEYSPACE, '--data-dir', layout.dataDir, '--max-age', '1d'], { stdio: 'ignore' });
+      const child = spawn(
+        plugin,
+        ['--url', layoutServer.url, '--keyspace', KEYSPACE, '--data-dir', layout.dataDir, '--max-age', '1d'],
+        { stdio: 'ignore' },
+      );
       child.on('close', resolve);
     });
     if (code !== 0) throw new Error(`the freshness check on the synthetic layout exited ${code}`);
@@ -214,8 +254,14 @@ if (wanted('freshness')) {
   sections.push({
     title: `Freshness scan: ${TABLES} tables, ${layout.backupFiles.toLocaleString('en')} backup files`,
     text: 'The whole plugin run (`--keyspace bench --max-age 1d --data-dir …`): Node start-up, one Jolokia bulk request for 500 tables, the scan, the verdicts. 7 runs after 2 warm-up runs.',
-    table: ['| runs | median | fastest | slowest |', '|---|---|---|---|', `| ${scanTimes.length} | ${scanMedian.toFixed(0)} ms | ${scanTimes[0].toFixed(0)} ms | ${scanTimes.at(-1).toFixed(0)} ms |`].join('\n'),
-    budget: [`under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`],
+    table: [
+      '| runs | median | fastest | slowest |',
+      '|---|---|---|---|',
+      `| ${scanTimes.length} | ${scanMedian.toFixed(0)} ms | ${scanTimes[0].toFixed(0)} ms | ${scanTimes.at(-1).toFixed(0)} ms |`,
+    ].join('\n'),
+    budget: [
+      `under 0.5 s for 100,000 files: ${(scanMedian / 1000).toFixed(2)} s — ${scanMedian < 500 ? 'met' : 'NOT met'}`,
+    ],
   });
 }
 

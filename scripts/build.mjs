@@ -13,9 +13,20 @@ import { startStatusServer } from './bench-lib.mjs';
 import { loadRegistry, root, version } from './registry.mjs';
 
 const { PLUGINS, bundleSource } = await loadRegistry();
-const common = { bundle: true, platform: 'node', target: 'node18', format: 'cjs', legalComments: 'none', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
-await build({ ...common, entryPoints: [join(root, 'src', 'runtime', 'launch.ts')], outfile: join(root, 'dist', 'launch.cjs') });
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'runtime', 'launch.ts')],
+  outfile: join(root, 'dist', 'launch.cjs'),
+});
 
 const YAML_BUNDLE = 'js-yaml.cjs';
 const yamlPackage = join(root, 'node_modules', 'js-yaml');
@@ -54,9 +65,15 @@ try {
   for (const plugin of PLUGINS) {
     // The run's own output is not the point; an exit code of 0-3 and a cache file are. (The local
     // agent answers in this process: the run must not block it, hence no spawnSync.)
-    const run = promisify(execFile)(process.execPath, [join(root, 'scripts', 'code-cache.mjs'), join(root, 'dist', `${plugin.name}.cjs`), '--url', agent.url]);
+    const run = promisify(execFile)(process.execPath, [
+      join(root, 'scripts', 'code-cache.mjs'),
+      join(root, 'dist', `${plugin.name}.cjs`),
+      '--url',
+      agent.url,
+    ]);
     await run.catch((error) => {
-      if (!(error.code >= 1 && error.code <= 3)) throw new Error(`the code-cache run of ${plugin.name} failed: ${error.stderr ?? error.message}`);
+      if (!(error.code >= 1 && error.code <= 3))
+        throw new Error(`the code-cache run of ${plugin.name} failed: ${error.stderr ?? error.message}`);
     });
   }
 } finally {

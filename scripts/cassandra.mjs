@@ -9,7 +9,13 @@
 
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_CASSANDRA_VERSION, OTHER_CASSANDRA_VERSIONS, PROJECT_POLICY_FILE, startCassandra, strictPolicy } from './cassandra/harness.mjs';
+import {
+  DEFAULT_CASSANDRA_VERSION,
+  OTHER_CASSANDRA_VERSIONS,
+  PROJECT_POLICY_FILE,
+  startCassandra,
+  strictPolicy,
+} from './cassandra/harness.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -17,15 +17,19 @@ const { PLUGINS, DEBIAN_PACKAGE, DEBIAN_LAYOUT, debianEntryFile } = await loadRe
 const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : root;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const maintainer = manifest.author;
-if (typeof maintainer !== 'string' || !/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/.test(maintainer)) throw new Error('package.json needs "author": "Name <address>" for the Maintainer field');
+if (typeof maintainer !== 'string' || !/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/.test(maintainer))
+  throw new Error('package.json needs "author": "Name <address>" for the Maintainer field');
 
 const dist = join(root, 'dist');
 const bundles = ['launch.cjs', 'js-yaml.cjs', ...PLUGINS.map((p) => `${p.name}.cjs`)];
-for (const file of bundles) if (!existsSync(join(dist, file))) throw new Error(`dist/${file} is missing: run npm run build first`);
+for (const file of bundles)
+  if (!existsSync(join(dist, file))) throw new Error(`dist/${file} is missing: run npm run build first`);
 
 // Dates and times from the last commit, so that the same commit builds the same package.
 const epoch = Number(gitOr(['log', '-1', '--format=%ct'], String(Math.floor(Date.now() / 1000))));
-const changelogDate = new Date(epoch * 1000).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1, $2 $3 $4 $5 +0000');
+const changelogDate = new Date(epoch * 1000)
+  .toUTCString()
+  .replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1, $2 $3 $4 $5 +0000');
 
 const staging = join(root, '.cache', 'deb', DEBIAN_PACKAGE);
 rmSync(staging, { recursive: true, force: true });
@@ -50,7 +54,8 @@ const examples = {
   'jolokia-access.xml': 'docs/jolokia-access.xml',
 };
 for (const [name, source] of Object.entries(examples)) put(`${doc}/examples/${name}`, readFileSync(join(root, source)));
-for (const name of ['README.md', 'SECURITY.md']) put(`${doc}/${name}.gz`, gzip(readFileSync(join(root, name === 'README.md' ? name : `docs/${name}`))));
+for (const name of ['README.md', 'SECURITY.md'])
+  put(`${doc}/${name}.gz`, gzip(readFileSync(join(root, name === 'README.md' ? name : `docs/${name}`))));
 put(`${doc}/changelog.gz`, gzip(changelog()));
 put(`${doc}/copyright`, copyright());
 put(`/usr/share/lintian/overrides/${DEBIAN_PACKAGE}`, lintianOverrides());
@@ -61,7 +66,10 @@ put('DEBIAN/md5sums', md5sums());
 
 mkdirSync(out, { recursive: true });
 const deb = join(out, `${DEBIAN_PACKAGE}_${version}_all.deb`);
-execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', staging, deb], { env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) }, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', staging, deb], {
+  env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 console.log(deb);
 
 function control(installedSize) {
@@ -112,7 +120,12 @@ function copyright() {
   const jsYamlLicence = readFileSync(join(root, 'node_modules', 'js-yaml', 'LICENSE'), 'utf8');
   const holder = /Copyright \(C\) ([^\n]+)/.exec(jsYamlLicence)?.[1] ?? 'the js-yaml authors';
   const permission = jsYamlLicence.slice(jsYamlLicence.indexOf('Permission is hereby granted'));
-  const indent = (text) => text.trim().split('\n').map((line) => (line.trim() === '' ? ' .' : ` ${line}`)).join('\n');
+  const indent = (text) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => (line.trim() === '' ? ' .' : ` ${line}`))
+      .join('\n');
   return `Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: ${DEBIAN_PACKAGE}
 Upstream-Contact: ${maintainer}
@@ -179,7 +192,9 @@ function gzip(content) {
 
 function gitOr(args, fallback) {
   try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || fallback;
+    return (
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || fallback
+    );
   } catch {
     return fallback;
   }

@@ -29,25 +29,35 @@ function show(label, command, args) {
 }
 
 const check = (...args) => show('check_cassandra_backup', plugin, args);
-const cluster = (...args) => show('check_cassandra_cluster_backup', join(root, 'plugins', 'check_cassandra_cluster_backup'), args);
+const cluster = (...args) =>
+  show('check_cassandra_cluster_backup', join(root, 'plugins', 'check_cassandra_cluster_backup'), args);
 const health = (...args) => show('check_cassandra_node', join(root, 'plugins', 'check_cassandra_node'), args);
-const backlog = (...args) => show('check_cassandra_backup_backlog', join(root, 'plugins', 'check_cassandra_backup_backlog'), args);
-const snapshots = (...args) => show('check_cassandra_snapshots', join(root, 'plugins', 'check_cassandra_snapshots'), args);
+const backlog = (...args) =>
+  show('check_cassandra_backup_backlog', join(root, 'plugins', 'check_cassandra_backup_backlog'), args);
+const snapshots = (...args) =>
+  show('check_cassandra_snapshots', join(root, 'plugins', 'check_cassandra_snapshots'), args);
 
-console.log('Starting a real Cassandra 5.0 node with the Jolokia agent (first run: fetching jars from Maven Central) ...');
+console.log(
+  'Starting a real Cassandra 5.0 node with the Jolokia agent (first run: fetching jars from Maven Central) ...',
+);
 const node = await startCassandra({ agents: { jolokia: {} }, log: (m) => console.log(`  [cassandra] ${m}`) });
 const url = node.jolokiaUrl.replace(/\/$/, '');
 // The real nodetool from the same jars; its long java command line is shown as `nodetool`.
 const nodetool = (...args) => {
   console.log(`$ nodetool ${args.join(' ')}`);
-  const run = spawnSync(node.nodetoolSpec.java, [...node.nodetoolSpec.args, ...args], { encoding: 'utf8', cwd: node.nodetoolSpec.cwd });
+  const run = spawnSync(node.nodetoolSpec.java, [...node.nodetoolSpec.args, ...args], {
+    encoding: 'utf8',
+    cwd: node.nodetoolSpec.cwd,
+  });
   process.stdout.write(run.stdout);
   console.log(`  [exit ${run.status}]`);
 };
 
 let cql;
 try {
-  console.log(`Cassandra ${node.cassandraVersion} is up after ${(node.startupMs / 1000).toFixed(1)} s; Jolokia at ${url}`);
+  console.log(
+    `Cassandra ${node.cassandraVersion} is up after ${(node.startupMs / 1000).toFixed(1)} s; Jolokia at ${url}`,
+  );
 
   step('Backup off (cassandra.yaml: incremental_backups: false)');
   nodetool('statusbackup');
@@ -66,7 +76,8 @@ try {
   await cql.execute("CREATE KEYSPACE demo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
   await cql.execute('CREATE TABLE demo.orders (id int PRIMARY KEY, item text)');
   await cql.execute('CREATE TABLE demo.audit (id int PRIMARY KEY, entry text)');
-  for (let i = 0; i < 100; i++) await cql.execute('INSERT INTO demo.orders (id, item) VALUES (?, ?)', [i, `item ${i}`], { prepare: true });
+  for (let i = 0; i < 100; i++)
+    await cql.execute('INSERT INTO demo.orders (id, item) VALUES (?, ?)', [i, `item ${i}`], { prepare: true });
   console.log('(100 rows written to demo.orders; demo.audit stays empty)');
   check('--url', url, '--flush', 'demo', '-v');
 
@@ -76,7 +87,7 @@ try {
   step('How old is the newest backup? (no flush)');
   check('--url', url, '--keyspace', 'demo.orders', '--max-age', '6h', '--critical-age', '1d');
 
-  step('The node\'s health, as a health-check script running statusbinary, statusgossip and statusbackup prints it');
+  step("The node's health, as a health-check script running statusbinary, statusgossip and statusbackup prints it");
   health('--url', url, '--format', 'nodetool');
   health('--url', url);
 
@@ -92,7 +103,9 @@ try {
   nodetool('disablebackup');
   check('--url', url, '--flush', 'demo');
 
-  step('The cluster-wide loop of the nodetool statusbackup documentation as one command (a ring of one node here; the tests use three)');
+  step(
+    'The cluster-wide loop of the nodetool statusbackup documentation as one command (a ring of one node here; the tests use three)',
+  );
   cluster('--url', url, '--format', 'nodetool');
   cluster('--url', url, '-v');
 } finally {

@@ -72,7 +72,10 @@ export async function startFakeJolokia(handler, options = {}) {
       handler(request, body, response);
     });
   };
-  const server = options.tls === undefined ? createServer(onRequest) : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  const server =
+    options.tls === undefined
+      ? createServer(onRequest)
+      : createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
   // The TCP connection, before any TLS handshake: counted even when nothing else happens.
   server.on('connection', (socket) => {
     connections++;
@@ -134,8 +137,16 @@ export const found = (value) => ({ status: 200, value });
  */
 export function notFound(request, missing) {
   return missing === 'mbean'
-    ? { status: 404, error_type: 'javax.management.InstanceNotFoundException', error: `javax.management.InstanceNotFoundException : ${request.mbean}` }
-    : { status: 404, error_type: 'javax.management.AttributeNotFoundException', error: `No such attribute: ${request.attribute}` };
+    ? {
+        status: 404,
+        error_type: 'javax.management.InstanceNotFoundException',
+        error: `javax.management.InstanceNotFoundException : ${request.mbean}`,
+      }
+    : {
+        status: 404,
+        error_type: 'javax.management.AttributeNotFoundException',
+        error: `No such attribute: ${request.attribute}`,
+      };
 }
 
 /**
@@ -152,7 +163,15 @@ export function answering(answer, options = {}) {
     try {
       parsed = body === '' ? readFromPath(request.url ?? '') : JSON.parse(body);
     } catch {
-      respond(response, 400, JSON.stringify({ status: 400, error_type: 'java.lang.IllegalArgumentException', error: 'Invalid JSON request' }));
+      respond(
+        response,
+        400,
+        JSON.stringify({
+          status: 400,
+          error_type: 'java.lang.IllegalArgumentException',
+          error: 'Invalid JSON request',
+        }),
+      );
       return;
     }
     /** @param {JolokiaRequest} r */
@@ -170,7 +189,10 @@ export function answering(answer, options = {}) {
 function readFromPath(url) {
   const path = url.split('?')[0] ?? '';
   const at = path.indexOf('/read/');
-  const [mbean, attribute] = path.slice(at === -1 ? path.length : at + '/read/'.length).split('/').map(decodeURIComponent);
+  const [mbean, attribute] = path
+    .slice(at === -1 ? path.length : at + '/read/'.length)
+    .split('/')
+    .map(decodeURIComponent);
   return { type: 'read', ...(mbean ? { mbean } : {}), ...(attribute ? { attribute } : {}) };
 }
 
@@ -183,11 +205,15 @@ function readFromPath(url) {
  * @returns {Handler}
  */
 export function attributeValues(values, options = {}) {
-  return answering((r) => {
-    if (options.mbeanMissing) return notFound(r, 'mbean');
-    if (r.attribute !== undefined && r.attribute in values) return { status: 200, value: values[r.attribute], timestamp: 1 };
-    return notFound(r, 'attribute');
-  }, options.contentType === undefined ? {} : { contentType: options.contentType });
+  return answering(
+    (r) => {
+      if (options.mbeanMissing) return notFound(r, 'mbean');
+      if (r.attribute !== undefined && r.attribute in values)
+        return { status: 200, value: values[r.attribute], timestamp: 1 };
+      return notFound(r, 'attribute');
+    },
+    options.contentType === undefined ? {} : { contentType: options.contentType },
+  );
 }
 
 /**

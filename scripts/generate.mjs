@@ -23,4 +23,6 @@ if (check && drifted.length > 0) {
   console.error(`differs from the registry (run npm run generate): ${drifted.join(', ')}`);
   process.exit(1);
 }
-console.log(drifted.length === 0 ? 'generated files are up to date' : `${check ? 'differs' : 'wrote'}: ${drifted.join(', ')}`);
+console.log(
+  drifted.length === 0 ? 'generated files are up to date' : `${check ? 'differs' : 'wrote'}: ${drifted.join(', ')}`,
+);

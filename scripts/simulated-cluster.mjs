@@ -68,7 +68,11 @@ export async function startSimulatedCluster(options) {
   const agents = [];
   let port = 0;
   for (const member of members) {
-    const agent = await startFakeJolokia(behave(member, ring, minLatency, maxLatency), { host: member.address, port, record: false });
+    const agent = await startFakeJolokia(behave(member, ring, minLatency, maxLatency), {
+      host: member.address,
+      port,
+      record: false,
+    });
     port = agent.port;
     agents.push(agent);
   }
@@ -96,7 +100,13 @@ function simulatedMembers(options) {
     const behaviour = options.behaviours?.[i] ?? (silent ? 'hang' : 'enabled');
     // A frozen JVM stays up in gossip until the failure detector notices: half of them still are.
     const gossip = options.gossip?.[i] ?? (silent && (i / silentEvery) % 2 === 0 ? 'down' : 'up');
-    return { address: addressOf(i, network), hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, datacenter: DATACENTERS[i % 3] ?? 'dc1', behaviour, gossip };
+    return {
+      address: addressOf(i, network),
+      hostId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      datacenter: DATACENTERS[i % 3] ?? 'dc1',
+      behaviour,
+      gossip,
+    };
   });
 }
 
@@ -112,7 +122,10 @@ function ringAnswers(inRing) {
       UnreachableNodesWithPort: inRing.filter((m) => m.gossip === 'down').map((m) => `${m.address}:7000`),
     },
     states: inRing
-      .map((m) => `/${m.address}:7000\n  generation:1\n  heartbeat:1\n  STATUS_WITH_PORT:2:NORMAL,0\n  DC:3:${m.datacenter}\n  RACK:4:rack1\n  RELEASE_VERSION:5:5.0.9\n  HOST_ID:6:${m.hostId}\n`)
+      .map(
+        (m) =>
+          `/${m.address}:7000\n  generation:1\n  heartbeat:1\n  STATUS_WITH_PORT:2:NORMAL,0\n  DC:3:${m.datacenter}\n  RACK:4:rack1\n  RELEASE_VERSION:5:5.0.9\n  HOST_ID:6:${m.hostId}\n`,
+      )
       .join(''),
   };
 }
@@ -153,10 +166,12 @@ function behave(member, ring, minLatency, maxLatency) {
 function answerOf(member, ring, request) {
   if (member.behaviour === 'stranger') return undefined;
   const attribute = request.attribute ?? '';
-  if ((request.mbean ?? '').endsWith(':type=FailureDetector')) return attribute === 'AllEndpointStatesWithPort' ? ring.states : undefined;
+  if ((request.mbean ?? '').endsWith(':type=FailureDetector'))
+    return attribute === 'AllEndpointStatesWithPort' ? ring.states : undefined;
   if (attribute in ring.attributes) return ring.attributes[/** @type {keyof typeof ring.attributes} */ (attribute)];
   if (attribute === 'IncrementalBackupsEnabled') return member.behaviour !== 'disabled';
-  if (attribute === 'LocalHostId') return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
+  if (attribute === 'LocalHostId')
+    return member.behaviour === 'impostor' ? '11111111-1111-4111-8111-111111111111' : member.hostId;
   if (attribute === 'ReleaseVersion') return '5.0.9';
   return undefined;
 }

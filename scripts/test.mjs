@@ -30,19 +30,32 @@ const NODE18_PASS = [
   'test/integration/snapshots.test.ts',
 ];
 
-const step = (command, args, env = {}) => spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const step = (command, args, env = {}) =>
+  spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 
-if (step(process.execPath, ['scripts/build.mjs']) !== 0 || step(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit']) !== 0) process.exit(1);
+if (
+  step(process.execPath, ['scripts/build.mjs']) !== 0 ||
+  step(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit']) !== 0
+)
+  process.exit(1);
 
 const reportFile = process.env['VITEST_JSON_REPORT'];
 const work = mkdtempSync(join(tmpdir(), 'npm-test-'));
 const reports = [join(work, 'this-node.json'), join(work, 'node18.json')];
 
 console.log(`\n== pass 1: the whole suite, plugins on Node ${process.versions.node}`);
-const first = step(process.execPath, [vitest, 'run'], reportFile === undefined ? {} : { VITEST_JSON_REPORT: reports[0] });
+const first = step(
+  process.execPath,
+  [vitest, 'run'],
+  reportFile === undefined ? {} : { VITEST_JSON_REPORT: reports[0] },
+);
 
-const debianNode = spawnSync('bash', ['scripts/debian-node.sh'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const debianNode = spawnSync('bash', ['scripts/debian-node.sh'], {
+  cwd: root,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const wrapper = debianNode.stdout.trim().split('\n').pop() ?? '';
 let second = 1;
 if (debianNode.status === 0 && basename(wrapper) === 'node') {
@@ -53,26 +66,43 @@ if (debianNode.status === 0 && basename(wrapper) === 'node') {
     ...(reportFile === undefined ? {} : { VITEST_JSON_REPORT: reports[1] }),
   });
 } else {
-  console.log('\n== pass 2 could not start: scripts/debian-node.sh did not give Debian\'s Node 18');
+  console.log("\n== pass 2 could not start: scripts/debian-node.sh did not give Debian's Node 18");
 }
 
-if (reportFile !== undefined) writeFileSync(reportFile, JSON.stringify(merge(reports, second === 0 || debianNode.status === 0)));
+if (reportFile !== undefined)
+  writeFileSync(reportFile, JSON.stringify(merge(reports, second === 0 || debianNode.status === 0)));
 rmSync(work, { recursive: true, force: true });
 process.exit(first === 0 && second === 0 ? 0 : 1);
 
 /** One vitest JSON report of both passes; a pass that left no report is one failed file. */
 function merge(files, secondStarted) {
-  const merged = { numTotalTests: 0, numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [] };
+  const merged = {
+    numTotalTests: 0,
+    numPassedTests: 0,
+    numFailedTests: 0,
+    numPendingTests: 0,
+    numTodoTests: 0,
+    testResults: [],
+  };
   for (const [i, file] of files.entries()) {
     let report;
     try {
       report = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      merged.testResults.push({ name: i === 0 ? 'pass 1' : secondStarted ? 'pass 2 (Node 18)' : 'pass 2 (Node 18): not started', status: 'failed', assertionResults: [] });
+      merged.testResults.push({
+        name: i === 0 ? 'pass 1' : secondStarted ? 'pass 2 (Node 18)' : 'pass 2 (Node 18): not started',
+        status: 'failed',
+        assertionResults: [],
+      });
       continue;
     }
-    for (const key of ['numTotalTests', 'numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests']) merged[key] += report[key] ?? 0;
-    merged.testResults.push(...(report.testResults ?? []).map((result) => (i === 0 ? result : { ...result, name: `${result.name} (Node 18)` })));
+    for (const key of ['numTotalTests', 'numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests'])
+      merged[key] += report[key] ?? 0;
+    merged.testResults.push(
+      ...(report.testResults ?? []).map((result) =>
+        i === 0 ? result : { ...result, name: `${result.name} (Node 18)` },
+      ),
+    );
   }
   return merged;
 }

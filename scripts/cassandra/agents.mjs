@@ -53,7 +53,10 @@ export const PROJECT_POLICY_FILE = path.join(REPO_ROOT, 'docs', 'jolokia-access.
 export function strictPolicy(policyXml) {
   const noExec = policyXml.replace(/[ \t]*<operation>[^<]*<\/operation>[ \t]*\r?\n?/g, '');
   if (noExec === policyXml) throw new Error('strictPolicy: the policy grants no <operation>');
-  const noRuntime = noExec.replace(/[ \t]*<mbean>(?:(?!<\/mbean>)[\s\S])*<name>java\.lang:type=Runtime<\/name>[\s\S]*?<\/mbean>[ \t]*\r?\n?/, '');
+  const noRuntime = noExec.replace(
+    /[ \t]*<mbean>(?:(?!<\/mbean>)[\s\S])*<name>java\.lang:type=Runtime<\/name>[\s\S]*?<\/mbean>[ \t]*\r?\n?/,
+    '',
+  );
   if (noRuntime === noExec) throw new Error('strictPolicy: the policy grants nothing on java.lang:type=Runtime');
   return noRuntime;
 }
@@ -66,7 +69,8 @@ export function strictPolicy(policyXml) {
  */
 export function mainAgentName(specs, requested) {
   const names = Object.keys(specs);
-  if (names.length === 0) throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
+  if (names.length === 0)
+    throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
   const name = requested ?? names.find((n) => (specs[n]?.version ?? 2) === 2) ?? names[0];
   if (!name || !specs[name]) throw new Error(`startCassandra: mainAgent "${requested}" is not among the agents`);
   return name;
@@ -105,14 +109,17 @@ async function configureAgent(name, spec, freePort, ctx) {
   if (port === undefined) throw new Error('no free port for agent');
   const version = spec.version ?? 2;
   if (version !== 1 && version !== 2) throw new Error(`agent ${name}: version must be 1 or 2`);
-  if ((spec.user === undefined) !== (spec.password === undefined)) throw new Error(`agent ${name}: give both user and password`);
+  if ((spec.user === undefined) !== (spec.password === undefined))
+    throw new Error(`agent ${name}: give both user and password`);
   const tls = spec.tls ? ctx.tls : null;
   const policyFile = spec.policyXml === undefined ? undefined : await writePolicy(ctx.workDir, name, spec.policyXml);
   const optString = optionString(name, agentOptions(spec, { host: ctx.address, port, version, tls, policyFile }));
   // 1.x and 2.x share the class org.jolokia.jvmagent.JvmAgent: a 1.x jar beside a 2.x jar on the
   // system class path silently runs 2.x code. The isolated agent loads the 1.x jar in its own loader.
   const javaAgentArg =
-    version === 2 ? `-javaagent:${ctx.art.jolokia2Jar}=${optString}` : `-javaagent:${ctx.art.isolatedAgentJar}=${ctx.art.jolokia1Jar}::${optString}`;
+    version === 2
+      ? `-javaagent:${ctx.art.jolokia2Jar}=${optString}`
+      : `-javaagent:${ctx.art.isolatedAgentJar}=${ctx.art.jolokia1Jar}::${optString}`;
   /** @type {AgentInfo} */
   const info = {
     name,

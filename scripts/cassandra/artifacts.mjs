@@ -173,13 +173,30 @@ async function fetchWithMaven(versions, files, java, log) {
   log(`fetching Cassandra ${versions.cassandra} + Jolokia ${versions.jolokia2}/${versions.jolokia1} with Maven ...`);
   const t0 = Date.now();
   await fsp.rm(files.libDir, { recursive: true, force: true }); // no stale jars from an earlier partial fetch
-  const res = await run(mvn, ['-q', '-B', '-f', POM, 'generate-resources', `-Dcache.dir=${CACHE_DIR}`, `-Dcassandra.version=${versions.cassandra}`], {
-    cwd: HERE,
-    env: { ...process.env, JAVA_HOME: process.env.JAVA_HOME ?? path.resolve(path.dirname(fs.realpathSync(java)), '..') },
-  });
+  const res = await run(
+    mvn,
+    [
+      '-q',
+      '-B',
+      '-f',
+      POM,
+      'generate-resources',
+      `-Dcache.dir=${CACHE_DIR}`,
+      `-Dcassandra.version=${versions.cassandra}`,
+    ],
+    {
+      cwd: HERE,
+      env: {
+        ...process.env,
+        JAVA_HOME: process.env.JAVA_HOME ?? path.resolve(path.dirname(fs.realpathSync(java)), '..'),
+      },
+    },
+  );
   const fetchMs = Date.now() - t0;
   if (res.code !== 0) {
-    throw new Error(`mvn failed (exit ${res.code}) fetching the Cassandra test artifacts:\n${res.stdout}\n${res.stderr}`);
+    throw new Error(
+      `mvn failed (exit ${res.code}) fetching the Cassandra test artifacts:\n${res.stdout}\n${res.stderr}`,
+    );
   }
   for (const f of [files.cassandraJar, files.jolokia2Jar, files.jolokia1Jar]) {
     if (!(await exists(f))) {
@@ -209,7 +226,10 @@ async function ensureIsolatedAgent(agentsDir, javac, jarTool) {
     let res = await run(javac, ['--release', '17', '-d', classes, SHIM_SOURCE]);
     if (res.code !== 0) throw new Error(`javac IsolatedAgent.java failed:\n${res.stdout}${res.stderr}`);
     const manifest = path.join(build, 'MANIFEST.MF');
-    await fsp.writeFile(manifest, 'Premain-Class: cassandratest.IsolatedAgent\nAgent-Class: cassandratest.IsolatedAgent\n');
+    await fsp.writeFile(
+      manifest,
+      'Premain-Class: cassandratest.IsolatedAgent\nAgent-Class: cassandratest.IsolatedAgent\n',
+    );
     const tmpJar = path.join(build, 'isolated-agent.jar');
     res = await run(jarTool, ['--create', '--file', tmpJar, '--manifest', manifest, '-C', classes, '.']);
     if (res.code !== 0) throw new Error(`jar (isolated agent) failed:\n${res.stdout}${res.stderr}`);

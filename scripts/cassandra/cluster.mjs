@@ -114,13 +114,18 @@ async function gossipConverged(nodes, size) {
     const views = await Promise.all(
       nodes.map(async (node) => {
         const agent = /** @type {import('./harness.mjs').AgentInfo} */ (node.agents[node.mainAgent]);
-        const res = await jolokiaPost(agent, { type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'LiveNodesWithPort' }).catch(() => undefined);
+        const res = await jolokiaPost(agent, {
+          type: 'read',
+          mbean: 'org.apache.cassandra.db:type=StorageService',
+          attribute: 'LiveNodesWithPort',
+        }).catch(() => undefined);
         const live = /** @type {any} */ (res?.json)?.value;
         return Array.isArray(live) ? live.length : 0;
       }),
     );
     if (views.every((n) => n === size)) return;
-    if (Date.now() > until) throw new Error(`gossip did not converge within 120 s: the nodes see ${views.join(', ')} of ${size} members up`);
+    if (Date.now() > until)
+      throw new Error(`gossip did not converge within 120 s: the nodes see ${views.join(', ')} of ${size} members up`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

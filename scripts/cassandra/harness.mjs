@@ -26,7 +26,13 @@
 // Only node: built-ins; HTTP goes through node:http / node:https (never the global fetch).
 
 export { PROJECT_POLICY_FILE, strictPolicy } from './agents.mjs';
-export { CACHE_DIR, DEFAULT_CASSANDRA_VERSION, ensureArtifacts, OTHER_CASSANDRA_VERSIONS, REPO_ROOT } from './artifacts.mjs';
+export {
+  CACHE_DIR,
+  DEFAULT_CASSANDRA_VERSION,
+  ensureArtifacts,
+  OTHER_CASSANDRA_VERSIONS,
+  REPO_ROOT,
+} from './artifacts.mjs';
 export { httpRequest, jolokiaPost } from './http.mjs';
 export { runNodetool } from './nodetool.mjs';
 export { freePorts } from './ports.mjs';

@@ -80,7 +80,10 @@ export async function writeNodeFiles(layout, settings) {
     await fsp.mkdir(d, { recursive: true });
   }
   if (settings.location !== undefined) {
-    await fsp.writeFile(path.join(confDir, 'cassandra-rackdc.properties'), `dc=${settings.location.datacenter}\nrack=${settings.location.rack}\n`);
+    await fsp.writeFile(
+      path.join(confDir, 'cassandra-rackdc.properties'),
+      `dc=${settings.location.datacenter}\nrack=${settings.location.rack}\n`,
+    );
   }
   await fsp.writeFile(layout.yamlFile, cassandraYaml(layout, settings));
   await fsp.writeFile(layout.logbackFile, nodeLogback(layout.logFile));
@@ -153,7 +156,9 @@ ${s.extraYaml ?? ''}
  */
 function commitlogSyncPeriod(version) {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major < 4 || (major === 4 && minor < 1) ? 'commitlog_sync_period_in_ms: 10000' : 'commitlog_sync_period: 10000ms';
+  return major < 4 || (major === 4 && minor < 1)
+    ? 'commitlog_sync_period_in_ms: 10000'
+    : 'commitlog_sync_period: 10000ms';
 }
 
 /**

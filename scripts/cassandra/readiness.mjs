@@ -29,11 +29,16 @@ export function startFailure({ logFile, stdoutFile, command }) {
  * @param {{ since: number, timeoutMs: number, fail: StartFailure }} p
  */
 export async function waitForNormalAndCql(node, main, { since, timeoutMs, fail }) {
-  const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute }));
+  const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({
+    type: 'read',
+    mbean: 'org.apache.cassandra.db:type=StorageService',
+    attribute,
+  }));
   let lastSeen = 'no answer yet';
   for (;;) {
     if (node.exit) throw fail(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
-    if (Date.now() - since > timeoutMs) throw fail(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
+    if (Date.now() - since > timeoutMs)
+      throw fail(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
     try {
       const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
       const [mode, cql] = Array.isArray(res.json) ? res.json.map((r) => /** @type {any} */ (r)?.value) : [];
@@ -77,7 +82,8 @@ async function firstAnswer(agent, fail) {
     try {
       return await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 15_000 });
     } catch (err) {
-      if (attempt === 3) throw fail(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
+      if (attempt === 3)
+        throw fail(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
     }
   }
 }

@@ -66,11 +66,15 @@ import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs'
  */
 export async function startCassandra(options = {}) {
   const log = options.log ?? (() => {});
-  const art = await ensureArtifacts({ log, ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }) });
+  const art = await ensureArtifacts({
+    log,
+    ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }),
+  });
   const agentSpecs = options.agents ?? { main: {} };
   const mainName = mainAgentName(agentSpecs, options.mainAgent);
   const dataDirCount = options.dataDirs ?? 1;
-  if (!Number.isInteger(dataDirCount) || dataDirCount < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
+  if (!Number.isInteger(dataDirCount) || dataDirCount < 1)
+    throw new Error('startCassandra: dataDirs must be a positive integer');
   const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
   const node = nodeProcess(layout.workDir);
   const keepWorkDir = Boolean(options.keepWorkDir);
@@ -78,13 +82,27 @@ export async function startCassandra(options = {}) {
     const address = options.address ?? '127.0.0.1';
     const ports = await nodePorts(options.ports, Object.keys(agentSpecs).length);
     // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
-    await writeNodeFiles(layout, { ...options, cassandraVersion: art.cassandraVersion, address, storagePort: ports.storage, nativePort: ports.native });
-    const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, { address, workDir: layout.workDir, tlsDir: layout.tlsDir, art, freePorts: ports.agents });
+    await writeNodeFiles(layout, {
+      ...options,
+      cassandraVersion: art.cassandraVersion,
+      address,
+      storagePort: ports.storage,
+      nativePort: ports.native,
+    });
+    const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, {
+      address,
+      workDir: layout.workDir,
+      tlsDir: layout.tlsDir,
+      art,
+      freePorts: ports.agents,
+    });
     const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort: ports.jmx });
     const command = [art.java, ...jvmArgs];
     const fail = startFailure({ ...layout, command });
 
-    log(`starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`);
+    log(
+      `starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`,
+    );
     const t0 = Date.now();
     const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
     const main = /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);

@@ -19,17 +19,62 @@ import { run, which } from './commands.mjs';
  */
 export async function makeTls(dir) {
   const openssl = which('openssl');
-  if (!openssl) throw new Error('An https Jolokia agent was requested but `openssl` is not on PATH (Debian: apt-get install openssl).');
+  if (!openssl)
+    throw new Error(
+      'An https Jolokia agent was requested but `openssl` is not on PATH (Debian: apt-get install openssl).',
+    );
   await fsp.mkdir(dir, { recursive: true });
   /** @param {string} n */
   const f = (n) => path.join(dir, n);
   const steps = [
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '30',
-      '-subj', '/CN=cassandra-test CA', '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
-    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost'],
-    ['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
-      '-out', f('server.pem'), '-days', '30', '-extfile', f('server.ext')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('ca.key'),
+      '-out',
+      f('ca.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=cassandra-test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      f('server.key'),
+      '-out',
+      f('server.csr'),
+      '-subj',
+      '/CN=localhost',
+    ],
+    [
+      'x509',
+      '-req',
+      '-in',
+      f('server.csr'),
+      '-CA',
+      f('ca.pem'),
+      '-CAkey',
+      f('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      f('server.pem'),
+      '-days',
+      '30',
+      '-extfile',
+      f('server.ext'),
+    ],
   ];
   await fsp.writeFile(
     f('server.ext'),

@@ -20,14 +20,23 @@ export interface BacklogRequest {
 }
 
 /** `source` is asked only when the request names no data directories. */
-export async function readBacklog(source: () => JolokiaSource, request: BacklogRequest, deadline: number): Promise<BacklogFacts> {
-  if (request.dataDirectories !== undefined) return { scan: await scanDirectories(request.dataDirectories, request.filter, deadline) };
+export async function readBacklog(
+  source: () => JolokiaSource,
+  request: BacklogRequest,
+  deadline: number,
+): Promise<BacklogFacts> {
+  if (request.dataDirectories !== undefined)
+    return { scan: await scanDirectories(request.dataDirectories, request.filter, deadline) };
   const status = await readBackupStatus(source(), { dataFileLocations: true });
   const scan = await scanDirectories(status.dataFileLocations ?? [], request.filter, deadline);
   return { scan, node: { where: status.where, backupEnabled: status.incrementalBackupsEnabled } };
 }
 
-async function scanDirectories(dataDirectories: readonly string[], filter: BacklogFilter, deadline: number): Promise<BacklogScan> {
+async function scanDirectories(
+  dataDirectories: readonly string[],
+  filter: BacklogFilter,
+  deadline: number,
+): Promise<BacklogScan> {
   requireDataDirectories(dataDirectories);
   return scanBacklog(dataDirectories, filter, deadline);
 }

@@ -11,7 +11,14 @@ import { CheckError } from '../runtime/errors.js';
 
 /** One table directory's backups/, measured; or why not. Plain data, so that it crosses threads. */
 export type TableMeasurement =
-  | { readonly kind: 'measured'; readonly files: number; readonly bytes: number; readonly diskBytes: number; readonly liveSharedBytes: number; readonly oldestMs: number | undefined }
+  | {
+      readonly kind: 'measured';
+      readonly files: number;
+      readonly bytes: number;
+      readonly diskBytes: number;
+      readonly liveSharedBytes: number;
+      readonly oldestMs: number | undefined;
+    }
   | { readonly kind: 'none' }
   | { readonly kind: 'unreadable'; readonly path: string; readonly code: string }
   | { readonly kind: 'timeout' };
@@ -22,7 +29,10 @@ const HELP_AFTER_FILES = 20_000;
 type FileSystem = Pick<typeof fs, 'readdirSync' | 'lstatSync'>;
 
 /** Measures every table directory, in the order given, on this thread and, for a large backlog, worker threads. */
-export async function measureAll(paths: readonly string[], deadline: number): Promise<{ results: TableMeasurement[]; threads: number }> {
+export async function measureAll(
+  paths: readonly string[],
+  deadline: number,
+): Promise<{ results: TableMeasurement[]; threads: number }> {
   const results: TableMeasurement[] = new Array<TableMeasurement>(paths.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const workers: Promise<void>[] = [];
@@ -31,12 +41,19 @@ export async function measureAll(paths: readonly string[], deadline: number): Pr
   const home = currentDirectory();
   try {
     for (let i = Atomics.add(next, 0, 1); i < paths.length; i = Atomics.add(next, 0, 1)) {
-      const result = measureTable(fs, paths[i] as string, deadline, isMainThread ? (directory) => process.chdir(directory) : undefined);
+      const result = measureTable(
+        fs,
+        paths[i] as string,
+        deadline,
+        isMainThread ? (directory) => process.chdir(directory) : undefined,
+      );
       results[i] = result;
-      if (result.kind === 'timeout') throw new CheckError(`still reading ${paths[i] as string}/backups at the timeout`, { timedOut: true });
+      if (result.kind === 'timeout')
+        throw new CheckError(`still reading ${paths[i] as string}/backups at the timeout`, { timedOut: true });
       if (result.kind === 'measured') files += result.files;
       if (files >= HELP_AFTER_FILES && workers.length === 0 && paths.length - i > 1) {
-        for (let w = 1; w < Math.max(2, availableParallelism()); w++) workers.push(helper(paths, next, deadline, results));
+        for (let w = 1; w < Math.max(2, availableParallelism()); w++)
+          workers.push(helper(paths, next, deadline, results));
       }
     }
   } finally {
@@ -44,12 +61,18 @@ export async function measureAll(paths: readonly string[], deadline: number): Pr
   }
   await Promise.all(workers);
   const timedOut = results.findIndex((r) => r.kind === 'timeout');
-  if (timedOut !== -1) throw new CheckError(`still reading ${paths[timedOut] as string}/backups at the timeout`, { timedOut: true });
+  if (timedOut !== -1)
+    throw new CheckError(`still reading ${paths[timedOut] as string}/backups at the timeout`, { timedOut: true });
   return { results, threads: 1 + workers.length };
 }
 
 /** A worker thread that measures tables from the shared counter and sends back what it measured. */
-function helper(paths: readonly string[], next: Int32Array, deadline: number, results: TableMeasurement[]): Promise<void> {
+function helper(
+  paths: readonly string[],
+  next: Int32Array,
+  deadline: number,
+  results: TableMeasurement[],
+): Promise<void> {
   const source = `const { parentPort, workerData } = require('node:worker_threads');
 ${[openFolder, countBackups, sharedWithLive].map((f) => f.toString()).join('\n')}
 const measureTable = ${measureTable.toString()};
@@ -64,7 +87,9 @@ parentPort.postMessage(measured);`;
       resolve();
     });
     worker.once('error', reject);
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`a backlog reader thread exited with ${code}`))));
+    worker.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`a backlog reader thread exited with ${code}`)),
+    );
   });
 }
 
@@ -81,34 +106,63 @@ interface Position {
  * directory) it enters each folder and stats bare names, which spares the kernel the walk down the
  * whole path: a third less system time per file.
  */
-export function measureTable(fileSystem: FileSystem, tableDirectory: string, deadline: number, chdir?: (directory: string) => void): TableMeasurement {
+export function measureTable(
+  fileSystem: FileSystem,
+  tableDirectory: string,
+  deadline: number,
+  chdir?: (directory: string) => void,
+): TableMeasurement {
   const position = { where: `${tableDirectory}/backups` };
   try {
     const backups = countBackups(fileSystem, tableDirectory, deadline, chdir, position);
     if (backups.kind !== 'counted') return backups;
     const { linked, ...counts } = backups;
     const liveSharedBytes = linked.size > 0 ? sharedWithLive(fileSystem, tableDirectory, linked, chdir, position) : 0;
-    return { kind: 'measured', files: counts.files, bytes: counts.bytes, diskBytes: counts.diskBytes, liveSharedBytes, oldestMs: counts.oldestMs };
+    return {
+      kind: 'measured',
+      files: counts.files,
+      bytes: counts.bytes,
+      diskBytes: counts.diskBytes,
+      liveSharedBytes,
+      oldestMs: counts.oldestMs,
+    };
   } catch (error) {
     return { kind: 'unreadable', path: position.where, code: String((error as NodeJS.ErrnoException).code ?? error) };
   }
 }
 
 /** Lists a folder; returns the prefix its names are stat'ed with (empty once entered). */
-function openFolder(fileSystem: FileSystem, folder: string, chdir: ((directory: string) => void) | undefined): { names: string[]; prefix: string } {
+function openFolder(
+  fileSystem: FileSystem,
+  folder: string,
+  chdir: ((directory: string) => void) | undefined,
+): { names: string[]; prefix: string } {
   if (chdir === undefined) return { names: fileSystem.readdirSync(folder), prefix: `${folder}/` };
   chdir(folder);
   return { names: fileSystem.readdirSync('.'), prefix: '' };
 }
 
 /** The files in backups/ and its .<index>/ folders; a file linked more than once is counted once, and kept in `linked`. */
-function countBackups(fileSystem: FileSystem, tableDirectory: string, deadline: number, chdir: ((directory: string) => void) | undefined, position: Position) {
+function countBackups(
+  fileSystem: FileSystem,
+  tableDirectory: string,
+  deadline: number,
+  chdir: ((directory: string) => void) | undefined,
+  position: Position,
+) {
   const folders = [`${tableDirectory}/backups`];
-  const counted = { kind: 'counted' as const, files: 0, bytes: 0, diskBytes: 0, oldestMs: undefined as number | undefined, linked: new Map<number, number>() };
+  const counted = {
+    kind: 'counted' as const,
+    files: 0,
+    bytes: 0,
+    diskBytes: 0,
+    oldestMs: undefined as number | undefined,
+    linked: new Map<number, number>(),
+  };
   for (let f = 0; f < folders.length; f++) {
     const folder = folders[f] as string;
     position.where = folder;
-    let listing;
+    let listing: { names: string[]; prefix: string };
     try {
       listing = openFolder(fileSystem, folder, chdir);
     } catch (error) {
@@ -142,7 +196,13 @@ function countBackups(fileSystem: FileSystem, tableDirectory: string, deadline: 
 }
 
 /** Of the linked inodes, the bytes that are also live SSTables (in the table directory or its .<index>/ folders). */
-function sharedWithLive(fileSystem: FileSystem, tableDirectory: string, linked: Map<number, number>, chdir: ((directory: string) => void) | undefined, position: Position): number {
+function sharedWithLive(
+  fileSystem: FileSystem,
+  tableDirectory: string,
+  linked: Map<number, number>,
+  chdir: ((directory: string) => void) | undefined,
+  position: Position,
+): number {
   let shared = 0;
   const live = [tableDirectory];
   for (let f = 0; f < live.length; f++) {

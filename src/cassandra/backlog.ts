@@ -81,13 +81,26 @@ interface TableDirectory {
  * Reads every table's backups/ in the data directories. `deadline` is checked as it goes (the
  * reading does not yield), so -t holds for a million files.
  */
-export async function scanBacklog(dataDirectories: readonly string[], filter: BacklogFilter, deadline: number): Promise<BacklogScan> {
+export async function scanBacklog(
+  dataDirectories: readonly string[],
+  filter: BacklogFilter,
+  deadline: number,
+): Promise<BacklogScan> {
   const leftOut = new Set<string>();
   const unreadable: { name: string; reason: string }[] = [];
-  const directories: DataDirectoryBacklog[] = dataDirectories.map((path) => ({ path, files: 0, bytes: 0, diskBytes: 0, ...filesystemOf(path) }));
+  const directories: DataDirectoryBacklog[] = dataDirectories.map((path) => ({
+    path,
+    files: 0,
+    bytes: 0,
+    diskBytes: 0,
+    ...filesystemOf(path),
+  }));
   const found = findTableDirectories(dataDirectories, filter, leftOut, unreadable);
 
-  const measured = await measureAll(found.map((d) => d.path), deadline);
+  const measured = await measureAll(
+    found.map((d) => d.path),
+    deadline,
+  );
 
   const tables = new Map<string, TableBacklog>();
   found.forEach((directory, i) => {
@@ -98,12 +111,22 @@ export async function scanBacklog(dataDirectories: readonly string[], filter: Ba
       return;
     }
     if (result.kind !== 'measured') return; // none; a timeout has already ended the scan
-    const backlog = tables.get(name) ?? { keyspace: directory.keyspace, table: directory.table, files: 0, bytes: 0, diskBytes: 0, liveSharedBytes: 0, oldestMs: undefined, directories: [] };
+    const backlog = tables.get(name) ?? {
+      keyspace: directory.keyspace,
+      table: directory.table,
+      files: 0,
+      bytes: 0,
+      diskBytes: 0,
+      liveSharedBytes: 0,
+      oldestMs: undefined,
+      directories: [],
+    };
     backlog.files += result.files;
     backlog.bytes += result.bytes;
     backlog.diskBytes += result.diskBytes;
     backlog.liveSharedBytes += result.liveSharedBytes;
-    if (result.oldestMs !== undefined && (backlog.oldestMs === undefined || result.oldestMs < backlog.oldestMs)) backlog.oldestMs = result.oldestMs;
+    if (result.oldestMs !== undefined && (backlog.oldestMs === undefined || result.oldestMs < backlog.oldestMs))
+      backlog.oldestMs = result.oldestMs;
     backlog.directories.push(directory.path);
     tables.set(name, backlog);
     const totals = directories[directory.dataDirectory] as DataDirectoryBacklog;
@@ -113,7 +136,9 @@ export async function scanBacklog(dataDirectories: readonly string[], filter: Ba
   });
   const unreadableNames = new Set(unreadable.map((u) => u.name));
   return {
-    tables: [...tables.values()].filter((t) => !unreadableNames.has(`${t.keyspace}.${t.table}`)).sort((a, b) => compare(`${a.keyspace}.${a.table}`, `${b.keyspace}.${b.table}`)),
+    tables: [...tables.values()]
+      .filter((t) => !unreadableNames.has(`${t.keyspace}.${t.table}`))
+      .sort((a, b) => compare(`${a.keyspace}.${a.table}`, `${b.keyspace}.${b.table}`)),
     dataDirectories: directories,
     leftOut: [...leftOut].sort(compare),
     unreadable,
@@ -124,7 +149,12 @@ export async function scanBacklog(dataDirectories: readonly string[], filter: Ba
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The table directories to read, in every data directory; what is left out and what cannot be listed are noted. */
-function findTableDirectories(dataDirectories: readonly string[], filter: BacklogFilter, leftOut: Set<string>, unreadable: { name: string; reason: string }[]): TableDirectory[] {
+function findTableDirectories(
+  dataDirectories: readonly string[],
+  filter: BacklogFilter,
+  leftOut: Set<string>,
+  unreadable: { name: string; reason: string }[],
+): TableDirectory[] {
   const found: TableDirectory[] = [];
   dataDirectories.forEach((dataDirectory, index) => {
     for (const keyspace of subdirectories(dataDirectory) ?? []) {
@@ -144,7 +174,8 @@ function findTableDirectories(dataDirectories: readonly string[], filter: Backlo
         const table = TABLE_DIRECTORY.exec(directoryName)?.[1];
         if (table === undefined) continue;
         // Absolute: this thread reads from inside each folder, where a relative --data-dir means nothing.
-        if (wanted(filter, keyspace, table)) found.push({ keyspace, table, path: resolve(dataDirectory, keyspace, directoryName), dataDirectory: index });
+        if (wanted(filter, keyspace, table))
+          found.push({ keyspace, table, path: resolve(dataDirectory, keyspace, directoryName), dataDirectory: index });
         else leftOut.add(`${keyspace}.${table}`);
       }
     }
@@ -153,7 +184,9 @@ function findTableDirectories(dataDirectories: readonly string[], filter: Backlo
 }
 
 function wanted(filter: BacklogFilter, keyspace: string, table?: string): boolean {
-  const matches = (s: TableSelector): boolean => s.keyspace === keyspace && (table === undefined ? s.table === undefined : s.table === undefined || s.table === table);
+  const matches = (s: TableSelector): boolean =>
+    s.keyspace === keyspace &&
+    (table === undefined ? s.table === undefined : s.table === undefined || s.table === table);
   // A keyspace is entered when any selector names it; its tables are then decided one by one.
   const named = table === undefined ? filter.only.some((s) => s.keyspace === keyspace) : filter.only.some(matches);
   return (filter.only.length === 0 || named) && !filter.exclude.some(matches);
@@ -178,5 +211,8 @@ function subdirectories(directory: string): string[] | undefined {
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw unreadableError(directory, error);
   }
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(compare);
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort(compare);
 }

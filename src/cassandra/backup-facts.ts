@@ -35,19 +35,34 @@ export interface BackupFacts {
 
 export async function readBackupFacts(source: JolokiaSource, request: BackupRequest): Promise<BackupFacts> {
   const { freshness } = request;
-  const status = await readBackupStatus(source, { dataFileLocations: freshness !== undefined && freshness.dataDirectories === undefined });
-  const configuration = request.configuration === undefined ? undefined : await readConfiguration(source, request.configuration.file, status);
+  const status = await readBackupStatus(source, {
+    dataFileLocations: freshness !== undefined && freshness.dataDirectories === undefined,
+  });
+  const configuration =
+    request.configuration === undefined
+      ? undefined
+      : await readConfiguration(source, request.configuration.file, status);
   const tables =
     freshness === undefined || !status.incrementalBackupsEnabled
       ? undefined
       : await readFreshness(source, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? []);
-  return { status, ...(configuration === undefined ? {} : { configuration }), ...(tables === undefined ? {} : { freshness: tables }) };
+  return {
+    status,
+    ...(configuration === undefined ? {} : { configuration }),
+    ...(tables === undefined ? {} : { freshness: tables }),
+  };
 }
 
-async function readConfiguration(source: JolokiaSource, named: string | undefined, status: BackupStatus): Promise<ConfigurationFacts> {
+async function readConfiguration(
+  source: JolokiaSource,
+  named: string | undefined,
+  status: BackupStatus,
+): Promise<ConfigurationFacts> {
   const node = await readConfigFacts(source, status.releaseVersion);
   const file = named ?? node.file;
-  const value = file === undefined ? undefined : await attemptAsync(() => readPersistedSetting(file, named === undefined ? 'found' : 'by --config'));
+  const value =
+    file === undefined
+      ? undefined
+      : await attemptAsync(() => readPersistedSetting(file, named === undefined ? 'found' : 'by --config'));
   return { node, file, named: named !== undefined, value };
 }
-

@@ -3,7 +3,13 @@
 // flag and host id, all at once up to --parallel, each within --node-timeout and all within -t.
 // Nothing is judged here: checks/cluster-audit.ts does.
 
-import { JolokiaAgentError, JolokiaConnectionError, JolokiaError, JolokiaHttpError, JolokiaTimeoutError } from '../jolokia/errors.js';
+import {
+  JolokiaAgentError,
+  JolokiaConnectionError,
+  JolokiaError,
+  JolokiaHttpError,
+  JolokiaTimeoutError,
+} from '../jolokia/errors.js';
 import type { CallLimits } from '../jolokia/transport.js';
 import type { ReadRequest } from '../jolokia/types.js';
 import { CheckError } from '../runtime/errors.js';
@@ -49,7 +55,12 @@ export interface Target {
 
 /** What a member's agent answered, or how it failed to; could not find out at all: the Reading's `unreadable`. */
 export type MemberAnswer =
-  | { readonly status: 'answered'; readonly enabled: boolean; readonly hostId: string | undefined; readonly releaseVersion: string | undefined }
+  | {
+      readonly status: 'answered';
+      readonly enabled: boolean;
+      readonly hostId: string | undefined;
+      readonly releaseVersion: string | undefined;
+    }
   | { readonly status: 'unreachable' | 'refused' | 'not-cassandra'; readonly reason: string };
 
 export interface ClusterFacts {
@@ -93,14 +104,21 @@ async function askContacts(access: ClusterAccess, request: ClusterRequest): Prom
   const failures: string[] = [];
   for (const contact of access.contacts) {
     try {
-      const limits = { ...access.limits, deadline: nodeDeadline(access.limits, request.nodeTimeoutSeconds), maxResponseBytes: RING_MAX_BYTES };
+      const limits = {
+        ...access.limits,
+        deadline: nodeDeadline(access.limits, request.nodeTimeoutSeconds),
+        maxResponseBytes: RING_MAX_BYTES,
+      };
       return { members: await readRing({ client: contact.client, limits }), answered: contact.url, failures };
     } catch (error) {
       if (!(error instanceof JolokiaError) || access.limits.signal?.aborted === true) throw error;
       failures.push(access.explain(error));
     }
   }
-  if (request.nodes.length === 0) throw new CheckError(failures.length === 1 ? (failures[0] as string) : `No contact node answered: ${failures.join('; ')}`);
+  if (request.nodes.length === 0)
+    throw new CheckError(
+      failures.length === 1 ? (failures[0] as string) : `No contact node answered: ${failures.join('; ')}`,
+    );
   return { members: undefined, answered: undefined, failures };
 }
 
@@ -108,10 +126,13 @@ async function askContacts(access: ClusterAccess, request: ClusterRequest): Prom
 function chooseTargets(request: ClusterRequest, ring: RingAnswer, firstContact: string): Target[] {
   const base = new URL(ring.answered ?? firstContact);
   const inScope = (member: RingMember | undefined): boolean =>
-    request.datacenters.length === 0 || (member?.datacenter !== undefined && request.datacenters.includes(member.datacenter));
+    request.datacenters.length === 0 ||
+    (member?.datacenter !== undefined && request.datacenters.includes(member.datacenter));
   const targets =
     request.nodes.length > 0
-      ? request.nodes.map((name) => ({ name, member: ring.members?.find((m) => m.address === name) })).filter((t) => t.member === undefined || inScope(t.member))
+      ? request.nodes
+          .map((name) => ({ name, member: ring.members?.find((m) => m.address === name) }))
+          .filter((t) => t.member === undefined || inScope(t.member))
       : (ring.members ?? []).filter(inScope).map((member) => ({ name: member.address, member }));
   if (targets.length === 0) {
     const known = [...new Set((ring.members ?? []).map((m) => m.datacenter ?? '?'))].join(', ');
@@ -136,21 +157,32 @@ function agentUrl(name: string, address: string | undefined, request: ClusterReq
  * Every member's answer, in the targets' order. Members gossip calls down are asked first: if
  * they do not answer, their wait overlaps the rest.
  */
-async function askAll(access: ClusterAccess, targets: readonly Target[], request: ClusterRequest): Promise<Reading<MemberAnswer>[]> {
+async function askAll(
+  access: ClusterAccess,
+  targets: readonly Target[],
+  request: ClusterRequest,
+): Promise<Reading<MemberAnswer>[]> {
   const down = (i: number): number => Number(targets[i]?.member?.gossip === 'down');
   const order = [...targets.keys()].sort((a, b) => down(b) - down(a));
-  const answers = await mapConcurrently(order, request.parallel, (i) => askMember(access, targets[i] as Target, request.nodeTimeoutSeconds));
+  const answers = await mapConcurrently(order, request.parallel, (i) =>
+    askMember(access, targets[i] as Target, request.nodeTimeoutSeconds),
+  );
   const inOrder: Reading<MemberAnswer>[] = [];
-  order.forEach((target, k) => (inOrder[target] = answers[k] as Reading<MemberAnswer>));
+  for (const [k, target] of order.entries()) inOrder[target] = answers[k] as Reading<MemberAnswer>;
   return inOrder;
 }
 
 /** A node given by name (--node) is placed in the ring by the host id its agent answers with. */
-function placeByHostId(targets: readonly Target[], answers: readonly Reading<MemberAnswer>[], members: readonly RingMember[]): Target[] {
+function placeByHostId(
+  targets: readonly Target[],
+  answers: readonly Reading<MemberAnswer>[],
+  members: readonly RingMember[],
+): Target[] {
   const byHostId = new Map(members.filter((m) => m.hostId !== undefined).map((m) => [m.hostId, m]));
   return targets.map((target, i) => {
     const answer = answers[i];
-    const hostId = answer !== undefined && 'found' in answer && answer.found.status === 'answered' ? answer.found.hostId : undefined;
+    const hostId =
+      answer !== undefined && 'found' in answer && answer.found.status === 'answered' ? answer.found.hostId : undefined;
     return target.member === undefined && hostId !== undefined ? { ...target, member: byHostId.get(hostId) } : target;
   });
 }
@@ -158,13 +190,27 @@ function placeByHostId(targets: readonly Target[], answers: readonly Reading<Mem
 const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE_SERVICE, attribute });
 
 /** One member's backup flag, and the host id its agent answers for; never throws for the member's sake. */
-async function askMember(access: ClusterAccess, target: Target, timeoutSeconds: number): Promise<Reading<MemberAnswer>> {
+async function askMember(
+  access: ClusterAccess,
+  target: Target,
+  timeoutSeconds: number,
+): Promise<Reading<MemberAnswer>> {
   try {
     const client = access.member(target.url);
     const limits = { ...access.limits, deadline: nodeDeadline(access.limits, timeoutSeconds) };
-    const [backup, hostId, release] = await client.bulk([read(A.incrementalBackupsEnabled), read(A.localHostId), read(A.releaseVersion)] as const, limits);
+    const [backup, hostId, release] = await client.bulk(
+      [read(A.incrementalBackupsEnabled), read(A.localHostId), read(A.releaseVersion)] as const,
+      limits,
+    );
     const enabled = withCassandraHint(() => backup.boolean());
-    return { found: { status: 'answered', enabled, hostId: hostId.optional((a) => a.string()), releaseVersion: readReleaseVersion(release) } };
+    return {
+      found: {
+        status: 'answered',
+        enabled,
+        hostId: hostId.optional((a) => a.string()),
+        releaseVersion: readReleaseVersion(release),
+      },
+    };
   } catch (error) {
     if (!(error instanceof CheckError)) throw error;
     return memberFailure(error);
@@ -174,8 +220,10 @@ async function askMember(access: ClusterAccess, target: Target, timeoutSeconds: 
 /** Why a member did not answer, in the audit's words: the transport, the credentials, or not Cassandra. */
 export function memberFailure(error: CheckError): Reading<MemberAnswer> {
   const reason = error.message;
-  if (error instanceof JolokiaConnectionError || error instanceof JolokiaTimeoutError) return { found: { status: 'unreachable', reason } };
-  if (error instanceof JolokiaHttpError && (error.status === 401 || error.status === 403)) return { found: { status: 'refused', reason } };
+  if (error instanceof JolokiaConnectionError || error instanceof JolokiaTimeoutError)
+    return { found: { status: 'unreachable', reason } };
+  if (error instanceof JolokiaHttpError && (error.status === 401 || error.status === 403))
+    return { found: { status: 'refused', reason } };
   if (error instanceof JolokiaAgentError && error.status === 404) return { found: { status: 'not-cassandra', reason } };
   return { unreadable: reason };
 }

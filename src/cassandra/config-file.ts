@@ -32,7 +32,12 @@ export interface NodeConfigFacts {
   readonly loader: string | undefined;
 }
 
-const systemProperty = (name: string): ReadRequest => ({ type: 'read', mbean: RUNTIME, attribute: 'SystemProperties', path: name });
+const systemProperty = (name: string): ReadRequest => ({
+  type: 'read',
+  mbean: RUNTIME,
+  attribute: 'SystemProperties',
+  path: name,
+});
 
 /** Overrides by system property came with 4.1; an older node ignores them. Unknown: assume it honours them. */
 export function honoursSystemProperties(releaseVersion: string | undefined): boolean {
@@ -42,7 +47,10 @@ export function honoursSystemProperties(releaseVersion: string | undefined): boo
 }
 
 /** What the node's JVM says about where its configuration comes from (one bulk request). */
-export async function readConfigFacts({ client, limits }: JolokiaSource, releaseVersion: string | undefined): Promise<NodeConfigFacts> {
+export async function readConfigFacts(
+  { client, limits }: JolokiaSource,
+  releaseVersion: string | undefined,
+): Promise<NodeConfigFacts> {
   const [config, allow, override, loader, classPath] = await client.bulk(
     [
       systemProperty('cassandra.config'),
@@ -54,29 +62,52 @@ export async function readConfigFacts({ client, limits }: JolokiaSource, release
     limits,
   );
   // Each may be missing where a policy forbids it: --config names the file instead.
-  const text = (answer: typeof config): string | undefined => answer.optional((a) => (a.value() === null ? undefined : a.string()));
+  const text = (answer: typeof config): string | undefined =>
+    answer.optional((a) => (a.value() === null ? undefined : a.string()));
   // Java's Boolean.parseBoolean, as the node reads it.
-  const honoured = honoursSystemProperties(releaseVersion) && text(allow)?.toLowerCase() === 'true' ? yamlBoolean(text(override)) : undefined;
+  const honoured =
+    honoursSystemProperties(releaseVersion) && text(allow)?.toLowerCase() === 'true'
+      ? yamlBoolean(text(override))
+      : undefined;
   const facts = { override: honoured, loader: text(loader) };
   const property = text(config);
   // The property is a URL, or a resource on the class path (Cassandra tries it as a URL first).
   const resource = property === undefined || isUrl(property) ? DEFAULT_RESOURCE : property.replace(/^\/+/, '');
   if (property !== undefined && isUrl(property)) {
     const file = fileOf(property);
-    return { ...facts, file, foundBy: file === undefined ? `the node reads ${property.slice(0, 200)}, not a file here` : 'the cassandra.config system property' };
+    return {
+      ...facts,
+      file,
+      foundBy:
+        file === undefined
+          ? `the node reads ${property.slice(0, 200)}, not a file here`
+          : 'the cassandra.config system property',
+    };
   }
   const fromClassPath = (text(classPath) ?? '')
     .split(':')
     .filter((entry) => entry !== '' && !entry.endsWith('.jar'))
     .map((entry) => join(entry, resource))
     .find((candidate) => existsSync(candidate));
-  if (fromClassPath !== undefined) return { ...facts, file: fromClassPath, foundBy: `the node's class path (${resource})` };
-  if (property !== undefined) return { ...facts, file: undefined, foundBy: `the cassandra.config system property names ${property.slice(0, 200)}, in no class path directory seen from here` };
+  if (fromClassPath !== undefined)
+    return { ...facts, file: fromClassPath, foundBy: `the node's class path (${resource})` };
+  if (property !== undefined)
+    return {
+      ...facts,
+      file: undefined,
+      foundBy: `the cassandra.config system property names ${property.slice(0, 200)}, in no class path directory seen from here`,
+    };
   const packaged = PACKAGED_CONFIG_FILES.find((candidate) => existsSync(candidate));
   if (packaged !== undefined) return { ...facts, file: packaged, foundBy: 'where the packages put it' };
   // A policy without java.lang:type=Runtime (docs/jolokia-access.xml says why one might) hides the first two.
   const refused = [config, classPath].some((answer) => answer.response.status === 403);
-  return { ...facts, file: undefined, foundBy: refused ? `the agent's policy forbids reading ${RUNTIME}; none in /etc/cassandra` : "none on the node's class path or in /etc/cassandra" };
+  return {
+    ...facts,
+    file: undefined,
+    foundBy: refused
+      ? `the agent's policy forbids reading ${RUNTIME}; none in /etc/cassandra`
+      : "none on the node's class path or in /etc/cassandra",
+  };
 }
 
 const DEFAULT_RESOURCE = 'cassandra.yaml';
@@ -120,14 +151,22 @@ export async function readPersistedSetting(file: string, named: 'by --config' | 
     document = load(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new CheckError(`Cannot parse ${file} as YAML (${reason}): ${named === 'found' ? "is it the node's cassandra.yaml? Give --config" : "is it the node's cassandra.yaml?"}`);
+    throw new CheckError(
+      `Cannot parse ${file} as YAML (${reason}): ${named === 'found' ? "is it the node's cassandra.yaml? Give --config" : "is it the node's cassandra.yaml?"}`,
+    );
   }
   if (document === null || document === undefined) return false;
-  if (typeof document !== 'object' || Array.isArray(document)) throw new CheckError(`${file} is not a cassandra.yaml (no settings in it)${named === 'found' ? ': give --config' : ''}`);
+  if (typeof document !== 'object' || Array.isArray(document))
+    throw new CheckError(
+      `${file} is not a cassandra.yaml (no settings in it)${named === 'found' ? ': give --config' : ''}`,
+    );
   const value = (document as Record<string, unknown>)[SETTING];
   if (value === undefined || value === null) return false;
   const parsed = typeof value === 'boolean' ? value : yamlBoolean(String(value));
-  if (parsed === undefined) throw new CheckError(`${file} has ${SETTING}: ${String(value).slice(0, 20)}, which Cassandra does not read as true or false`);
+  if (parsed === undefined)
+    throw new CheckError(
+      `${file} has ${SETTING}: ${String(value).slice(0, 20)}, which Cassandra does not read as true or false`,
+    );
   return parsed;
 }
 

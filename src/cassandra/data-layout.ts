@@ -51,15 +51,22 @@ export function scanTable(
   tableDirectory: string,
   options: { liveData: 'always' | 'when-no-backup' } = { liveData: 'always' },
 ): TableFiles {
-  const files = { directories: [] as string[], liveData: [] as string[], backupData: [] as BackupFile[], backupFileCount: 0 };
+  const files = {
+    directories: [] as string[],
+    liveData: [] as string[],
+    backupData: [] as BackupFile[],
+    backupFileCount: 0,
+  };
   for (const dataDirectory of dataDirectories) {
     const directory = join(dataDirectory, keyspace, tableDirectory);
     // Cassandra creates backups/ with the first backup: without it, is the table here at all?
-    if (scanBackups(join(directory, BACKUPS_DIR), files) || list(directory) !== undefined) files.directories.push(directory);
+    if (scanBackups(join(directory, BACKUPS_DIR), files) || list(directory) !== undefined)
+      files.directories.push(directory);
   }
   if (options.liveData === 'always' || files.backupData.length === 0) {
     for (const directory of files.directories) {
-      for (const name of list(directory) ?? []) if (name.endsWith(DATA_COMPONENT)) files.liveData.push(join(directory, name));
+      for (const name of list(directory) ?? [])
+        if (name.endsWith(DATA_COMPONENT)) files.liveData.push(join(directory, name));
     }
   }
   return files;
@@ -155,7 +162,8 @@ function modifiedMs(path: string): number | undefined {
 
 /** Every data directory must exist and be readable from here, or nothing can be proven. */
 export function requireDataDirectories(dataDirectories: readonly string[]): void {
-  if (dataDirectories.length === 0) throw new DataDirectoryError('The node reports no data directories: give --data-dir');
+  if (dataDirectories.length === 0)
+    throw new DataDirectoryError('The node reports no data directories: give --data-dir');
   for (const dataDirectory of dataDirectories) requireReadable(dataDirectory);
 }
 

@@ -2,7 +2,14 @@
 // data directory, looked at before and after the check's flush (or once, without one). What each
 // table showed is a Reading for checks/backup-freshness.ts to judge: nothing is judged here.
 
-import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type NewFiles, type TableFiles } from './data-layout.js';
+import {
+  DataDirectoryError,
+  newFiles,
+  requireDataDirectories,
+  scanTable,
+  type NewFiles,
+  type TableFiles,
+} from './data-layout.js';
 import { qualifiedName, type TableName, type TableSelector } from './identifiers.js';
 import type { JolokiaSource } from './source.js';
 import { flushTables, readTableLocations, resolveTables, type TableLocation } from './tables.js';
@@ -42,12 +49,18 @@ export interface FreshnessFacts {
 const NOTHING_ADDED: NewFiles = { live: [], backups: [] };
 
 /** Scans the tables, flushes those asked for, scans them again. */
-export async function readFreshness(source: JolokiaSource, request: FreshnessRequest, dataDirectories: readonly string[]): Promise<FreshnessFacts> {
-  const selects = (selectors: readonly TableSelector[], t: TableName): boolean => selectors.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table));
+export async function readFreshness(
+  source: JolokiaSource,
+  request: FreshnessRequest,
+  dataDirectories: readonly string[],
+): Promise<FreshnessFacts> {
+  const selects = (selectors: readonly TableSelector[], t: TableName): boolean =>
+    selectors.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table));
   const resolved = await resolveTables(source, [...request.flush, ...request.look]);
   const excluded = resolved.filter((t) => selects(request.exclude, t));
   const tables = resolved.filter((t) => !selects(request.exclude, t));
-  if (tables.length === 0) throw new CheckError(`Every table asked for is left out by --exclude: ${excluded.map(qualifiedName).join(', ')}`);
+  if (tables.length === 0)
+    throw new CheckError(`Every table asked for is left out by --exclude: ${excluded.map(qualifiedName).join(', ')}`);
   const toFlush = tables.filter((t) => selects(request.flush, t));
   const locations = await readTableLocations(source, tables);
 
@@ -55,9 +68,13 @@ export async function readFreshness(source: JolokiaSource, request: FreshnessReq
   const scan = tableScanner(dataDirectories, new Set(toFlush), locations.length, source.limits.deadline);
   const before = locations.map((location, i) => ({ location, files: scan(location, i) }));
   // Nothing is flushed unless every table can be verified afterwards.
-  const missing = before.filter((b) => b.files.directories.length === 0).map((b) => `${b.location.table.keyspace}/${b.location.directoryName}`);
+  const missing = before
+    .filter((b) => b.files.directories.length === 0)
+    .map((b) => `${b.location.table.keyspace}/${b.location.directoryName}`);
   if (missing.length > 0) {
-    throw new DataDirectoryError(`No directory ${missing.join(', ')} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`);
+    throw new DataDirectoryError(
+      `No directory ${missing.join(', ')} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`,
+    );
   }
   const hadData = toFlush.length > 0 ? await flushTables(source, toFlush) : new Map<TableName, boolean>();
 
@@ -65,7 +82,12 @@ export async function readFreshness(source: JolokiaSource, request: FreshnessReq
     const flushed = hadData.has(location.table);
     const reading = attempt((): TableObservation => {
       const after = flushed ? scan(location, i) : files;
-      return { flushed, hadData: hadData.get(location.table) === true, files: after, added: flushed ? newFiles(files, after) : NOTHING_ADDED };
+      return {
+        flushed,
+        hadData: hadData.get(location.table) === true,
+        files: after,
+        added: flushed ? newFiles(files, after) : NOTHING_ADDED,
+      };
     });
     return { table: location.table, reading };
   });
@@ -76,9 +98,19 @@ export async function readFreshness(source: JolokiaSource, request: FreshnessReq
  * One table's files. The file system calls block, so the deadline is checked between tables: a
  * slow disk ends the check in time (a call that hangs in the kernel, on a dead NFS mount, still cannot).
  */
-function tableScanner(dataDirectories: readonly string[], flushed: ReadonlySet<TableName>, total: number, deadline: number) {
+function tableScanner(
+  dataDirectories: readonly string[],
+  flushed: ReadonlySet<TableName>,
+  total: number,
+  deadline: number,
+) {
   return (location: TableLocation, i: number): TableFiles => {
-    if (Date.now() > deadline) throw new CheckError(`The data directories were still being read at the timeout (${i} of ${total} tables done)`, { timedOut: true });
-    return scanTable(dataDirectories, location.table.keyspace, location.directoryName, { liveData: flushed.has(location.table) ? 'always' : 'when-no-backup' });
+    if (Date.now() > deadline)
+      throw new CheckError(`The data directories were still being read at the timeout (${i} of ${total} tables done)`, {
+        timedOut: true,
+      });
+    return scanTable(dataDirectories, location.table.keyspace, location.directoryName, {
+      liveData: flushed.has(location.table) ? 'always' : 'when-no-backup',
+    });
   };
 }

@@ -37,7 +37,10 @@ export function parseTableSelector(text: string, option: string): TableSelector 
 
 function checkName(name: string, what: string, maxLength: number, option: string, text: string): void {
   if (!WORD.test(name)) {
-    throw new UsageError(`${option}: '${text}' has ${name === '' ? `an empty ${what} name` : `a ${what} name that Cassandra does not allow (only letters, digits and _)`}`);
+    throw new UsageError(
+      `${option}: '${text}' has ${name === '' ? `an empty ${what} name` : `a ${what} name that Cassandra does not allow (only letters, digits and _)`}`,
+    );
   }
-  if (name.length > maxLength) throw new UsageError(`${option}: the ${what} name in '${text}' is longer than Cassandra allows (${maxLength})`);
+  if (name.length > maxLength)
+    throw new UsageError(`${option}: the ${what} name in '${text}' is longer than Cassandra allows (${maxLength})`);
 }

@@ -28,7 +28,11 @@ export interface SnapshotFacts {
 export function readSnapshotFolders(dataDirectories: readonly string[]): SnapshotFacts {
   requireDataDirectories(dataDirectories);
   const folders = scanSnapshotFolders(dataDirectories);
-  return { snapshots: folders.snapshots, source: { description: `the snapshot folders in ${dataDirectories.join(', ')}` }, unreadable: folders.unreadable };
+  return {
+    snapshots: folders.snapshots,
+    source: { description: `the snapshot folders in ${dataDirectories.join(', ')}` },
+    unreadable: folders.unreadable,
+  };
 }
 
 /** What the node's agent says, completed from the folders where they can be read from here. */
@@ -40,22 +44,43 @@ export async function readNodeSnapshots(source: JolokiaSource): Promise<Snapshot
   if (!listed.snapshots.some((s) => s.createdMs === undefined)) return listed;
   // Before 4.1 the node does not say when a snapshot was taken; its folders do, when they are here.
   if (here.length === 0) {
-    return { ...listed, source: { ...listed.source, noCreationTime: `${release === undefined ? 'This Cassandra release' : `Cassandra ${release}`} does not report it: run the check on the node, where the snapshot folders can be read` } };
+    return {
+      ...listed,
+      source: {
+        ...listed.source,
+        noCreationTime: `${release === undefined ? 'This Cassandra release' : `Cassandra ${release}`} does not report it: run the check on the node, where the snapshot folders can be read`,
+      },
+    };
   }
   const folders = scanSnapshotFolders(here);
   const created = new Map(folders.snapshots.map((s) => [s.tag, s.createdMs]));
   return {
     snapshots: listed.snapshots.map((s) => (s.createdMs === undefined ? { ...s, createdMs: created.get(s.tag) } : s)),
-    source: { description: `${listed.source.description}; creation times from the snapshot folders in ${here.join(', ')}` },
+    source: {
+      description: `${listed.source.description}; creation times from the snapshot folders in ${here.join(', ')}`,
+    },
     unreadable: [...listed.unreadable, ...folders.unreadable],
   };
 }
 
 /** SnapshotDetails; the folders instead when a Jolokia 2.x agent cannot send it. */
-async function readDetails({ client, limits }: JolokiaSource, here: readonly string[], release: string | undefined): Promise<SnapshotFacts> {
+async function readDetails(
+  { client, limits }: JolokiaSource,
+  here: readonly string[],
+  release: string | undefined,
+): Promise<SnapshotFacts> {
   try {
-    const [details] = await client.bulk([{ type: 'read', mbean: STORAGE_SERVICE, attribute: A.snapshotDetails }] as const, limits);
-    return { snapshots: snapshotsFromDetails(details), source: { description: `SnapshotDetails from ${client.where}${release === undefined ? '' : ` (Cassandra ${release})`}` }, unreadable: [] };
+    const [details] = await client.bulk(
+      [{ type: 'read', mbean: STORAGE_SERVICE, attribute: A.snapshotDetails }] as const,
+      limits,
+    );
+    return {
+      snapshots: snapshotsFromDetails(details),
+      source: {
+        description: `SnapshotDetails from ${client.where}${release === undefined ? '' : ` (Cassandra ${release})`}`,
+      },
+      unreadable: [],
+    };
   } catch (error) {
     // Jolokia 2.x cuts its answer short at the first snapshot without a TTL (a null in the
     // table's index): the agent answered the other request, so it is this value it cannot send.
@@ -66,7 +91,13 @@ async function readDetails({ client, limits }: JolokiaSource, here: readonly str
       );
     }
     const folders = scanSnapshotFolders(here);
-    return { snapshots: folders.snapshots, source: { description: `the snapshot folders in ${here.join(', ')} (the agent at ${client.where} could not send SnapshotDetails)` }, unreadable: folders.unreadable };
+    return {
+      snapshots: folders.snapshots,
+      source: {
+        description: `the snapshot folders in ${here.join(', ')} (the agent at ${client.where} could not send SnapshotDetails)`,
+      },
+      unreadable: folders.unreadable,
+    };
   }
 }
 

@@ -42,7 +42,9 @@ const UNITS: Readonly<Record<string, number>> = { bytes: 1, KiB: 1024, MiB: 1024
 /** Bytes in Cassandra's own size text (`151 bytes`, `5.44 KiB`, or `5,44 KiB` in a comma locale): within half a hundredth of its unit. */
 export function parseCassandraSize(text: string): number | undefined {
   const match = /^(\d+(?:[.,]\d+)?)\s*(bytes|KiB|MiB|GiB|TiB)$/.exec(text.trim());
-  return match === null ? undefined : Math.round(Number((match[1] as string).replace(',', '.')) * (UNITS[match[2] as string] as number));
+  return match === null
+    ? undefined
+    : Math.round(Number((match[1] as string).replace(',', '.')) * (UNITS[match[2] as string] as number));
 }
 
 /** The snapshots in SnapshotDetails' answer, tag by tag. */
@@ -51,7 +53,9 @@ export function snapshotsFromDetails(answer: Answer): Snapshot[] {
   const rows: Row[] = [];
   collectRows(details, rows, 0);
   if (Object.keys(details).length > 0 && rows.length === 0) {
-    throw new JolokiaProtocolError("SnapshotDetails came without the rows nodetool listsnapshots shows (no 'Snapshot name' column)");
+    throw new JolokiaProtocolError(
+      "SnapshotDetails came without the rows nodetool listsnapshots shows (no 'Snapshot name' column)",
+    );
   }
   const byTag = new Map<string, Row[]>();
   for (const row of rows) {
@@ -60,13 +64,17 @@ export function snapshotsFromDetails(answer: Answer): Snapshot[] {
   }
   return [...byTag.entries()].map(([tag, tagRows]) => {
     const text = (row: Row, column: string): string => (typeof row[column] === 'string' ? (row[column] as string) : '');
-    const sum = (column: string): number => tagRows.reduce((n, row) => n + (parseCassandraSize(text(row, column)) ?? 0), 0);
-    const times = (column: string): number[] => tagRows.map((row) => Date.parse(text(row, column))).filter((t) => Number.isFinite(t));
+    const sum = (column: string): number =>
+      tagRows.reduce((n, row) => n + (parseCassandraSize(text(row, column)) ?? 0), 0);
+    const times = (column: string): number[] =>
+      tagRows.map((row) => Date.parse(text(row, column))).filter((t) => Number.isFinite(t));
     const created = times('Creation time');
     const expires = times('Expiration time');
     return {
       tag,
-      tables: [...new Set(tagRows.map((row) => `${text(row, 'Keyspace name')}.${text(row, 'Column family name')}`))].sort(),
+      tables: [
+        ...new Set(tagRows.map((row) => `${text(row, 'Keyspace name')}.${text(row, 'Column family name')}`)),
+      ].sort(),
       trueSizeBytes: sum('True size'),
       sizeOnDiskBytes: sum('Size on disk'),
       createdMs: created.length > 0 ? Math.min(...created) : undefined,
@@ -100,15 +108,26 @@ const TABLE_DIRECTORY = /^(\w+?)(?:-[0-9a-f]{32})?$/;
  * true size (files whose inode no live component of the table has), its size on disk, and when it
  * was taken and expires (manifest.json's created_at / expires_at, 4.1+; else the folder's time).
  */
-export function scanSnapshotFolders(dataDirectories: readonly string[], only: readonly TableSelector[] = []): SnapshotFolders {
-  const tags = new Map<string, { tables: Set<string>; trueSize: number; onDisk: number; created: number | undefined; expires: number | undefined }>();
+export function scanSnapshotFolders(
+  dataDirectories: readonly string[],
+  only: readonly TableSelector[] = [],
+): SnapshotFolders {
+  const tags = new Map<
+    string,
+    { tables: Set<string>; trueSize: number; onDisk: number; created: number | undefined; expires: number | undefined }
+  >();
   const unreadable: { name: string; reason: string }[] = [];
   for (const dataDirectory of dataDirectories) {
     for (const keyspace of folders(dataDirectory)) {
       if (only.length > 0 && !only.some((s) => s.keyspace === keyspace)) continue;
       for (const tableDirectory of folders(join(dataDirectory, keyspace))) {
         const table = TABLE_DIRECTORY.exec(tableDirectory)?.[1];
-        if (table === undefined || (only.length > 0 && !only.some((s) => s.keyspace === keyspace && (s.table === undefined || s.table === table)))) continue;
+        if (
+          table === undefined ||
+          (only.length > 0 &&
+            !only.some((s) => s.keyspace === keyspace && (s.table === undefined || s.table === table)))
+        )
+          continue;
         const directory = join(dataDirectory, keyspace, tableDirectory);
         const name = `${keyspace}.${table}`;
         try {
@@ -117,7 +136,13 @@ export function scanSnapshotFolders(dataDirectories: readonly string[], only: re
           const live = liveInodes(directory);
           for (const tag of snapshotTags) {
             const folder = join(directory, 'snapshots', tag);
-            const entry = tags.get(tag) ?? { tables: new Set<string>(), trueSize: 0, onDisk: 0, created: undefined, expires: undefined };
+            const entry = tags.get(tag) ?? {
+              tables: new Set<string>(),
+              trueSize: 0,
+              onDisk: 0,
+              created: undefined,
+              expires: undefined,
+            };
             entry.tables.add(name);
             for (const file of entries(folder)) {
               if (!file.isFile()) continue;
@@ -127,8 +152,10 @@ export function scanSnapshotFolders(dataDirectories: readonly string[], only: re
               if (!live.has(stats.ino)) entry.trueSize += stats.size;
             }
             const { created, expires } = manifestTimes(folder);
-            if (created !== undefined && (entry.created === undefined || created < entry.created)) entry.created = created;
-            if (expires !== undefined && (entry.expires === undefined || expires < entry.expires)) entry.expires = expires;
+            if (created !== undefined && (entry.created === undefined || created < entry.created))
+              entry.created = created;
+            if (expires !== undefined && (entry.expires === undefined || expires < entry.expires))
+              entry.expires = expires;
             tags.set(tag, entry);
           }
         } catch (error) {
@@ -157,7 +184,8 @@ function manifestTimes(folder: string): { created: number | undefined; expires: 
   } catch {
     // No manifest (an old or a hand-made snapshot), or one being written: the folder's time says enough.
   }
-  const time = (value: unknown): number | undefined => (typeof value === 'string' && Number.isFinite(Date.parse(value)) ? Date.parse(value) : undefined);
+  const time = (value: unknown): number | undefined =>
+    typeof value === 'string' && Number.isFinite(Date.parse(value)) ? Date.parse(value) : undefined;
   return { created: time(manifest.created_at) ?? statOf(folder)?.mtimeMs, expires: time(manifest.expires_at) };
 }
 

@@ -25,9 +25,15 @@ const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE
  * One bulk request: the backup flag, the release version for the long output, and, for the
  * freshness check, the data directories.
  */
-export async function readBackupStatus({ client, limits }: JolokiaSource, options: { dataFileLocations?: boolean } = {}): Promise<BackupStatus> {
+export async function readBackupStatus(
+  { client, limits }: JolokiaSource,
+  options: { dataFileLocations?: boolean } = {},
+): Promise<BackupStatus> {
   const started = process.hrtime.bigint();
-  const status = [read(StorageServiceAttribute.incrementalBackupsEnabled), read(StorageServiceAttribute.releaseVersion)] as const;
+  const status = [
+    read(StorageServiceAttribute.incrementalBackupsEnabled),
+    read(StorageServiceAttribute.releaseVersion),
+  ] as const;
   const [backup, version, locations] = options.dataFileLocations
     ? await client.bulk([...status, read(StorageServiceAttribute.allDataFileLocations)], limits)
     : await client.bulk(status, limits);
@@ -56,7 +62,11 @@ export function withCassandraHint<T>(read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof JolokiaAgentError && error.status === 404) {
-      throw new JolokiaAgentError(error.status, error.errorType, `${error.message} (is this a Cassandra node, and has it finished starting?)`);
+      throw new JolokiaAgentError(
+        error.status,
+        error.errorType,
+        `${error.message} (is this a Cassandra node, and has it finished starting?)`,
+      );
     }
     throw error;
   }

@@ -21,13 +21,24 @@ export function tableMBean(table: TableName): string {
 }
 
 export function tableMetricMBean(table: TableName, metric: string): string {
-  return objectName('org.apache.cassandra.metrics', { type: 'Table', keyspace: table.keyspace, scope: table.table, name: metric });
+  return objectName('org.apache.cassandra.metrics', {
+    type: 'Table',
+    keyspace: table.keyspace,
+    scope: table.table,
+    name: metric,
+  });
 }
 
 /** Turns selectors into table names, asking the node for the tables of whole keyspaces. */
-export async function resolveTables({ client, limits }: JolokiaSource, selectors: readonly TableSelector[]): Promise<TableName[]> {
+export async function resolveTables(
+  { client, limits }: JolokiaSource,
+  selectors: readonly TableSelector[],
+): Promise<TableName[]> {
   const keyspaces = [...new Set(selectors.filter((s) => s.table === undefined).map((s) => s.keyspace))];
-  const searches: SearchRequest[] = keyspaces.map((keyspace) => ({ type: 'search', mbean: `org.apache.cassandra.db:type=Tables,keyspace=${keyspace},*` }));
+  const searches: SearchRequest[] = keyspaces.map((keyspace) => ({
+    type: 'search',
+    mbean: `org.apache.cassandra.db:type=Tables,keyspace=${keyspace},*`,
+  }));
   const found = new Map<string, string[]>();
   for (const answer of searches.length > 0 ? await client.bulk(searches, limits) : []) {
     const keyspace = keyProperty(answer.request.mbean, 'keyspace') as string;
@@ -35,7 +46,8 @@ export async function resolveTables({ client, limits }: JolokiaSource, selectors
       .strings()
       .map((name) => keyProperty(name, 'table'))
       .filter((t): t is string => t !== undefined && /^\w+$/.test(t));
-    if (tables.length === 0) throw new CheckError(`Keyspace ${keyspace} does not exist on this node (or has no tables)`);
+    if (tables.length === 0)
+      throw new CheckError(`Keyspace ${keyspace} does not exist on this node (or has no tables)`);
     found.set(keyspace, tables.sort());
   }
   const result = new Map<string, TableName>();
@@ -55,17 +67,27 @@ export interface TableLocation {
 }
 
 /** Where each table's current incarnation lives, for every table in one bulk request. */
-export async function readTableLocations({ client, limits }: JolokiaSource, tables: readonly TableName[]): Promise<TableLocation[]> {
-  const tableOf = new Map(tables.map((table) => [{ type: 'read', mbean: tableMBean(table), attribute: 'DataPaths' } as ReadRequest, table]));
+export async function readTableLocations(
+  { client, limits }: JolokiaSource,
+  tables: readonly TableName[],
+): Promise<TableLocation[]> {
+  const tableOf = new Map(
+    tables.map((table) => [{ type: 'read', mbean: tableMBean(table), attribute: 'DataPaths' } as ReadRequest, table]),
+  );
   const answers = await client.bulk([...tableOf.keys()], limits);
   return answers.map((answer) => {
     const table = tableOf.get(answer.request) as TableName;
     const paths = ofTable(answer, table, (a) => a.strings());
     const first = paths[0];
-    if (first === undefined) throw new JolokiaProtocolError(`The agent at ${client.where} gave no data paths for table ${qualifiedName(table)}`);
+    if (first === undefined)
+      throw new JolokiaProtocolError(
+        `The agent at ${client.where} gave no data paths for table ${qualifiedName(table)}`,
+      );
     const directoryName = basename(first);
     if (!directoryName.startsWith(`${table.table}-`)) {
-      throw new JolokiaProtocolError(`The node reports ${first} as the directory of ${qualifiedName(table)}, which is not named after it`);
+      throw new JolokiaProtocolError(
+        `The node reports ${first} as the directory of ${qualifiedName(table)}, which is not named after it`,
+      );
     }
     return { table, directoryName, dataPaths: paths };
   });
@@ -77,12 +99,28 @@ export async function readTableLocations({ client, limits }: JolokiaSource, tabl
  * be written between the two; a write that slips in only adds an SSTable. One exec per keyspace;
  * the exec returns when Cassandra has written the SSTables.
  */
-export async function flushTables({ client, limits }: JolokiaSource, tables: readonly TableName[]): Promise<Map<TableName, boolean>> {
-  const metric = (table: TableName, name: string): ReadRequest => ({ type: 'read', mbean: tableMetricMBean(table, name), attribute: 'Value' });
-  const sizes = tables.map((table) => ({ table, cells: metric(table, 'MemtableColumnsCount'), bytes: metric(table, 'MemtableLiveDataSize') }));
+export async function flushTables(
+  { client, limits }: JolokiaSource,
+  tables: readonly TableName[],
+): Promise<Map<TableName, boolean>> {
+  const metric = (table: TableName, name: string): ReadRequest => ({
+    type: 'read',
+    mbean: tableMetricMBean(table, name),
+    attribute: 'Value',
+  });
+  const sizes = tables.map((table) => ({
+    table,
+    cells: metric(table, 'MemtableColumnsCount'),
+    bytes: metric(table, 'MemtableLiveDataSize'),
+  }));
   const byKeyspace = new Map<string, string[]>();
   for (const { keyspace, table } of tables) byKeyspace.set(keyspace, [...(byKeyspace.get(keyspace) ?? []), table]);
-  const flushes: ExecRequest[] = [...byKeyspace].map(([keyspace, names]) => ({ type: 'exec', mbean: STORAGE_SERVICE, operation: 'forceKeyspaceFlush', arguments: [keyspace, names] }));
+  const flushes: ExecRequest[] = [...byKeyspace].map(([keyspace, names]) => ({
+    type: 'exec',
+    mbean: STORAGE_SERVICE,
+    operation: 'forceKeyspaceFlush',
+    arguments: [keyspace, names],
+  }));
 
   const answers = await client.bulk([...sizes.flatMap((s) => [s.cells, s.bytes]), ...flushes], limits);
   const answerTo = new Map(answers.map((answer) => [answer.request, answer]));
@@ -101,7 +139,8 @@ function ofTable<T>(answer: Answer, table: TableName, read: (answer: Answer) => 
   try {
     return read(answer);
   } catch (error) {
-    if (error instanceof JolokiaAgentError && error.status === 404) throw new CheckError(`Table ${qualifiedName(table)} does not exist on this node`);
+    if (error instanceof JolokiaAgentError && error.status === 404)
+      throw new CheckError(`Table ${qualifiedName(table)} does not exist on this node`);
     throw error;
   }
 }

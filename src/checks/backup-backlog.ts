@@ -22,7 +22,8 @@ export interface BacklogPolicy {
   readonly share: Thresholds;
 }
 
-const ageOf = (table: TableBacklog, nowMs: number): number | undefined => (table.oldestMs === undefined ? undefined : Math.max(0, (nowMs - table.oldestMs) / 1000));
+const ageOf = (table: TableBacklog, nowMs: number): number | undefined =>
+  table.oldestMs === undefined ? undefined : Math.max(0, (nowMs - table.oldestMs) / 1000);
 
 /** The backlog, with where the data directories came from when the node was asked. */
 export function judgeBacklogFacts(facts: BacklogFacts, policy: BacklogPolicy, nowMs: number): Report {
@@ -30,7 +31,10 @@ export function judgeBacklogFacts(facts: BacklogFacts, policy: BacklogPolicy, no
   const { node } = facts;
   if (node === undefined) return report;
   const backup = node.backupEnabled ? 'enabled' : 'disabled (nothing new will arrive in backups/)';
-  return { ...report, details: [...report.details, `data directories from ${node.where}; incremental backup ${backup}`] };
+  return {
+    ...report,
+    details: [...report.details, `data directories from ${node.where}; incremental backup ${backup}`],
+  };
 }
 
 /** The sums over every table, and the table that has waited longest. */
@@ -46,7 +50,10 @@ interface Totals {
 
 function totalsOf(scan: BacklogScan, nowMs: number): Totals {
   const waiting = scan.tables.filter((t) => t.files > 0);
-  const oldest = waiting.reduce<TableBacklog | undefined>((o, t) => (o === undefined || (t.oldestMs as number) < (o.oldestMs as number) ? t : o), undefined);
+  const oldest = waiting.reduce<TableBacklog | undefined>(
+    (o, t) => (o === undefined || (t.oldestMs as number) < (o.oldestMs as number) ? t : o),
+    undefined,
+  );
   return {
     files: sum(scan.tables, (t) => t.files),
     bytes: sum(scan.tables, (t) => t.bytes),
@@ -84,7 +91,15 @@ export function judgeBacklog(scan: BacklogScan, policy: BacklogPolicy, nowMs: nu
       oldest_age_seconds: oldest === undefined ? null : Math.round(oldestAge),
       oldest_table: oldest === undefined ? null : `${oldest.keyspace}.${oldest.table}`,
       tables_with_backups: scan.tables.length,
-      data_directories: scan.dataDirectories.map((d) => ({ path: d.path, files: d.files, bytes: d.bytes, disk_bytes: d.diskBytes, filesystem_bytes: d.filesystemBytes, available_bytes: d.availableBytes, share_percent: percentOf(d.diskBytes, d.filesystemBytes) })),
+      data_directories: scan.dataDirectories.map((d) => ({
+        path: d.path,
+        files: d.files,
+        bytes: d.bytes,
+        disk_bytes: d.diskBytes,
+        filesystem_bytes: d.filesystemBytes,
+        available_bytes: d.availableBytes,
+        share_percent: percentOf(d.diskBytes, d.filesystemBytes),
+      })),
       left_out: scan.leftOut,
     },
     metrics: directoryMetrics(scan),
@@ -97,12 +112,21 @@ function backlogResults(scan: BacklogScan, { files, bytes, liveShared }: Totals,
   const shared = liveShared > 0 ? ` (${formatSize(liveShared)} of it shared with live SSTables)` : '';
   return [
     files === 0
-      ? { state: sizeState, summary: `nothing waiting in backups/ (${scan.tables.length} ${scan.tables.length === 1 ? 'table' : 'tables'} have one)` }
-      : { state: sizeState, summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(bytes, sizeState, policy.size, formatSize)}` },
+      ? {
+          state: sizeState,
+          summary: `nothing waiting in backups/ (${scan.tables.length} ${scan.tables.length === 1 ? 'table' : 'tables'} have one)`,
+        }
+      : {
+          state: sizeState,
+          summary: `${files} files, ${formatSize(bytes)} waiting in backups/${shared}${crossed(bytes, sizeState, policy.size, formatSize)}`,
+        },
     ...scan.dataDirectories.map((d): Result => {
       const share = percentOf(d.diskBytes, d.filesystemBytes);
       const state = thresholdState(share, policy.share);
-      return { state, summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(share, state, policy.share, (n) => `${n}%`)}` };
+      return {
+        state,
+        summary: `${d.path}: ${share.toFixed(1)}% of its file system${crossed(share, state, policy.share, (n) => `${n}%`)}`,
+      };
     }),
   ];
 }
@@ -110,20 +134,36 @@ function backlogResults(scan: BacklogScan, { files, bytes, liveShared }: Totals,
 function backlogPerfdata(scan: BacklogScan, totals: Totals, policy: BacklogPolicy): Perfdata[] {
   const several = scan.dataDirectories.length > 1;
   return [
-    { label: 'oldest_age', value: Math.round(totals.oldestAge), unit: 's', warning: policy.age.warning, critical: policy.age.critical, min: 0 },
-    { label: 'bytes', value: totals.bytes, unit: 'B', warning: policy.size.warning, critical: policy.size.critical, min: 0 },
+    {
+      label: 'oldest_age',
+      value: Math.round(totals.oldestAge),
+      unit: 's',
+      warning: policy.age.warning,
+      critical: policy.age.critical,
+      min: 0,
+    },
+    {
+      label: 'bytes',
+      value: totals.bytes,
+      unit: 'B',
+      warning: policy.size.warning,
+      critical: policy.size.critical,
+      min: 0,
+    },
     { label: 'files', value: totals.files, min: 0 },
     { label: 'live_shared', value: totals.liveShared, unit: 'B', min: 0 },
     { label: 'tables', value: totals.waiting.length, min: 0 },
-    ...scan.dataDirectories.map((d, i): Perfdata => ({
-      label: several ? `share_${i + 1}` : 'share',
-      value: Math.round(percentOf(d.diskBytes, d.filesystemBytes) * 1000) / 1000,
-      unit: '%',
-      warning: policy.share.warning,
-      critical: policy.share.critical,
-      min: 0,
-      max: 100,
-    })),
+    ...scan.dataDirectories.map(
+      (d, i): Perfdata => ({
+        label: several ? `share_${i + 1}` : 'share',
+        value: Math.round(percentOf(d.diskBytes, d.filesystemBytes) * 1000) / 1000,
+        unit: '%',
+        warning: policy.share.warning,
+        critical: policy.share.critical,
+        min: 0,
+        max: 100,
+      }),
+    ),
   ];
 }
 
@@ -140,8 +180,20 @@ function backlogDetails(scan: BacklogScan, { waiting }: Totals): string[] {
 
 function directoryMetrics(scan: BacklogScan): Metric[] {
   return scan.dataDirectories.flatMap((d): Metric[] => [
-    { name: 'cassandra_backups_filesystem_share_ratio', help: "What backups/ takes of the data directory's file system, in allocated blocks (0 to 1).", type: 'gauge', value: d.filesystemBytes === 0 ? 0 : d.diskBytes / d.filesystemBytes, labels: { data_directory: d.path } },
-    { name: 'cassandra_backups_directory_bytes', help: 'Bytes waiting in backups/ in the data directory, each inode once.', type: 'gauge', value: d.bytes, labels: { data_directory: d.path } },
+    {
+      name: 'cassandra_backups_filesystem_share_ratio',
+      help: "What backups/ takes of the data directory's file system, in allocated blocks (0 to 1).",
+      type: 'gauge',
+      value: d.filesystemBytes === 0 ? 0 : d.diskBytes / d.filesystemBytes,
+      labels: { data_directory: d.path },
+    },
+    {
+      name: 'cassandra_backups_directory_bytes',
+      help: 'Bytes waiting in backups/ in the data directory, each inode once.',
+      type: 'gauge',
+      value: d.bytes,
+      labels: { data_directory: d.path },
+    },
   ]);
 }
 
@@ -153,12 +205,33 @@ function tableResult(table: TableBacklog, policy: BacklogPolicy, nowMs: number):
     subject: { name: `${table.keyspace}.${table.table}`, labels: { keyspace: table.keyspace, table: table.table } },
     state,
     line: `oldest file ${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}; ${table.files} files, ${formatSize(table.bytes)}${shared}`,
-    facts: { files: table.files, bytes: table.bytes, live_shared_bytes: table.liveSharedBytes, oldest_age_seconds: Math.round(age), directories: table.directories },
+    facts: {
+      files: table.files,
+      bytes: table.bytes,
+      live_shared_bytes: table.liveSharedBytes,
+      oldest_age_seconds: Math.round(age),
+      directories: table.directories,
+    },
     metrics: [
       sample(BACKUPS_FILES, table.files),
-      { name: 'cassandra_backups_bytes', help: "Bytes waiting in the table's backups/, each inode once.", type: 'gauge', value: table.bytes },
-      { name: 'cassandra_backups_live_shared_bytes', help: 'Of those bytes, the files that are also live SSTables: deleting the backup frees none of it.', type: 'gauge', value: table.liveSharedBytes },
-      { name: 'cassandra_backups_oldest_file_age_seconds', help: "Age of the oldest file in the table's backups/: how far behind the shipper is.", type: 'gauge', value: Math.round(age) },
+      {
+        name: 'cassandra_backups_bytes',
+        help: "Bytes waiting in the table's backups/, each inode once.",
+        type: 'gauge',
+        value: table.bytes,
+      },
+      {
+        name: 'cassandra_backups_live_shared_bytes',
+        help: 'Of those bytes, the files that are also live SSTables: deleting the backup frees none of it.',
+        type: 'gauge',
+        value: table.liveSharedBytes,
+      },
+      {
+        name: 'cassandra_backups_oldest_file_age_seconds',
+        help: "Age of the oldest file in the table's backups/: how far behind the shipper is.",
+        type: 'gauge',
+        value: Math.round(age),
+      },
     ],
   };
 }

@@ -28,7 +28,13 @@ export function afterRestart(persisted: PersistedSetting): boolean {
  * state is as expected but will not survive a restart (WARNING by default), or it is not as
  * expected and a restart would set it right (said beside the status's own alarm, in its state).
  */
-export function judgeDrift(running: boolean, persisted: PersistedSetting, expectation: BackupExpectation, driftState: State, statusState: State): Result[] {
+export function judgeDrift(
+  running: boolean,
+  persisted: PersistedSetting,
+  expectation: BackupExpectation,
+  driftState: State,
+  statusState: State,
+): Result[] {
   const next = afterRestart(persisted);
   if (next === running) return [];
   const source =
@@ -38,7 +44,12 @@ export function judgeDrift(running: boolean, persisted: PersistedSetting, expect
   if (running === (expectation.expect === 'enabled')) {
     return [{ state: driftState, summary: `${running ? 'enabled' : 'disabled'} until the next restart: ${source}` }];
   }
-  return [{ state: statusState, summary: `a restart would turn it back ${next ? 'on' : 'off'} (someone ran nodetool ${running ? 'enablebackup' : 'disablebackup'})` }];
+  return [
+    {
+      state: statusState,
+      summary: `a restart would turn it back ${next ? 'on' : 'off'} (someone ran nodetool ${running ? 'enablebackup' : 'disablebackup'})`,
+    },
+  ];
 }
 
 export function driftMetrics(persisted: PersistedSetting): Metric[] {
@@ -56,11 +67,27 @@ export function driftMetrics(persisted: PersistedSetting): Metric[] {
  * What the configuration adds to the status's report: the drift, or UNKNOWN beside the status
  * (which stays known) when the file could not be found or read.
  */
-export function judgeConfiguration(facts: ConfigurationFacts, running: boolean, expectation: BackupExpectation, driftState: State, statusState: State): Partial<Report> {
+export function judgeConfiguration(
+  facts: ConfigurationFacts,
+  running: boolean,
+  expectation: BackupExpectation,
+  driftState: State,
+  statusState: State,
+): Partial<Report> {
   const { node, file, value } = facts;
-  const loader = node.loader === undefined ? [] : [`warning: the node loads its configuration with ${node.loader}, which may not read ${file ?? 'a cassandra.yaml'}`];
+  const loader =
+    node.loader === undefined
+      ? []
+      : [
+          `warning: the node loads its configuration with ${node.loader}, which may not read ${file ?? 'a cassandra.yaml'}`,
+        ];
   if (file === undefined || value === undefined) {
-    return { results: [{ state: UNKNOWN, summary: `Cannot find the node's cassandra.yaml (${node.foundBy}): give --config FILE` }], details: loader };
+    return {
+      results: [
+        { state: UNKNOWN, summary: `Cannot find the node's cassandra.yaml (${node.foundBy}): give --config FILE` },
+      ],
+      details: loader,
+    };
   }
   if ('unreadable' in value) return { results: [{ state: UNKNOWN, summary: value.unreadable }], details: loader };
   const persisted: PersistedSetting = { file, value: value.found, override: node.override };
@@ -72,11 +99,18 @@ export function judgeConfiguration(facts: ConfigurationFacts, running: boolean, 
       `configuration: ${file} (${facts.named ? '--config' : `found through ${node.foundBy}`}) has incremental_backups: ${value.found}`,
       ...(node.override === undefined
         ? []
-        : [`the node was started with -Dcassandra.settings.incremental_backups=${node.override}, which overrides the file (cassandra.config.allow_system_properties=true)`]),
+        : [
+            `the node was started with -Dcassandra.settings.incremental_backups=${node.override}, which overrides the file (cassandra.config.allow_system_properties=true)`,
+          ]),
       `after the next restart: backup ${next ? 'enabled' : 'disabled'}; running now: ${running ? 'enabled' : 'disabled'}`,
       ...loader,
     ],
-    facts: { config_file: file, incremental_backups_in_config: value.found, incremental_backups_override: node.override ?? null, backup_enabled_after_restart: next },
+    facts: {
+      config_file: file,
+      incremental_backups_in_config: value.found,
+      incremental_backups_override: node.override ?? null,
+      backup_enabled_after_restart: next,
+    },
     metrics: driftMetrics(persisted),
   };
 }

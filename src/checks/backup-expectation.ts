@@ -16,7 +16,11 @@ export interface BackupExpectation {
 }
 
 /** The state for a node whose backup is `enabled`, or undefined when that is what it should be. */
-export function backupMismatch(enabled: boolean, expectation: Pick<BackupExpectation, 'disabledState' | 'enabledState'>, expect: BackupWanted): State | undefined {
+export function backupMismatch(
+  enabled: boolean,
+  expectation: Pick<BackupExpectation, 'disabledState' | 'enabledState'>,
+  expect: BackupWanted,
+): State | undefined {
   if ((expect === 'enabled') === enabled) return undefined;
   return enabled ? expectation.enabledState : expectation.disabledState;
 }

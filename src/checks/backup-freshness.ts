@@ -48,7 +48,13 @@ export function tableSubject(table: TableName): Subject {
   return { name: `${table.keyspace}.${table.table}`, labels: { keyspace: table.keyspace, table: table.table } };
 }
 
-export function judgeTable(table: TableName, observation: TableObservation, policy: FreshnessPolicy, nowMs: number, node: NodeFacts = { tablesMayOptOut: false }): TableVerdict {
+export function judgeTable(
+  table: TableName,
+  observation: TableObservation,
+  policy: FreshnessPolicy,
+  nowMs: number,
+  node: NodeFacts = { tablesMayOptOut: false },
+): TableVerdict {
   const { files, added, flushed, hadData } = observation;
   const newest = newestBackupMs(files);
   const newestAgeSeconds = newest === undefined ? undefined : Math.max(0, (nowMs - newest) / 1000);
@@ -65,13 +71,24 @@ export function judgeTable(table: TableName, observation: TableObservation, poli
 
   const flush = flushed ? flushFinding(hadData, proven.length + compactedAway.length, unlinked) : undefined;
   // New SSTables without links already say that no backup holds them.
-  const age = flush?.unbacked === true ? undefined : ageFinding(newestAgeSeconds, files.liveData.length, flushed, policy);
+  const age =
+    flush?.unbacked === true ? undefined : ageFinding(newestAgeSeconds, files.liveData.length, flushed, policy);
   const findings = [flush, age].filter((f): f is Finding => f !== undefined);
   if (node.tablesMayOptOut && findings.some((f) => f.unbacked === true)) {
-    findings.push({ state: OK, text: `opted out WITH incremental_backups = false? then --exclude ${table.keyspace}.${table.table}` });
+    findings.push({
+      state: OK,
+      text: `opted out WITH incremental_backups = false? then --exclude ${table.keyspace}.${table.table}`,
+    });
   }
 
-  const measured: TableFacts = { flushed, hadData, newSSTables: added.live.length, unlinked, backupFiles: files.backupFileCount, newestAgeSeconds };
+  const measured: TableFacts = {
+    flushed,
+    hadData,
+    newSSTables: added.live.length,
+    unlinked,
+    backupFiles: files.backupFileCount,
+    newestAgeSeconds,
+  };
   return {
     table,
     subject: tableSubject(table),
@@ -97,17 +114,24 @@ function flushFinding(hadData: boolean, linked: number, unlinked: readonly strin
     return { state: OK, text: `flushed: ${linked} new SSTable(s) hard-linked in backups/${note}` };
   }
   if (unlinked.length > 0) {
-    const some = unlinked.length === 1 ? `new SSTable ${unlinked[0] as string} has` : `new SSTables ${unlinked.join(', ')} have`;
+    const some =
+      unlinked.length === 1 ? `new SSTable ${unlinked[0] as string} has` : `new SSTables ${unlinked.join(', ')} have`;
     return { state: WARNING, text: `${some} no hard link in backups/`, unbacked: true };
   }
   return { state: WARNING, text: 'the flush wrote no new SSTable although the memtable held data' };
 }
 
-function ageFinding(ageSeconds: number | undefined, liveSSTables: number, flushed: boolean, policy: FreshnessPolicy): Finding | undefined {
+function ageFinding(
+  ageSeconds: number | undefined,
+  liveSSTables: number,
+  flushed: boolean,
+  policy: FreshnessPolicy,
+): Finding | undefined {
   if (ageSeconds === undefined) {
     // Data on disk that was never backed up (flushed before backup was switched on, or links lost)
     // is an alarm; an empty table has nothing to back up.
-    if (liveSSTables > 0) return { state: WARNING, text: `${liveSSTables} SSTable(s) but no backup file`, unbacked: true };
+    if (liveSSTables > 0)
+      return { state: WARNING, text: `${liveSSTables} SSTable(s) but no backup file`, unbacked: true };
     return flushed ? undefined : { state: OK, text: 'no data on disk yet' };
   }
   const age = `newest backup ${formatDuration(ageSeconds)} old`;
@@ -132,7 +156,9 @@ export function freshnessSubjects(results: readonly PartialResult[]): Subjects {
   if (written > 0) counts.push(`${written} flushed and hard-linked in backups/`);
   if (idle > 0) counts.push(`${idle} with nothing to flush`);
   const age = worstNewestAge(verdicts);
-  const summary = [`${results.length} ${results.length === 1 ? 'table' : 'tables'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`];
+  const summary = [
+    `${results.length} ${results.length === 1 ? 'table' : 'tables'}${counts.length > 0 ? `: ${counts.join(', ')}` : ''}`,
+  ];
   if (age !== undefined) summary.push(`newest backups within ${formatDuration(age)}`);
   return { kind: 'table', plural: 'tables', results, okSummary: summary.join('; ') };
 }
@@ -167,9 +193,23 @@ function tableMetrics(m: TableFacts): NonNullable<PartialResult['metrics']> {
     sample(BACKUPS_FILES, m.backupFiles),
     ...(m.newestAgeSeconds === undefined
       ? []
-      : [{ name: 'cassandra_backups_newest_file_age_seconds', help: "Age of the newest Data file in the table's backups/: how long since a backup was written.", type: 'gauge' as const, value: Math.round(m.newestAgeSeconds) }]),
+      : [
+          {
+            name: 'cassandra_backups_newest_file_age_seconds',
+            help: "Age of the newest Data file in the table's backups/: how long since a backup was written.",
+            type: 'gauge' as const,
+            value: Math.round(m.newestAgeSeconds),
+          },
+        ]),
     ...(m.flushed
-      ? [{ name: 'cassandra_backup_unlinked_sstables', help: "New SSTables seen around the check's flush without a hard link in backups/ (compaction output is never linked).", type: 'gauge' as const, value: m.unlinked.length }]
+      ? [
+          {
+            name: 'cassandra_backup_unlinked_sstables',
+            help: "New SSTables seen around the check's flush without a hard link in backups/ (compaction output is never linked).",
+            type: 'gauge' as const,
+            value: m.unlinked.length,
+          },
+        ]
       : []),
   ];
 }

@@ -25,7 +25,11 @@ export function backupStatusReport(status: BackupStatus, expectation: BackupExpe
       { label: 'backup_enabled', value: enabled ? 1 : 0, min: 0, max: 1 },
       { label: 'time', value: roundSeconds(status.roundTripSeconds), unit: 's', min: 0 },
     ],
-    details: [`nodetool statusbackup would print: ${word}`, `Cassandra ${status.releaseVersion ?? '(version not readable)'} at ${status.where}`, `expected: backup ${expectation.expect}`],
+    details: [
+      `nodetool statusbackup would print: ${word}`,
+      `Cassandra ${status.releaseVersion ?? '(version not readable)'} at ${status.where}`,
+      `expected: backup ${expectation.expect}`,
+    ],
     facts: {
       backup_enabled: enabled,
       status: word,

@@ -10,7 +10,14 @@ import { extendReport, judgeSubject, reportState, type Report } from '../runtime
 import type { State } from '../runtime/state.js';
 import { judgeConfiguration } from './backup-config.js';
 import type { BackupExpectation } from './backup-expectation.js';
-import { freshnessPerfdata, freshnessSubjects, judgeTable, tableSubject, type FreshnessPolicy, type NodeFacts } from './backup-freshness.js';
+import {
+  freshnessPerfdata,
+  freshnessSubjects,
+  judgeTable,
+  tableSubject,
+  type FreshnessPolicy,
+  type NodeFacts,
+} from './backup-freshness.js';
 import { backupStatusReport } from './backup-status.js';
 
 export interface BackupPolicy {
@@ -29,7 +36,13 @@ export function judgeBackup(facts: BackupFacts, policy: BackupPolicy, nowMs: num
       ? statusReport
       : extendReport(
           statusReport,
-          judgeConfiguration(facts.configuration, status.incrementalBackupsEnabled, policy.expectation, policy.driftState, reportState(statusReport)),
+          judgeConfiguration(
+            facts.configuration,
+            status.incrementalBackupsEnabled,
+            policy.expectation,
+            policy.driftState,
+            reportState(statusReport),
+          ),
         );
   const { freshness } = policy;
   if (freshness === undefined) return report;
@@ -42,8 +55,15 @@ export function judgeBackup(facts: BackupFacts, policy: BackupPolicy, nowMs: num
   return extendReport(report, judgeFreshness(facts.freshness, freshness, nowMs, node));
 }
 
-function judgeFreshness(facts: FreshnessFacts, policy: FreshnessPolicy, nowMs: number, node: NodeFacts): Partial<Report> {
-  const results = facts.tables.map(({ table, reading }) => judgeSubject(tableSubject(table), reading, (observation) => judgeTable(table, observation, policy, nowMs, node)));
+function judgeFreshness(
+  facts: FreshnessFacts,
+  policy: FreshnessPolicy,
+  nowMs: number,
+  node: NodeFacts,
+): Partial<Report> {
+  const results = facts.tables.map(({ table, reading }) =>
+    judgeSubject(tableSubject(table), reading, (observation) => judgeTable(table, observation, policy, nowMs, node)),
+  );
   return {
     subjects: freshnessSubjects(results),
     perfdata: freshnessPerfdata(results, policy),

@@ -15,7 +15,14 @@ import type { BackupExpectation, BackupWanted } from './backup-expectation.js';
 import { BACKUP_ENABLED, sample } from './metrics.js';
 
 /** How a member stands: its backup flag as nodetool prints it, or why it could not be asked. */
-export type MemberStatus = 'running' | 'not running' | 'unreachable' | 'refused' | 'not-cassandra' | 'wrong-node' | 'unknown';
+export type MemberStatus =
+  | 'running'
+  | 'not running'
+  | 'unreachable'
+  | 'refused'
+  | 'not-cassandra'
+  | 'wrong-node'
+  | 'unknown';
 
 export interface AuditPolicy {
   /** What the members should do (--expect-backup) and how loud a difference is (--backup-state). */
@@ -50,7 +57,8 @@ export interface Counts {
 
 export function classify(target: Target, reading: Reading<MemberAnswer>, policy: AuditPolicy): Finding {
   const datacenter = target.member?.datacenter;
-  const expected = (datacenter === undefined ? undefined : policy.expectByDatacenter.get(datacenter)) ?? policy.backup.expect;
+  const expected =
+    (datacenter === undefined ? undefined : policy.expectByDatacenter.get(datacenter)) ?? policy.backup.expect;
   const base = { target, expected, hostId: undefined, releaseVersion: undefined };
   if ('unreadable' in reading) return { ...base, status: 'unknown', reason: reading.unreadable };
   const answer = reading.found;
@@ -58,14 +66,19 @@ export function classify(target: Target, reading: Reading<MemberAnswer>, policy:
   const found = { ...base, hostId: answer.hostId, releaseVersion: answer.releaseVersion };
   const ringHostId = target.member?.hostId;
   if (ringHostId !== undefined && answer.hostId !== undefined && ringHostId !== answer.hostId) {
-    return { ...found, status: 'wrong-node', reason: `the agent at ${target.url} answers for host ${answer.hostId}, not ${ringHostId}: check --node-url or the override file` };
+    return {
+      ...found,
+      status: 'wrong-node',
+      reason: `the agent at ${target.url} answers for host ${answer.hostId}, not ${ringHostId}: check --node-url or the override file`,
+    };
   }
   return { ...found, status: nodetoolStatusWord(answer.enabled) as MemberStatus, reason: undefined };
 }
 
 export function count(findings: readonly Finding[]): Counts {
   const of = (...statuses: MemberStatus[]): number => findings.filter((f) => statuses.includes(f.status)).length;
-  const disabled = (expected: BackupWanted): number => findings.filter((f) => f.status === 'not running' && f.expected === expected).length;
+  const disabled = (expected: BackupWanted): number =>
+    findings.filter((f) => f.status === 'not running' && f.expected === expected).length;
   return {
     members: findings.length,
     enabled: of('running'),
@@ -81,14 +94,20 @@ function place(member: RingMember | undefined): string {
   return `${member?.datacenter ?? '?'}/${member?.rack ?? '?'}`;
 }
 
-const FAILURE_WORDS: Readonly<Record<string, string>> = { 'not-cassandra': 'not a Cassandra node', refused: 'refused', 'wrong-node': 'another node answers' };
+const FAILURE_WORDS: Readonly<Record<string, string>> = {
+  'not-cassandra': 'not a Cassandra node',
+  refused: 'refused',
+  'wrong-node': 'another node answers',
+};
 
 /** A member's state and line from its status alone. */
 function judgeMember(finding: Finding, counts: Counts, policy: AuditPolicy): { state: State; line: string } {
   const { status, expected, reason, target } = finding;
   const where = place(target.member);
   if (status === 'running') {
-    return expected === 'disabled' ? { state: policy.backup.enabledState, line: `backup enabled in ${where} (expected disabled)` } : { state: OK, line: `backup enabled in ${where}` };
+    return expected === 'disabled'
+      ? { state: policy.backup.enabledState, line: `backup enabled in ${where} (expected disabled)` }
+      : { state: OK, line: `backup enabled in ${where}` };
   }
   if (status === 'not running') {
     if (expected === 'disabled') return { state: OK, line: `backup disabled in ${where}, as expected` };
@@ -97,8 +116,16 @@ function judgeMember(finding: Finding, counts: Counts, policy: AuditPolicy): { s
     return { state: byCount === WARNING ? policy.backup.disabledState : byCount, line: `backup disabled in ${where}` };
   }
   if (status === 'unreachable') {
-    const gossip = target.member?.gossip === 'down' ? ' (gossip says down)' : target.member?.gossip === 'up' ? ' (gossip still says up)' : '';
-    return { state: thresholdState(counts.unreachable, policy.unreachable), line: `unreachable in ${where}${gossip}: ${reason ?? ''}` };
+    const gossip =
+      target.member?.gossip === 'down'
+        ? ' (gossip says down)'
+        : target.member?.gossip === 'up'
+          ? ' (gossip still says up)'
+          : '';
+    return {
+      state: thresholdState(counts.unreachable, policy.unreachable),
+      line: `unreachable in ${where}${gossip}: ${reason ?? ''}`,
+    };
   }
   return { state: UNKNOWN, line: `${FAILURE_WORDS[status] ?? 'could not find out'} in ${where}: ${reason ?? ''}` };
 }
@@ -113,7 +140,10 @@ function verdict(finding: Finding, counts: Counts, policy: AuditPolicy, ringKnow
   }
   const enabled = status === 'running' ? true : status === 'not running' ? false : undefined;
   return {
-    subject: { name: target.name, labels: { node: member?.address ?? target.name, dc: member?.datacenter ?? '', rack: member?.rack ?? '' } },
+    subject: {
+      name: target.name,
+      labels: { node: member?.address ?? target.name, dc: member?.datacenter ?? '', rack: member?.rack ?? '' },
+    },
     state,
     line,
     facts: {
@@ -136,12 +166,23 @@ export function judgeCluster(facts: ClusterFacts, policy: AuditPolicy): Report {
   const findings = facts.members.map(({ target, answer }) => classify(target, answer, policy));
   const counts = count(findings);
   const results = findings.map((f) => verdict(f, counts, policy, facts.ringKnown));
-  const okParts = [`${counts.enabled} enabled`, ...(counts.disabledAsExpected > 0 ? [`${counts.disabledAsExpected} disabled as expected`] : [])];
+  const okParts = [
+    `${counts.enabled} enabled`,
+    ...(counts.disabledAsExpected > 0 ? [`${counts.disabledAsExpected} disabled as expected`] : []),
+  ];
   return {
     results: [],
-    subjects: { kind: 'node', plural: 'nodes', results, okSummary: `${counts.members} ${counts.members === 1 ? 'member' : 'members'}: ${okParts.join(', ')}` },
+    subjects: {
+      kind: 'node',
+      plural: 'nodes',
+      results,
+      okSummary: `${counts.members} ${counts.members === 1 ? 'member' : 'members'}: ${okParts.join(', ')}`,
+    },
     perfdata: clusterPerfdata(counts, policy, facts.seconds),
-    details: [`ring from ${facts.contact ?? '(no contact node answered: the nodes given with --node)'}`, ...facts.contactFailures.map((f) => `contact not used: ${f}`)],
+    details: [
+      `ring from ${facts.contact ?? '(no contact node answered: the nodes given with --node)'}`,
+      ...facts.contactFailures.map((f) => `contact not used: ${f}`),
+    ],
     facts: {
       contact: facts.contact ?? null,
       members: counts.members,
@@ -158,8 +199,22 @@ function clusterPerfdata(counts: Counts, policy: AuditPolicy, seconds: number): 
   return [
     { label: 'members', value: counts.members, min: 0 },
     { label: 'enabled', value: counts.enabled, min: 0, max: counts.members },
-    { label: 'disabled', value: counts.disabledUnexpectedly, warning: policy.disabled.warning, critical: policy.disabled.critical, min: 0, max: counts.members },
-    { label: 'unreachable', value: counts.unreachable, warning: policy.unreachable.warning, critical: policy.unreachable.critical, min: 0, max: counts.members },
+    {
+      label: 'disabled',
+      value: counts.disabledUnexpectedly,
+      warning: policy.disabled.warning,
+      critical: policy.disabled.critical,
+      min: 0,
+      max: counts.members,
+    },
+    {
+      label: 'unreachable',
+      value: counts.unreachable,
+      warning: policy.unreachable.warning,
+      critical: policy.unreachable.critical,
+      min: 0,
+      max: counts.members,
+    },
     { label: 'time', value: roundSeconds(seconds), unit: 's', min: 0 },
   ];
 }
@@ -168,9 +223,25 @@ function clusterMetrics(counts: Counts, seconds: number): Metric[] {
   const gauge = (name: string, help: string, value: number): Metric => ({ name, help, type: 'gauge', value });
   return [
     gauge('cassandra_cluster_backup_members', 'Members of the ring audited.', counts.members),
-    gauge('cassandra_cluster_backup_enabled_members', 'Audited members with incremental backup enabled.', counts.enabled),
-    gauge('cassandra_cluster_backup_disabled_members', 'Audited members with incremental backup disabled where it should be enabled.', counts.disabledUnexpectedly),
-    gauge('cassandra_cluster_backup_unreachable_members', 'Audited members whose Jolokia agent did not answer.', counts.unreachable),
-    gauge('cassandra_cluster_backup_duration_seconds', 'Time the audit took, the ring and every member included.', roundSeconds(seconds)),
+    gauge(
+      'cassandra_cluster_backup_enabled_members',
+      'Audited members with incremental backup enabled.',
+      counts.enabled,
+    ),
+    gauge(
+      'cassandra_cluster_backup_disabled_members',
+      'Audited members with incremental backup disabled where it should be enabled.',
+      counts.disabledUnexpectedly,
+    ),
+    gauge(
+      'cassandra_cluster_backup_unreachable_members',
+      'Audited members whose Jolokia agent did not answer.',
+      counts.unreachable,
+    ),
+    gauge(
+      'cassandra_cluster_backup_duration_seconds',
+      'Time the audit took, the ring and every member included.',
+      roundSeconds(seconds),
+    ),
   ];
 }

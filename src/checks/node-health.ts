@@ -9,7 +9,16 @@ import { OK, type State } from '../runtime/state.js';
 import { backupMismatch, type BackupExpectation } from './backup-expectation.js';
 import { BACKUP_ENABLED, flag, JOLOKIA_ROUND_TRIP, sample } from './metrics.js';
 
-export const OPERATION_MODES = ['STARTING', 'NORMAL', 'JOINING', 'LEAVING', 'DECOMMISSIONED', 'MOVING', 'DRAINING', 'DRAINED'];
+export const OPERATION_MODES = [
+  'STARTING',
+  'NORMAL',
+  'JOINING',
+  'LEAVING',
+  'DECOMMISSIONED',
+  'MOVING',
+  'DRAINING',
+  'DRAINED',
+];
 
 export interface Expectation<T> {
   readonly expect: T;
@@ -29,13 +38,18 @@ export interface NodePolicy {
 function aspect(name: string, running: boolean, expectation: Expectation<boolean>): Result {
   const word = running ? 'running' : 'not running';
   if (running === expectation.expect) return { state: OK, summary: `${name} ${word}` };
-  return { state: expectation.state, summary: `${name} ${word} (expected ${expectation.expect ? 'running' : 'not running'})` };
+  return {
+    state: expectation.state,
+    summary: `${name} ${word} (expected ${expectation.expect ? 'running' : 'not running'})`,
+  };
 }
 
 function backupAspect(enabled: boolean, expectation: BackupExpectation): Result {
   const word = enabled ? 'enabled' : 'disabled';
   const state = backupMismatch(enabled, expectation, expectation.expect);
-  return state === undefined ? { state: OK, summary: `incremental backup ${word}` } : { state, summary: `incremental backup ${word} (expected ${expectation.expect})` };
+  return state === undefined
+    ? { state: OK, summary: `incremental backup ${word}` }
+    : { state, summary: `incremental backup ${word} (expected ${expectation.expect})` };
 }
 
 export function judgeNodeHealth(health: NodeHealth, policy: NodePolicy): Report {
@@ -44,7 +58,9 @@ export function judgeNodeHealth(health: NodeHealth, policy: NodePolicy): Report 
     aspect('native transport', health.binary, policy.binary),
     aspect('gossip', health.gossip, policy.gossip),
     backupAspect(health.backup, policy.backup),
-    modeOk ? { state: OK, summary: `mode ${health.mode}` } : { state: policy.mode.state, summary: `mode ${health.mode} (expected ${policy.mode.expect.join(' or ')})` },
+    modeOk
+      ? { state: OK, summary: `mode ${health.mode}` }
+      : { state: policy.mode.state, summary: `mode ${health.mode} (expected ${policy.mode.expect.join(' or ')})` },
   ];
   const optional = (value: boolean | undefined): boolean | null => (value === undefined ? null : value);
   return {
@@ -77,19 +93,43 @@ export function judgeNodeHealth(health: NodeHealth, policy: NodePolicy): Report 
       flag(NATIVE_TRANSPORT_RUNNING, health.binary),
       flag(GOSSIP_RUNNING, health.gossip),
       flag(BACKUP_ENABLED, health.backup),
-      { name: 'cassandra_operation_mode', help: "The node's OperationMode: 1 for the mode it is in.", type: 'gauge', value: 1, labels: { mode: health.mode } },
+      {
+        name: 'cassandra_operation_mode',
+        help: "The node's OperationMode: 1 for the mode it is in.",
+        type: 'gauge',
+        value: 1,
+        labels: { mode: health.mode },
+      },
       sample(JOLOKIA_ROUND_TRIP, health.roundTripSeconds),
     ],
   };
 }
 
-const NATIVE_TRANSPORT_RUNNING = { name: 'cassandra_native_transport_running', help: 'Whether the node serves CQL (1) or not (0), as nodetool statusbinary reports it.', type: 'gauge' } as const;
-const GOSSIP_RUNNING = { name: 'cassandra_gossip_running', help: 'Whether gossip runs on the node (1) or not (0), as nodetool statusgossip reports it.', type: 'gauge' } as const;
+const NATIVE_TRANSPORT_RUNNING = {
+  name: 'cassandra_native_transport_running',
+  help: 'Whether the node serves CQL (1) or not (0), as nodetool statusbinary reports it.',
+  type: 'gauge',
+} as const;
+const GOSSIP_RUNNING = {
+  name: 'cassandra_gossip_running',
+  help: 'Whether gossip runs on the node (1) or not (0), as nodetool statusgossip reports it.',
+  type: 'gauge',
+} as const;
 
 /** The health-check script's three lines: `Binary: running`, `Gossip: running`, `Backup: running`. */
 export function nodetoolLines(binary: boolean, gossip: boolean, backup: boolean): string[] {
-  return [`Binary: ${nodetoolStatusWord(binary)}`, `Gossip: ${nodetoolStatusWord(gossip)}`, `Backup: ${nodetoolStatusWord(backup)}`];
+  return [
+    `Binary: ${nodetoolStatusWord(binary)}`,
+    `Gossip: ${nodetoolStatusWord(gossip)}`,
+    `Backup: ${nodetoolStatusWord(backup)}`,
+  ];
 }
 
 /** JSON keys a consumer can rely on even when the check could not find out. */
-export const NODE_FACTS_WHEN_UNKNOWN = { binary_running: null, gossip_running: null, backup_enabled: null, status: 'unknown', operation_mode: null } as const;
+export const NODE_FACTS_WHEN_UNKNOWN = {
+  binary_running: null,
+  gossip_running: null,
+  backup_enabled: null,
+  status: 'unknown',
+  operation_mode: null,
+} as const;

@@ -16,7 +16,9 @@ export const statusbackupFormat = textFormat((report) => {
 /** check_cassandra_node: the three lines of a health-check script running statusbinary, statusgossip and statusbackup. */
 export const healthScriptFormat = textFormat((report) => {
   const { binary_running: binary, gossip_running: gossip, backup_enabled: backup } = report.facts;
-  return typeof binary === 'boolean' && typeof gossip === 'boolean' && typeof backup === 'boolean' ? nodetoolLines(binary, gossip, backup) : undefined;
+  return typeof binary === 'boolean' && typeof gossip === 'boolean' && typeof backup === 'boolean'
+    ? nodetoolLines(binary, gossip, backup)
+    : undefined;
 });
 
 /**
@@ -31,6 +33,11 @@ export const clusterLoopFormat = textFormat((report) => {
   const word = (s: unknown): string => (s === 'running' || s === 'not running' || s === 'unreachable' ? s : 'unknown');
   const { enabled, unreachable, unknown } = report.facts as { enabled: number; unreachable: number; unknown: number };
   const disabled = nodes.filter((n) => status(n) === 'not running').length;
-  const rest = [unreachable > 0 ? `, ${unreachable} unreachable` : '', unknown > 0 ? `, ${unknown} unknown` : ''].join('');
-  return [...nodes.map((n) => `${sanitize(n.subject.name, 100)}: ${word(status(n))}`), `Summary: ${enabled} enabled, ${disabled} disabled${rest}`];
+  const rest = [unreachable > 0 ? `, ${unreachable} unreachable` : '', unknown > 0 ? `, ${unknown} unknown` : ''].join(
+    '',
+  );
+  return [
+    ...nodes.map((n) => `${sanitize(n.subject.name, 100)}: ${word(status(n))}`),
+    `Summary: ${enabled} enabled, ${disabled} disabled${rest}`,
+  ];
 });

@@ -27,7 +27,9 @@ export interface SnapshotPolicy {
 export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, nowMs: number): Report {
   const { snapshots: all, source } = facts;
   const excluded = all.filter((s) => policy.excludeTags.some((pattern) => matches(pattern, s.tag)));
-  const snapshots = all.filter((s) => !excluded.includes(s)).sort((a, b) => (a.createdMs ?? Infinity) - (b.createdMs ?? Infinity) || (a.tag < b.tag ? -1 : 1));
+  const snapshots = all
+    .filter((s) => !excluded.includes(s))
+    .sort((a, b) => (a.createdMs ?? Infinity) - (b.createdMs ?? Infinity) || (a.tag < b.tag ? -1 : 1));
   const subjects = snapshots.map((s) => snapshotResult(s, policy, source, nowMs));
   const trueSize = snapshots.reduce((n, s) => n + s.trueSizeBytes, 0);
   const onDisk = snapshots.reduce((n, s) => n + s.sizeOnDiskBytes, 0);
@@ -38,12 +40,29 @@ export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, now
   const results: Result[] = [
     snapshots.length === 0
       ? { state: sizeState, summary: 'no snapshots' }
-      : { state: sizeState, summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(trueSize, sizeState, policy.size, formatSize)}` },
+      : {
+          state: sizeState,
+          summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(trueSize, sizeState, policy.size, formatSize)}`,
+        },
     ...unreadableResults(facts.unreadable),
   ];
   const perfdata: Perfdata[] = [
-    { label: 'oldest_age', value: oldest === undefined ? (snapshots.length === 0 ? 0 : undefined) : Math.round(oldest), unit: 's', warning: policy.age.warning, critical: policy.age.critical, min: 0 },
-    { label: 'true_size', value: trueSize, unit: 'B', warning: policy.size.warning, critical: policy.size.critical, min: 0 },
+    {
+      label: 'oldest_age',
+      value: oldest === undefined ? (snapshots.length === 0 ? 0 : undefined) : Math.round(oldest),
+      unit: 's',
+      warning: policy.age.warning,
+      critical: policy.age.critical,
+      min: 0,
+    },
+    {
+      label: 'true_size',
+      value: trueSize,
+      unit: 'B',
+      warning: policy.size.warning,
+      critical: policy.size.critical,
+      min: 0,
+    },
     { label: 'size_on_disk', value: onDisk, unit: 'B', min: 0 },
     { label: 'snapshots', value: snapshots.length, min: 0 },
     { label: 'expired', value: expired, min: 0 },
@@ -55,7 +74,10 @@ export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, now
       kind: 'snapshot',
       plural: 'snapshots',
       results: subjects,
-      okSummary: oldestSnapshot === undefined ? `${snapshots.length} snapshots` : `oldest ${formatDuration(ageSeconds(oldestSnapshot, nowMs))} (${oldestSnapshot.tag})`,
+      okSummary:
+        oldestSnapshot === undefined
+          ? `${snapshots.length} snapshots`
+          : `oldest ${formatDuration(ageSeconds(oldestSnapshot, nowMs))} (${oldestSnapshot.tag})`,
     },
     perfdata,
     details: [
@@ -88,17 +110,21 @@ function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSou
     states.push(state);
     parts.push(`${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}`);
   }
-  parts.push(`${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}, true size ${formatSize(s.trueSizeBytes)} (${formatSize(s.sizeOnDiskBytes)} on disk)`);
+  parts.push(
+    `${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}, true size ${formatSize(s.trueSizeBytes)} (${formatSize(s.sizeOnDiskBytes)} on disk)`,
+  );
   if (s.expiresMs !== undefined) {
     const left = (s.expiresMs - nowMs) / 1000;
     if (isExpired(s, policy, nowMs)) {
       states.push(policy.expired.state);
-      parts.push(`expired ${formatDuration(-left)} ago and still there (Cassandra removes a snapshot once its TTL runs out)`);
+      parts.push(
+        `expired ${formatDuration(-left)} ago and still there (Cassandra removes a snapshot once its TTL runs out)`,
+      );
     } else {
       parts.push(left >= 0 ? `expires in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago`);
     }
   }
-  if (s.ephemeral) parts.push('ephemeral (a repair\'s)');
+  if (s.ephemeral) parts.push("ephemeral (a repair's)");
   const age = s.createdMs === undefined ? undefined : Math.round(ageSeconds(s, nowMs));
   return {
     subject: { name: s.tag, labels: { snapshot: s.tag } },
@@ -114,11 +140,39 @@ function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSou
       ephemeral: s.ephemeral,
     },
     metrics: [
-      { name: 'cassandra_snapshot_true_size_bytes', help: 'Bytes of the snapshot that no live SSTable shares: what clearing it would free.', type: 'gauge', value: s.trueSizeBytes },
-      { name: 'cassandra_snapshot_size_on_disk_bytes', help: 'Bytes of every file of the snapshot, shared with live SSTables or not.', type: 'gauge', value: s.sizeOnDiskBytes },
+      {
+        name: 'cassandra_snapshot_true_size_bytes',
+        help: 'Bytes of the snapshot that no live SSTable shares: what clearing it would free.',
+        type: 'gauge',
+        value: s.trueSizeBytes,
+      },
+      {
+        name: 'cassandra_snapshot_size_on_disk_bytes',
+        help: 'Bytes of every file of the snapshot, shared with live SSTables or not.',
+        type: 'gauge',
+        value: s.sizeOnDiskBytes,
+      },
       { name: 'cassandra_snapshot_tables', help: 'Tables in the snapshot.', type: 'gauge', value: s.tables.length },
-      ...(age === undefined ? [] : [{ name: 'cassandra_snapshot_age_seconds', help: 'Seconds since the snapshot was taken.', type: 'gauge' as const, value: age }]),
-      ...(s.expiresMs === undefined ? [] : [{ name: 'cassandra_snapshot_expires_timestamp_seconds', help: 'When Cassandra is to remove the snapshot (its TTL), Unix time.', type: 'gauge' as const, value: Math.round(s.expiresMs / 1000) }]),
+      ...(age === undefined
+        ? []
+        : [
+            {
+              name: 'cassandra_snapshot_age_seconds',
+              help: 'Seconds since the snapshot was taken.',
+              type: 'gauge' as const,
+              value: age,
+            },
+          ]),
+      ...(s.expiresMs === undefined
+        ? []
+        : [
+            {
+              name: 'cassandra_snapshot_expires_timestamp_seconds',
+              help: 'When Cassandra is to remove the snapshot (its TTL), Unix time.',
+              type: 'gauge' as const,
+              value: Math.round(s.expiresMs / 1000),
+            },
+          ]),
     ],
   };
 }

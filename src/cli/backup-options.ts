@@ -33,12 +33,35 @@ export function backupExpectationOptions(words: BackupOptionWords): OptionSpec[]
       group,
       help: `What incremental backup on ${words.who} should be, as nodetool statusbackup reports it: enabled (running) or disabled (not running).`,
     },
-    { name: 'backup-state', kind: 'value', arg: 'STATE', default: 'warning', group, help: `State when incremental backup is not as expected${words.stateNote ?? ''}.` },
+    {
+      name: 'backup-state',
+      kind: 'value',
+      arg: 'STATE',
+      default: 'warning',
+      group,
+      help: `State when incremental backup is not as expected${words.stateNote ?? ''}.`,
+    },
     ...(kept.includes('disabled-state')
-      ? [{ name: 'disabled-state', kind: 'value', arg: 'STATE', group, help: 'Alias of --backup-state for backup disabled although expected enabled (only that way round).' } as const]
+      ? [
+          {
+            name: 'disabled-state',
+            kind: 'value',
+            arg: 'STATE',
+            group,
+            help: 'Alias of --backup-state for backup disabled although expected enabled (only that way round).',
+          } as const,
+        ]
       : []),
     ...(kept.includes('enabled-state')
-      ? [{ name: 'enabled-state', kind: 'value', arg: 'STATE', group, help: 'Alias of --backup-state for backup enabled although expected disabled (only that way round).' } as const]
+      ? [
+          {
+            name: 'enabled-state',
+            kind: 'value',
+            arg: 'STATE',
+            group,
+            help: 'Alias of --backup-state for backup enabled although expected disabled (only that way round).',
+          } as const,
+        ]
       : []),
   ];
 }
@@ -46,11 +69,17 @@ export function backupExpectationOptions(words: BackupOptionWords): OptionSpec[]
 /** What the options say; --disabled-state and --enabled-state, where given, win for their way round. */
 export function readBackupExpectation(options: ParsedOptions): BackupExpectation {
   const backupState = parseStateOption('backup-state', options.text('backup-state'));
-  const oneWay = (option: string): State => (options.has(option) ? parseStateOption(option, options.text(option)) : backupState);
-  return { expect: backupWanted(options.text('expect-backup'), '--expect-backup'), disabledState: oneWay('disabled-state'), enabledState: oneWay('enabled-state') };
+  const oneWay = (option: string): State =>
+    options.has(option) ? parseStateOption(option, options.text(option)) : backupState;
+  return {
+    expect: backupWanted(options.text('expect-backup'), '--expect-backup'),
+    disabledState: oneWay('disabled-state'),
+    enabledState: oneWay('enabled-state'),
+  };
 }
 
 export function backupWanted(text: string, option: string): BackupWanted {
-  if (text !== 'enabled' && text !== 'disabled') throw new UsageError(`${option}: '${text}' is not enabled or disabled`);
+  if (text !== 'enabled' && text !== 'disabled')
+    throw new UsageError(`${option}: '${text}' is not enabled or disabled`);
   return text;
 }

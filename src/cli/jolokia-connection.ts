@@ -23,17 +23,79 @@ export const PASSWORD_ENV = 'JOLOKIA_PASSWORD';
 const GROUP = 'Jolokia agent';
 
 export const JOLOKIA_OPTIONS: readonly OptionSpec[] = [
-  { name: 'url', kind: 'value', arg: 'URL', group: GROUP, excludes: ['hostname', 'port', 'path', 'ssl'], help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.` },
-  { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: DEFAULT_HOST, icingaDefault: '$check_address$', group: GROUP, help: 'Host of the Jolokia agent (the Cassandra node).' },
-  { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: String(DEFAULT_PORT), group: GROUP, help: 'Port of the Jolokia agent.' },
+  {
+    name: 'url',
+    kind: 'value',
+    arg: 'URL',
+    group: GROUP,
+    excludes: ['hostname', 'port', 'path', 'ssl'],
+    help: `Full base URL of the Jolokia agent, e.g. http://cass1:${DEFAULT_PORT}${DEFAULT_PATH}. Instead of --hostname, --port, --path and --ssl.`,
+  },
+  {
+    name: 'hostname',
+    short: 'H',
+    kind: 'value',
+    arg: 'HOST',
+    default: DEFAULT_HOST,
+    icingaDefault: '$check_address$',
+    group: GROUP,
+    help: 'Host of the Jolokia agent (the Cassandra node).',
+  },
+  {
+    name: 'port',
+    short: 'p',
+    kind: 'value',
+    arg: 'PORT',
+    default: String(DEFAULT_PORT),
+    group: GROUP,
+    help: 'Port of the Jolokia agent.',
+  },
   { name: 'path', kind: 'value', arg: 'PATH', default: DEFAULT_PATH, group: GROUP, help: 'Path of the Jolokia agent.' },
   { name: 'ssl', kind: 'flag', group: GROUP, help: 'Use HTTPS with --hostname.' },
-  { name: 'user', short: 'u', kind: 'value', arg: 'USER', group: GROUP, help: 'User for the agent\'s HTTP basic authentication.' },
-  { name: 'password-file', kind: 'value', arg: 'FILE', group: GROUP, excludes: ['password'], help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.` },
-  { name: 'password', kind: 'value', arg: 'PASSWORD', group: GROUP, environment: PASSWORD_ENV, help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.` },
-  { name: 'ca-file', kind: 'value', arg: 'FILE', group: GROUP, help: 'Trust the CA certificate(s) in this PEM file instead of the system store.' },
-  { name: 'insecure', kind: 'flag', group: GROUP, help: 'Do not verify the agent\'s TLS certificate. Anyone on the path can then read the password.' },
-  { name: 'cert', kind: 'value', arg: 'FILE', group: GROUP, help: 'Client certificate (PEM) for agents that demand one.' },
+  {
+    name: 'user',
+    short: 'u',
+    kind: 'value',
+    arg: 'USER',
+    group: GROUP,
+    help: "User for the agent's HTTP basic authentication.",
+  },
+  {
+    name: 'password-file',
+    kind: 'value',
+    arg: 'FILE',
+    group: GROUP,
+    excludes: ['password'],
+    help: `Read the password from the first line of FILE (keep it mode 0600). Also: the ${PASSWORD_ENV} environment variable, or password= in an --extra-opts section.`,
+  },
+  {
+    name: 'password',
+    kind: 'value',
+    arg: 'PASSWORD',
+    group: GROUP,
+    environment: PASSWORD_ENV,
+    help: `The password itself. Visible to every local user in the process list: prefer --password-file, ${PASSWORD_ENV} or --extra-opts.`,
+  },
+  {
+    name: 'ca-file',
+    kind: 'value',
+    arg: 'FILE',
+    group: GROUP,
+    help: 'Trust the CA certificate(s) in this PEM file instead of the system store.',
+  },
+  {
+    name: 'insecure',
+    kind: 'flag',
+    group: GROUP,
+    help: "Do not verify the agent's TLS certificate. Anyone on the path can then read the password.",
+  },
+  {
+    name: 'cert',
+    kind: 'value',
+    arg: 'FILE',
+    group: GROUP,
+    help: 'Client certificate (PEM) for agents that demand one.',
+  },
   { name: 'key', kind: 'value', arg: 'FILE', group: GROUP, help: 'Private key (PEM) of --cert.' },
 ];
 
@@ -46,7 +108,11 @@ export interface JolokiaConnection {
 }
 
 /** Where the agent is and how to talk to it; `plugin` names the plugin in the User-Agent header. */
-export function readJolokiaConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): JolokiaConnection {
+export function readJolokiaConnection(
+  options: ParsedOptions,
+  env: NodeJS.ProcessEnv,
+  plugin: string,
+): JolokiaConnection {
   return settingsFor(agentUrl(options), options, env, plugin);
 }
 
@@ -54,7 +120,11 @@ export function readJolokiaConnection(options: ParsedOptions, env: NodeJS.Proces
  * Every agent named on the command line, for the plugins that may ask more than one (each --url,
  * or each -H with the shared --port, --path and --ssl); the credentials and TLS options apply to all.
  */
-export function readJolokiaConnections(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): JolokiaConnection[] {
+export function readJolokiaConnections(
+  options: ParsedOptions,
+  env: NodeJS.ProcessEnv,
+  plugin: string,
+): JolokiaConnection[] {
   const urls = options.list('url');
   if (urls.length > 0) return urls.map((given) => settingsFor(parseGivenUrl(given, options), options, env, plugin));
   return options.list('hostname').map((host) => settingsFor(urlOfHost(host, options), options, env, plugin));
@@ -84,7 +154,8 @@ function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, p
   let password: string | undefined;
   let passwordSource = 'none';
   const file = options.value('password-file');
-  if (options.has('password') && file !== undefined) throw new UsageError('give either --password or --password-file, not both');
+  if (options.has('password') && file !== undefined)
+    throw new UsageError('give either --password or --password-file, not both');
   if (options.has('password')) {
     password = options.value('password');
     passwordSource = '--password (or password= in --extra-opts)';
@@ -98,10 +169,14 @@ function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, p
     password = env[PASSWORD_ENV];
     passwordSource = `the ${PASSWORD_ENV} environment variable`;
   }
-  if (password !== undefined && user === undefined) throw new UsageError(`a password was given (${passwordSource}) but no --user`);
+  if (password !== undefined && user === undefined)
+    throw new UsageError(`a password was given (${passwordSource}) but no --user`);
 
   const tls = readTls(options, url);
-  if (tls?.insecure === true) warnings.push('TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password');
+  if (tls?.insecure === true)
+    warnings.push(
+      'TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password',
+    );
   const endpoint: JolokiaEndpoint = {
     url,
     userAgent,
@@ -148,7 +223,10 @@ export function connectionHint(error: unknown): string | undefined {
 
 /** The hint of a plugin that can do without the agent: the connection's remedy, or `alternative`. */
 export function connectionHintOr(alternative: string): (error: unknown) => string | undefined {
-  return (error) => (error instanceof JolokiaError ? [connectionHint(error), alternative].filter((h) => h !== undefined).join(', ') : undefined);
+  return (error) =>
+    error instanceof JolokiaError
+      ? [connectionHint(error), alternative].filter((h) => h !== undefined).join(', ')
+      : undefined;
 }
 
 export function describeConnection(settings: JolokiaConnection): string[] {
@@ -158,7 +236,9 @@ export function describeConnection(settings: JolokiaConnection): string[] {
     `agent: ${displayUrl(endpoint.url)}`,
     `user: ${endpoint.user ?? '(none)'}; password from ${settings.passwordSource}`,
     ...(endpoint.url.protocol === 'https:'
-      ? [`tls: ${tls?.insecure === true ? 'certificate NOT verified (--insecure)' : tls?.ca !== undefined ? 'verified against --ca-file' : 'verified against the system CAs'}${tls?.cert !== undefined ? ', client certificate given' : ''}`]
+      ? [
+          `tls: ${tls?.insecure === true ? 'certificate NOT verified (--insecure)' : tls?.ca !== undefined ? 'verified against --ca-file' : 'verified against the system CAs'}${tls?.cert !== undefined ? ', client certificate given' : ''}`,
+        ]
       : []),
   ];
 }
@@ -170,16 +250,23 @@ function agentUrl(options: ParsedOptions): URL {
 
 function parseGivenUrl(given: string, options: ParsedOptions): URL {
   const pieces = ['hostname', 'port', 'path', 'ssl'].filter((name) => options.has(name));
-  if (pieces.length > 0) throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
+  if (pieces.length > 0)
+    throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
   let url: URL;
   try {
     url = new URL(given);
   } catch {
     // Echoed only without an @: a URL that does not parse may still hold a password before one.
-    throw new UsageError(given.includes('@') ? '--url: not a valid URL (not shown: it may hold a password)' : `--url: '${given}' is not a URL`);
+    throw new UsageError(
+      given.includes('@')
+        ? '--url: not a valid URL (not shown: it may hold a password)'
+        : `--url: '${given}' is not a URL`,
+    );
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
-  if (url.search !== '' || url.hash !== '') throw new UsageError('--url: give the agent\'s base URL without a query or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+  if (url.search !== '' || url.hash !== '')
+    throw new UsageError("--url: give the agent's base URL without a query or fragment");
   return url;
 }
 
@@ -189,7 +276,8 @@ function urlOfHost(host: string, options: ParsedOptions): URL {
   }
   const port = parsePort(options.text('port'));
   const path = options.text('path');
-  if (!path.startsWith('/') || /[\s?#]/.test(path)) throw new UsageError(`--path: '${path}' must start with / and hold no spaces, ? or #`);
+  if (!path.startsWith('/') || /[\s?#]/.test(path))
+    throw new UsageError(`--path: '${path}' must start with / and hold no spaces, ? or #`);
   const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   const scheme = options.flag('ssl') ? 'https' : 'http';
   try {
@@ -209,7 +297,8 @@ function decodeUserInfo(text: string): string {
 
 export function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535) throw new UsageError(`--port: '${text}' is not a port number (1-65535)`);
+  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535)
+    throw new UsageError(`--port: '${text}' is not a port number (1-65535)`);
   return port;
 }
 
@@ -221,7 +310,8 @@ function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together');
   if (url.protocol !== 'https:') {
     const given = [caFile && '--ca-file', certFile && '--cert', insecure && '--insecure'].filter(Boolean);
-    if (given.length > 0) throw new UsageError(`${given.join(', ')} only make sense with HTTPS (--ssl or an https:// --url)`);
+    if (given.length > 0)
+      throw new UsageError(`${given.join(', ')} only make sense with HTTPS (--ssl or an https:// --url)`);
     return undefined;
   }
   // Every file is read before any is judged, so an unreadable one is named first.
@@ -237,8 +327,14 @@ function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
 }
 
 /** A PEM text of the expected kind; anything else is a usage error rather than a TLS failure later. */
-function requirePem(option: string, file: string | undefined, text: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): string {
-  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text)) throw new UsageError(`${option}: ${file ?? ''} holds no PEM ${kind.toLowerCase()}`);
+function requirePem(
+  option: string,
+  file: string | undefined,
+  text: string,
+  kind: 'CERTIFICATE' | 'PRIVATE KEY',
+): string {
+  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text))
+    throw new UsageError(`${option}: ${file ?? ''} holds no PEM ${kind.toLowerCase()}`);
   return text;
 }
 
@@ -247,7 +343,8 @@ function readPasswordFile(file: string, warnings: string[]): string {
   const password = text.split(/\r?\n/, 1)[0] ?? '';
   if (password === '') throw new UsageError(`--password-file: ${file} is empty`);
   try {
-    if ((statSync(file).mode & 0o077) !== 0) warnings.push(`password file ${file} can be read by group or others: chmod 600 it`);
+    if ((statSync(file).mode & 0o077) !== 0)
+      warnings.push(`password file ${file} can be read by group or others: chmod 600 it`);
   } catch {
     // it was just read, so it exists; a stat failure changes nothing
   }

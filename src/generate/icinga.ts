@@ -39,17 +39,31 @@ export function icingaCommands(plugins: readonly PluginEntry[]): string {
 function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
   return options.flatMap((o) => [
     o,
-    ...(o.aliases ?? []).map((alias): OptionSpec => ({ ...o, name: alias, aliases: [], help: `Alias of --${o.name}, kept for existing configurations.` })),
+    ...(o.aliases ?? []).map(
+      (alias): OptionSpec => ({
+        ...o,
+        name: alias,
+        aliases: [],
+        help: `Alias of --${o.name}, kept for existing configurations.`,
+      }),
+    ),
   ]);
 }
 
 function checkCommand(plugin: PluginEntry): string {
   const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
   const variable = (option: OptionSpec): string => `${plugin.icingaCommand}_${option.name.replace(/-/g, '_')}`;
-  const excluders = (option: OptionSpec): OptionSpec[] => options.filter((o) => o.excludes?.includes(option.name) && o.environment === undefined);
-  const args = options.filter((o) => o.environment === undefined).flatMap((option) => argument(option, variable, excluders(option)));
-  const env = options.filter((o) => o.environment !== undefined).map((o) => `    ${quote(o.environment as string)} = "$${variable(o)}$"\n`);
-  const defaults = options.filter((o) => o.icingaDefault !== undefined).map((o) => `  vars.${variable(o)} = ${quote(o.icingaDefault as string)}\n`);
+  const excluders = (option: OptionSpec): OptionSpec[] =>
+    options.filter((o) => o.excludes?.includes(option.name) && o.environment === undefined);
+  const args = options
+    .filter((o) => o.environment === undefined)
+    .flatMap((option) => argument(option, variable, excluders(option)));
+  const env = options
+    .filter((o) => o.environment !== undefined)
+    .map((o) => `    ${quote(o.environment as string)} = "$${variable(o)}$"\n`);
+  const defaults = options
+    .filter((o) => o.icingaDefault !== undefined)
+    .map((o) => `  vars.${variable(o)} = ${quote(o.icingaDefault as string)}\n`);
   return [
     `\nobject CheckCommand ${quote(plugin.icingaCommand)} {\n`,
     '  import "ipv4-or-ipv6"\n\n',
@@ -61,18 +75,29 @@ function checkCommand(plugin: PluginEntry): string {
   ].join('');
 }
 
-function argument(option: OptionSpec, variable: (o: OptionSpec) => string, excludedBy: readonly OptionSpec[]): string[] {
+function argument(
+  option: OptionSpec,
+  variable: (o: OptionSpec) => string,
+  excludedBy: readonly OptionSpec[],
+): string[] {
   const name = variable(option);
   const description = `      description = ${quote(describe(option))}\n`;
   // Passed only when none of the options that exclude it is set (e.g. --hostname without --url).
   const unexcluded = excludedBy.map((o) => `macro("$${variable(o)}$") == ""`);
   if (option.kind === 'count') {
     const flag = option.short ?? option.name;
-    return [1, 2, 3].map((level) => `    ${quote(`-${flag.repeat(level)}`)} = {\n      set_if = {{ number(macro("$${name}$")) == ${level} }}\n${level === 1 ? description : ''}    }\n`);
+    return [1, 2, 3].map(
+      (level) =>
+        `    ${quote(`-${flag.repeat(level)}`)} = {\n      set_if = {{ number(macro("$${name}$")) == ${level} }}\n${level === 1 ? description : ''}    }\n`,
+    );
   }
   const lines = [`    ${quote(`--${option.name}`)} = {\n`];
   if (option.kind === 'flag') {
-    lines.push(unexcluded.length === 0 ? `      set_if = "$${name}$"\n` : `      set_if = {{ macro("$${name}$") && ${unexcluded.join(' && ')} }}\n`);
+    lines.push(
+      unexcluded.length === 0
+        ? `      set_if = "$${name}$"\n`
+        : `      set_if = {{ macro("$${name}$") && ${unexcluded.join(' && ')} }}\n`,
+    );
   } else {
     lines.push(`      value = "$${name}$"\n`);
     if (unexcluded.length > 0) lines.push(`      set_if = {{ ${unexcluded.join(' && ')} }}\n`);
@@ -87,7 +112,8 @@ function describe(option: OptionSpec): string {
   if (option.icingaDefault !== undefined) return `${option.help} Default: ${option.icingaDefault}.`;
   if (option.help.startsWith('Alias of ')) return option.help;
   const flag = option.short ?? option.name;
-  if (option.kind === 'count') return `${option.help} A number: 1 (-${flag}), 2 (-${flag.repeat(2)}) or 3 (-${flag.repeat(3)}).`;
+  if (option.kind === 'count')
+    return `${option.help} A number: 1 (-${flag}), 2 (-${flag.repeat(2)}) or 3 (-${flag.repeat(3)}).`;
   return optionHelp(option);
 }
 

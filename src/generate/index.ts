@@ -49,7 +49,17 @@ export function generatedFiles(plugins: readonly PluginEntry[], read: (path: str
     ['docs/nagios/commands.cfg', nagiosCommands(plugins)],
     ['docs/nrpe.cfg', nrpe],
     ['package.json', packageJson(read('package.json'), plugins)],
-    ['README.md', replaceBlock(read('README.md'), 'nrpe', `\`\`\`\n${nrpe.split('\n').filter((l) => l.startsWith('command[')).join('\n')}\n\`\`\`\n`)],
+    [
+      'README.md',
+      replaceBlock(
+        read('README.md'),
+        'nrpe',
+        `\`\`\`\n${nrpe
+          .split('\n')
+          .filter((l) => l.startsWith('command['))
+          .join('\n')}\n\`\`\`\n`,
+      ),
+    ],
   ]);
   for (const plugin of plugins) files.set(`plugins/${plugin.name}`, entryFile(plugin));
   return files;

@@ -38,7 +38,8 @@ export function nagiosCommands(plugins: readonly PluginEntry[]): string {
 /** The plugin from the Nagios server, or, for what must run on the node, check_nrpe asking its NRPE. */
 function commandLine(plugin: PluginEntry, command: NagiosCommand): string {
   if (command.nrpe === undefined) return `$USER1$/${plugin.name} ${command.arguments}`;
-  if (!plugin.nrpe.some((line) => line.name === command.nrpe)) throw new Error(`${command.name}: no NRPE command ${command.nrpe} in ${plugin.name}'s entry`);
+  if (!plugin.nrpe.some((line) => line.name === command.nrpe))
+    throw new Error(`${command.name}: no NRPE command ${command.nrpe} in ${plugin.name}'s entry`);
   return `$USER1$/check_nrpe -H $HOSTADDRESS$ -c ${command.nrpe} -t 30:UNKNOWN`;
 }
 
@@ -55,6 +56,8 @@ const NRPE_HEADER = `# NRPE on each Cassandra node: /etc/nagios/nrpe.d/cassandra
 export const NRPE_PLUGIN_DIR = '/usr/lib/nagios/plugins';
 
 export function nrpeCommands(plugins: readonly PluginEntry[]): string {
-  const lines = plugins.flatMap((plugin) => plugin.nrpe.map((command) => `command[${command.name}]=${NRPE_PLUGIN_DIR}/${plugin.name} ${command.arguments}\n`));
+  const lines = plugins.flatMap((plugin) =>
+    plugin.nrpe.map((command) => `command[${command.name}]=${NRPE_PLUGIN_DIR}/${plugin.name} ${command.arguments}\n`),
+  );
   return `${NRPE_HEADER}\n${lines.join('')}`;
 }

@@ -40,12 +40,20 @@ export class Answer<R extends JolokiaRequest = JolokiaRequest> {
 
   /** A list of strings (JMX `String[]`, `List<String>`, `Set<String>`). */
   strings(): string[] {
-    return this.expect(this.value(), (v): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string'), 'a list of strings');
+    return this.expect(
+      this.value(),
+      (v): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string'),
+      'a list of strings',
+    );
   }
 
   /** A map (JMX `Map`, a CompositeData, a TabularData keyed by its index). */
   map(): Record<string, unknown> {
-    return this.expect(this.value(), (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v), 'a map');
+    return this.expect(
+      this.value(),
+      (v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'a map',
+    );
   }
 
   /** A reader's result, or undefined when the agent refused or sent another type: for values that are only informative. */
@@ -61,9 +69,14 @@ export class Answer<R extends JolokiaRequest = JolokiaRequest> {
     if (is(value)) return value;
     const { where, system, redactor } = this.party;
     // A read names its attribute, as the operator knows it from the MBean's documentation.
-    const asked = this.request.type === 'read' && this.request.attribute !== undefined ? this.request.attribute : describeTarget(this.request);
+    const asked =
+      this.request.type === 'read' && this.request.attribute !== undefined
+        ? this.request.attribute
+        : describeTarget(this.request);
     const instead = redactor.redact(describeValue(value));
-    throw new JolokiaProtocolError(`The agent at ${where} gave ${instead} for ${asked}, where ${system === undefined ? `${wanted} was expected` : `${system} has ${wanted}`}`);
+    throw new JolokiaProtocolError(
+      `The agent at ${where} gave ${instead} for ${asked}, where ${system === undefined ? `${wanted} was expected` : `${system} has ${wanted}`}`,
+    );
   }
 }
 

@@ -32,7 +32,10 @@ export class JolokiaClient {
    * Sends the requests in one POST (the agent runs them in order) and pairs each with its
    * response. A tuple of requests gives a tuple of answers of the same request types.
    */
-  async bulk<const R extends readonly JolokiaRequest[]>(requests: R, limits: CallLimits): Promise<{ [K in keyof R]: Answer<R[K]> }> {
+  async bulk<const R extends readonly JolokiaRequest[]>(
+    requests: R,
+    limits: CallLimits,
+  ): Promise<{ [K in keyof R]: Answer<R[K]> }> {
     const text = await post(this.endpoint, this.party, JSON.stringify(requests), limits);
     const responses = this.responses(this.parse(text), requests.length);
     return requests.map((request, i) => {
@@ -68,7 +71,11 @@ export class JolokiaClient {
     const mbean = echo['mbean'];
     const attribute = echo['attribute'];
     const sameMBean = typeof mbean !== 'string' || sameObjectName(mbean, request.mbean);
-    const sameAttribute = request.type !== 'read' || typeof attribute !== 'string' || request.attribute === undefined || attribute === request.attribute;
+    const sameAttribute =
+      request.type !== 'read' ||
+      typeof attribute !== 'string' ||
+      request.attribute === undefined ||
+      attribute === request.attribute;
     if (!sameMBean || !sameAttribute) throw answeredOtherRequest(this.party, request);
   }
 }

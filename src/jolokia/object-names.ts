@@ -19,7 +19,11 @@ export function sameObjectName(a: string, b: string): boolean {
 function canonical(name: string): string | undefined {
   const colon = name.indexOf(':');
   if (colon === -1 || name.includes('"')) return undefined;
-  return `${name.slice(0, colon)}:${name.slice(colon + 1).split(',').sort().join(',')}`;
+  return `${name.slice(0, colon)}:${name
+    .slice(colon + 1)
+    .split(',')
+    .sort()
+    .join(',')}`;
 }
 
 /** The value of one key property, e.g. `table` of `…:type=Tables,keyspace=ks,table=t`. */

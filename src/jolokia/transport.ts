@@ -4,7 +4,17 @@
 // in the TLS handshake, waiting, or reading; the body is capped; redirects are not followed.
 
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { connectionFailed, cutOff, httpRefused, notUtf8, timedOut, tooLarge, unusableTlsSettings, type Party, type Phase } from './failures.js';
+import {
+  connectionFailed,
+  cutOff,
+  httpRefused,
+  notUtf8,
+  timedOut,
+  tooLarge,
+  unusableTlsSettings,
+  type Party,
+  type Phase,
+} from './failures.js';
 
 export interface TlsSettings {
   /** PEM text of the CA(s) to trust instead of the system store. */
@@ -54,7 +64,9 @@ export function displayUrl(url: URL): string {
 export async function post(endpoint: JolokiaEndpoint, party: Party, body: string, limits: CallLimits): Promise<string> {
   // node:https is loaded only when asked for: a plain-HTTP check never pays for TLS.
   const request = endpoint.url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
-  limits.trace?.(`> POST ${party.where.replace(/\/?$/, '/')} (${endpoint.user === undefined ? 'no credentials' : `user ${endpoint.user}, password hidden`})`);
+  limits.trace?.(
+    `> POST ${party.where.replace(/\/?$/, '/')} (${endpoint.user === undefined ? 'no credentials' : `user ${endpoint.user}, password hidden`})`,
+  );
   limits.trace?.(`> ${truncate(body)}`);
   const exchange = new Exchange(endpoint, party, limits);
   return exchange.run((onAnswer) => request(requestOptions(endpoint, body), onAnswer), body);
@@ -72,7 +84,8 @@ function requestOptions(endpoint: JolokiaEndpoint, body: string): RequestOptions
     'Content-Length': String(Buffer.byteLength(body)),
   };
   if (endpoint.userAgent !== undefined) headers['User-Agent'] = endpoint.userAgent;
-  if (user !== undefined) headers['Authorization'] = `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
+  if (user !== undefined)
+    headers['Authorization'] = `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
   return {
     method: 'POST',
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -151,13 +164,17 @@ class Exchange {
         });
       }
     });
-    request.on('error', (error: NodeJS.ErrnoException) => this.end(connectionFailed(this.party, error, this.phase, this.received, this.endpoint.url.hostname)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      this.end(connectionFailed(this.party, error, this.phase, this.received, this.endpoint.url.hostname)),
+    );
   }
 
   private read(answer: IncomingMessage): void {
     this.phase = 'body';
     const status = answer.statusCode ?? 0;
-    this.limits.trace?.(`< HTTP ${status} ${this.party.redactor.redact(answer.headers['content-type'] ?? '(no content type)')}`);
+    this.limits.trace?.(
+      `< HTTP ${status} ${this.party.redactor.redact(answer.headers['content-type'] ?? '(no content type)')}`,
+    );
     const declared = Number(answer.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.maxBytes) {
       this.end(tooLarge(this.party, this.maxBytes));
@@ -189,7 +206,12 @@ class Exchange {
     }
     const location = resolveLocation(answer.headers.location, this.endpoint.url);
     const user = this.endpoint.user;
-    this.end(httpRefused(this.party, status, text, { ...(location === undefined ? {} : { location }), credentialsGiven: user === undefined ? undefined : { user } }));
+    this.end(
+      httpRefused(this.party, status, text, {
+        ...(location === undefined ? {} : { location }),
+        credentialsGiven: user === undefined ? undefined : { user },
+      }),
+    );
   }
 }
 

@@ -60,7 +60,9 @@ export function isSuccess(response: JolokiaResponse): response is SuccessRespons
 export function describeTarget(request: JolokiaRequest): string {
   switch (request.type) {
     case 'read':
-      return request.attribute === undefined ? `MBean ${request.mbean}` : `attribute ${request.attribute} of MBean ${request.mbean}`;
+      return request.attribute === undefined
+        ? `MBean ${request.mbean}`
+        : `attribute ${request.attribute} of MBean ${request.mbean}`;
     case 'write':
       return `attribute ${request.attribute} of MBean ${request.mbean}`;
     case 'exec':

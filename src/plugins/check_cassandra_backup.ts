@@ -10,7 +10,14 @@ import { judgeBackup, type BackupPolicy } from '../checks/backup.js';
 import { BACKUP_FACTS_WHEN_UNKNOWN } from '../checks/backup-status.js';
 import { statusbackupFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
-import { connectionHint, describeConnection, JOLOKIA_OPTIONS, jolokiaSource, readJolokiaConnection, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import {
+  connectionHint,
+  describeConnection,
+  JOLOKIA_OPTIONS,
+  jolokiaSource,
+  readJolokiaConnection,
+  type JolokiaConnection,
+} from '../cli/jolokia-connection.js';
 import { parseDuration } from '../runtime/duration.js';
 import { UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
@@ -35,7 +42,10 @@ const backupCheck: Check<BackupSettings, BackupFacts> = {
   configure(options, env, plugin) {
     const freshness = readFreshnessRequest(options);
     const driftState = readDriftState(options);
-    const configuration = options.has('config') || options.has('find-config') ? { configuration: options.has('config') ? { file: options.text('config') } : {} } : {};
+    const configuration =
+      options.has('config') || options.has('find-config')
+        ? { configuration: options.has('config') ? { file: options.text('config') } : {} }
+        : {};
     const age = freshness === undefined ? undefined : readAgeLimits(options);
     return {
       connection: readJolokiaConnection(options, env, plugin),
@@ -65,53 +75,153 @@ export const entry: PluginEntry = {
   check: backupCheck,
 
   options: [
-    ...backupExpectationOptions({ group: STATUS, who: 'this node', kept: ['expect', 'disabled-state', 'enabled-state'] }),
-    { name: 'flush', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.' },
-    { name: 'keyspace', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Look at the backups/ of this keyspace or table without flushing. Repeatable.' },
-    { name: 'exclude', kind: 'list', arg: 'KEYSPACE[.TABLE]', group: FRESHNESS, help: 'Leave this table (or keyspace) out of --flush and --keyspace, e.g. a table created WITH incremental_backups = false (Cassandra 5.0), which is never backed up. Repeatable; -v lists what was left out.' },
-    { name: 'data-dir', kind: 'list', arg: 'DIR', group: FRESHNESS, help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).' },
-    { name: 'max-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'WARNING when the newest backup file of a table looked at with --keyspace is older, e.g. 90m, 6h, 2d. (A flushed table is judged by the flush.)' },
-    { name: 'critical-age', kind: 'value', arg: 'DURATION', group: FRESHNESS, help: 'CRITICAL when the newest backup file of a table looked at with --keyspace is older.' },
-    { name: 'find-config', kind: 'flag', group: CONFIGURATION, help: "Compare the running setting with the node's cassandra.yaml, found as the node found it: the cassandra.config system property, else its class path, else /etc/cassandra. Reads java.lang:type=Runtime (SystemProperties, ClassPath)." },
-    { name: 'config', kind: 'value', arg: 'FILE', group: CONFIGURATION, help: 'The same with this cassandra.yaml, as seen from here.' },
-    { name: 'config-state', kind: 'value', arg: 'STATE', default: 'warning', group: CONFIGURATION, help: 'State when backup is as expected now but the next restart changes it (nodetool enablebackup without incremental_backups: true in the file).' },
+    ...backupExpectationOptions({
+      group: STATUS,
+      who: 'this node',
+      kept: ['expect', 'disabled-state', 'enabled-state'],
+    }),
+    {
+      name: 'flush',
+      kind: 'list',
+      arg: 'KEYSPACE[.TABLE]',
+      group: FRESHNESS,
+      help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.',
+    },
+    {
+      name: 'keyspace',
+      kind: 'list',
+      arg: 'KEYSPACE[.TABLE]',
+      group: FRESHNESS,
+      help: 'Look at the backups/ of this keyspace or table without flushing. Repeatable.',
+    },
+    {
+      name: 'exclude',
+      kind: 'list',
+      arg: 'KEYSPACE[.TABLE]',
+      group: FRESHNESS,
+      help: 'Leave this table (or keyspace) out of --flush and --keyspace, e.g. a table created WITH incremental_backups = false (Cassandra 5.0), which is never backed up. Repeatable; -v lists what was left out.',
+    },
+    {
+      name: 'data-dir',
+      kind: 'list',
+      arg: 'DIR',
+      group: FRESHNESS,
+      help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).',
+    },
+    {
+      name: 'max-age',
+      kind: 'value',
+      arg: 'DURATION',
+      group: FRESHNESS,
+      help: 'WARNING when the newest backup file of a table looked at with --keyspace is older, e.g. 90m, 6h, 2d. (A flushed table is judged by the flush.)',
+    },
+    {
+      name: 'critical-age',
+      kind: 'value',
+      arg: 'DURATION',
+      group: FRESHNESS,
+      help: 'CRITICAL when the newest backup file of a table looked at with --keyspace is older.',
+    },
+    {
+      name: 'find-config',
+      kind: 'flag',
+      group: CONFIGURATION,
+      help: "Compare the running setting with the node's cassandra.yaml, found as the node found it: the cassandra.config system property, else its class path, else /etc/cassandra. Reads java.lang:type=Runtime (SystemProperties, ClassPath).",
+    },
+    {
+      name: 'config',
+      kind: 'value',
+      arg: 'FILE',
+      group: CONFIGURATION,
+      help: 'The same with this cassandra.yaml, as seen from here.',
+    },
+    {
+      name: 'config-state',
+      kind: 'value',
+      arg: 'STATE',
+      default: 'warning',
+      group: CONFIGURATION,
+      help: 'State when backup is as expected now but the next restart changes it (nodetool enablebackup without incremental_backups: true in the file).',
+    },
     ...JOLOKIA_OPTIONS,
   ],
   formats: ['nodetool'],
 
   description: [
     'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
-    'With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table\'s backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.',
+    "With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table's backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.",
     'Run on the node itself, --find-config (or --config FILE) compares the running setting with the cassandra.yaml the node loaded, and the 4.1+ override -Dcassandra.settings.incremental_backups: "enabled until the next restart" is a WARNING, the rolling restart that would silently turn backup off everywhere.',
-    'Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table\'s memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table\'s current directory is looked at, in every data directory.',
+    "Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table's memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table's current directory is looked at, in every data directory.",
   ],
   states: {
     ok: 'backup is enabled (or disabled, with --expect-backup disabled); with --flush, the new SSTables are hard-linked in backups/ (a table with nothing to flush is OK); with --max-age, every newest backup is young enough (an empty table has nothing to back up).',
-    warning: 'backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; with --find-config or --config, backup as expected now but not after the next restart (--config-state); a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable\'s link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).',
-    critical: 'a newest backup older than --critical-age (tables looked at without a flush); or chosen with --backup-state critical.',
-    unknown: 'could not find out: no connection, a cassandra.yaml that cannot be found, read or parsed (beside the status, which is still shown with -v), timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia\'s, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here (for one table: that table alone); also bad options. The line says what went wrong and where.',
+    warning:
+      "backup is disabled although expected enabled (then no flush is sent), or enabled although expected disabled; with --find-config or --config, backup as expected now but not after the next restart (--config-state); a flush whose new SSTables have no hard link in backups/ (compaction output, never linked, is no alarm when the flushed SSTable's link is there); a flush that wrote nothing although the memtable held data; a table with SSTables but no backup file; a newest backup older than --max-age (tables looked at without a flush: after a flush the proof counts).",
+    critical:
+      'a newest backup older than --critical-age (tables looked at without a flush); or chosen with --backup-state critical.',
+    unknown:
+      "could not find out: no connection, a cassandra.yaml that cannot be found, read or parsed (beside the status, which is still shown with -v), timeout (or --timeout-state), authentication refused, TLS not trusted, MBean missing, an answer that is not Jolokia's, a Jolokia policy that forbids the flush, an unknown keyspace or table, a data directory that cannot be read from here (for one table: that table alone); also bad options. The line says what went wrong and where.",
   },
   perfdata: [
     { label: 'backup_enabled', meaning: '1 when incremental backup is enabled, 0 when not (min 0, max 1).' },
     { label: 'time', unit: 's', meaning: 'round trip of the Jolokia request.' },
-    { label: 'backup_age', unit: 's', meaning: 'with --flush or --keyspace: the oldest of the tables\' newest backup files (U when none has one), with the --max-age and --critical-age thresholds.' },
-    { label: 'backup_files', meaning: 'files in the tables\' backups/ directories.' },
+    {
+      label: 'backup_age',
+      unit: 's',
+      meaning:
+        "with --flush or --keyspace: the oldest of the tables' newest backup files (U when none has one), with the --max-age and --critical-age thresholds.",
+    },
+    { label: 'backup_files', meaning: "files in the tables' backups/ directories." },
     { label: 'tables_flushed', meaning: 'tables the check flushed.' },
-    { label: 'backup_after_restart', meaning: 'with --find-config or --config: 1 when backup will be enabled after the next restart, 0 when not (min 0, max 1).' },
+    {
+      label: 'backup_after_restart',
+      meaning:
+        'with --find-config or --config: 1 when backup will be enabled after the next restart, 0 when not (min 0, max 1).',
+    },
   ],
   examples: [
     { says: 'Nagios / NRPE on the node itself (the agent on its default port):', command: NAME },
-    { says: 'A remote node, the password kept out of the process list:', command: `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw` },
-    { says: 'Options from an INI file section [cassandra] (passwords too):', command: `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini` },
+    {
+      says: 'A remote node, the password kept out of the process list:',
+      command: `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw`,
+    },
+    {
+      says: 'Options from an INI file section [cassandra] (passwords too):',
+      command: `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini`,
+    },
     { says: 'A node that should not back up:', command: `${NAME} -H analytics1 --expect-backup disabled` },
-    { says: '"Status is running but no backup files": flush a keyspace, then prove the hard links (on the node):', command: `${NAME} --flush shop -t 60` },
-    { says: 'Alert when a table has had no new backup for 6 hours, critical after 2 days (no flush):', command: `${NAME} --keyspace shop --keyspace billing.invoices --max-age 6h --critical-age 2d` },
-    { says: 'A keyspace with a table that opted out of incremental backup (Cassandra 5.0: WITH incremental_backups = false):', command: `${NAME} --flush shop --exclude shop.sessions` },
-    { says: '"Enabled until restart": backup switched on with nodetool enablebackup but off in cassandra.yaml, which the next (rolling) restart reads (on the node):', command: `${NAME} --find-config` },
-    { says: 'The same with the file named, e.g. where the agent\'s policy does not grant the system properties:', command: `${NAME} --config /etc/cassandra/cassandra.yaml` },
-    { says: 'JSON health line, as the health-check script of the nodetool statusbackup documentation printed it ({"backup_enabled": true, "status": "running", ...}):', command: `${NAME} --format json` },
-    { says: 'Prometheus, for node_exporter\'s textfile collector (write, then rename):', command: `${NAME} --format prometheus > $DIR/cassandra_backup.prom.$$; mv $DIR/cassandra_backup.prom.$$ $DIR/cassandra_backup.prom` },
-    { says: 'A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running; nothing, exit 3, when it cannot find out):', command: `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done` },
+    {
+      says: '"Status is running but no backup files": flush a keyspace, then prove the hard links (on the node):',
+      command: `${NAME} --flush shop -t 60`,
+    },
+    {
+      says: 'Alert when a table has had no new backup for 6 hours, critical after 2 days (no flush):',
+      command: `${NAME} --keyspace shop --keyspace billing.invoices --max-age 6h --critical-age 2d`,
+    },
+    {
+      says: 'A keyspace with a table that opted out of incremental backup (Cassandra 5.0: WITH incremental_backups = false):',
+      command: `${NAME} --flush shop --exclude shop.sessions`,
+    },
+    {
+      says: '"Enabled until restart": backup switched on with nodetool enablebackup but off in cassandra.yaml, which the next (rolling) restart reads (on the node):',
+      command: `${NAME} --find-config`,
+    },
+    {
+      says: "The same with the file named, e.g. where the agent's policy does not grant the system properties:",
+      command: `${NAME} --config /etc/cassandra/cassandra.yaml`,
+    },
+    {
+      says: 'JSON health line, as the health-check script of the nodetool statusbackup documentation printed it ({"backup_enabled": true, "status": "running", ...}):',
+      command: `${NAME} --format json`,
+    },
+    {
+      says: "Prometheus, for node_exporter's textfile collector (write, then rename):",
+      command: `${NAME} --format prometheus > $DIR/cassandra_backup.prom.$$; mv $DIR/cassandra_backup.prom.$$ $DIR/cassandra_backup.prom`,
+    },
+    {
+      says: 'A drop-in for `nodetool statusbackup` in existing scripts (prints running / not running; nothing, exit 3, when it cannot find out):',
+      command: `for node in node1 node2 node3; do echo -n "$node: "; ${NAME} -H "$node" --format nodetool; done`,
+    },
   ],
   footer: [
     'Long output from -v on: one line per table. Every format keeps the same exit codes. Keep -t below the timeout of whatever runs the plugin (check_nrpe -t, Icinga 2 check_timeout); give --flush more time (e.g. -t 60). Documentation: README.md, docs/SECURITY.md (credentials, the Jolokia access policy).',
@@ -149,7 +259,11 @@ function selectors(options: ParsedOptions, name: string): TableSelector[] {
 }
 
 function readFreshnessRequest(options: ParsedOptions): FreshnessRequest | undefined {
-  const [flush, look, exclude] = [selectors(options, 'flush'), selectors(options, 'keyspace'), selectors(options, 'exclude')];
+  const [flush, look, exclude] = [
+    selectors(options, 'flush'),
+    selectors(options, 'keyspace'),
+    selectors(options, 'exclude'),
+  ];
   const dataDirectories = options.list('data-dir');
   if (flush.length === 0 && look.length === 0) {
     const stray = ['max-age', 'critical-age', 'data-dir', 'exclude'].filter((name) => options.has(name));
@@ -162,9 +276,11 @@ function readFreshnessRequest(options: ParsedOptions): FreshnessRequest | undefi
 
 /** --max-age and --critical-age, durations, as the age thresholds. */
 function readAgeLimits(options: ParsedOptions) {
-  const read = (name: string): number | undefined => (options.has(name) ? parseDuration(options.text(name), `--${name}`) : undefined);
+  const read = (name: string): number | undefined =>
+    options.has(name) ? parseDuration(options.text(name), `--${name}`) : undefined;
   const [maxAge, criticalAge] = [read('max-age'), read('critical-age')];
-  if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge) throw new UsageError('--critical-age is shorter than --max-age');
+  if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge)
+    throw new UsageError('--critical-age is shorter than --max-age');
   return upperLimits(maxAge, criticalAge);
 }
 
@@ -175,13 +291,15 @@ function readDriftState(options: ParsedOptions) {
     if (options.has('config-state')) throw new UsageError('--config-state needs --config FILE or --find-config');
     return undefined;
   }
-  if (options.has('config') && find) throw new UsageError('--config and --find-config: give one (--config names the file, --find-config asks the node)');
+  if (options.has('config') && find)
+    throw new UsageError('--config and --find-config: give one (--config names the file, --find-config asks the node)');
   if (options.has('config') && options.text('config').trim() === '') throw new UsageError('--config: empty path');
   return parseStateOption('config-state', options.text('config-state'));
 }
 
 function describeSettings({ connection, request, policy }: BackupSettings): string[] {
-  const list = (selected: readonly TableSelector[]) => selected.map((s) => (s.table === undefined ? s.keyspace : `${s.keyspace}.${s.table}`)).join(', ') || '(none)';
+  const list = (selected: readonly TableSelector[]) =>
+    selected.map((s) => (s.table === undefined ? s.keyspace : `${s.keyspace}.${s.table}`)).join(', ') || '(none)';
   const { expectation } = policy;
   const { freshness } = request;
   const age = policy.freshness?.age;
@@ -195,6 +313,10 @@ function describeSettings({ connection, request, policy }: BackupSettings): stri
           `data directories: ${freshness.dataDirectories?.join(', ') ?? 'as the node reports them'}`,
           `max age: ${age?.warning?.toString() ?? '-'} s, critical age: ${age?.critical?.toString() ?? '-'} s`,
         ]),
-    ...(request.configuration === undefined ? [] : [`configuration: ${request.configuration.file ?? 'the file the node loaded'} (until restart: ${policy.driftState?.name})`]),
+    ...(request.configuration === undefined
+      ? []
+      : [
+          `configuration: ${request.configuration.file ?? 'the file the node loaded'} (until restart: ${policy.driftState?.name})`,
+        ]),
   ];
 }

@@ -7,7 +7,16 @@ import { readCluster, type ClusterAccess, type ClusterFacts, type ClusterRequest
 import { judgeCluster, type AuditPolicy } from '../checks/cluster-audit.js';
 import { clusterLoopFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, backupWanted, readBackupExpectation } from '../cli/backup-options.js';
-import { callLimits, connectionHint, describeConnection, JOLOKIA_OPTIONS, jolokiaClient, readJolokiaConnections, withUrl, type JolokiaConnection } from '../cli/jolokia-connection.js';
+import {
+  callLimits,
+  connectionHint,
+  describeConnection,
+  JOLOKIA_OPTIONS,
+  jolokiaClient,
+  readJolokiaConnections,
+  withUrl,
+  type JolokiaConnection,
+} from '../cli/jolokia-connection.js';
 import { UsageError } from '../runtime/errors.js';
 import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
@@ -23,7 +32,13 @@ const CONTACTS = 'Repeatable: more contact nodes, asked in turn when one does no
 
 /** The connection options, where --url and -H may name several contact nodes. */
 const CONTACT_OPTIONS: readonly OptionSpec[] = JOLOKIA_OPTIONS.map((o) =>
-  o.name === 'url' || o.name === 'hostname' ? { ...o, kind: 'list', help: `${o.help.replace(/\.$/, '')} of a contact node, which reports the ring. ${CONTACTS}` } : o,
+  o.name === 'url' || o.name === 'hostname'
+    ? {
+        ...o,
+        kind: 'list',
+        help: `${o.help.replace(/\.$/, '')} of a contact node, which reports the ring. ${CONTACTS}`,
+      }
+    : o,
 );
 
 interface ClusterSettings {
@@ -101,14 +116,16 @@ function expectByDatacenter(options: ParsedOptions): Map<string, 'enabled' | 'di
 }
 
 function checkTemplate(template: string): void {
-  if (!template.includes('{host}')) throw new UsageError(`--node-url: '${template}' has no {host} for the member's address`);
+  if (!template.includes('{host}'))
+    throw new UsageError(`--node-url: '${template}' has no {host} for the member's address`);
   let url: URL;
   try {
     url = new URL(template.replaceAll('{host}', 'member.invalid'));
   } catch {
     throw new UsageError(`--node-url: '${template}' is not a URL with {host} in it`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--node-url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--node-url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
 }
 
 /** Lines `ADDRESS-OR-NAME URL`; `#` starts a comment. */
@@ -129,13 +146,15 @@ function readOverrides(file: string): Map<string, string> {
 
 function wholeNumber(text: string, option: string, min: number, max: number): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new UsageError(`${option}: '${text}' is not a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max)
+    throw new UsageError(`${option}: '${text}' is not a whole number from ${min} to ${max}`);
   return n;
 }
 
 function seconds(text: string, option: string): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`${option}: '${text}' is not a number of seconds`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600)
+    throw new UsageError(`${option}: '${text}' is not a number of seconds`);
   return n;
 }
 
@@ -148,51 +167,143 @@ export const entry: PluginEntry = {
   check: clusterCheck,
 
   options: [
-    { name: 'node', kind: 'list', arg: 'HOST', group: CLUSTER, help: 'Audit this node instead of the members of the ring. Repeatable. A listed node the ring does not hold is a WARNING.' },
-    { name: 'dc', kind: 'list', arg: 'NAME', group: CLUSTER, help: 'Audit only the members of this data center (repeatable); the contact node may be in any. One service per data center, each run where it can reach its members.' },
-    { name: 'node-url', kind: 'value', arg: 'TEMPLATE', group: CLUSTER, help: "Where a member's Jolokia agent is, {host} standing for its address, e.g. https://{host}:8778/jolokia. Default: the contact node's URL with the member's address." },
-    { name: 'node-url-file', kind: 'value', arg: 'FILE', group: CLUSTER, help: "Agents that are elsewhere (NAT, another port): lines 'ADDRESS URL'; # starts a comment." },
-    { name: 'parallel', kind: 'value', arg: 'N', default: '512', group: CLUSTER, help: 'Ask at most this many members at once (each holds a socket while it waits).' },
-    { name: 'node-timeout', kind: 'value', arg: 'SECONDS', default: '2', group: CLUSTER, help: 'Give each member (and each contact node) this long to answer; -t bounds the whole check.' },
+    {
+      name: 'node',
+      kind: 'list',
+      arg: 'HOST',
+      group: CLUSTER,
+      help: 'Audit this node instead of the members of the ring. Repeatable. A listed node the ring does not hold is a WARNING.',
+    },
+    {
+      name: 'dc',
+      kind: 'list',
+      arg: 'NAME',
+      group: CLUSTER,
+      help: 'Audit only the members of this data center (repeatable); the contact node may be in any. One service per data center, each run where it can reach its members.',
+    },
+    {
+      name: 'node-url',
+      kind: 'value',
+      arg: 'TEMPLATE',
+      group: CLUSTER,
+      help: "Where a member's Jolokia agent is, {host} standing for its address, e.g. https://{host}:8778/jolokia. Default: the contact node's URL with the member's address.",
+    },
+    {
+      name: 'node-url-file',
+      kind: 'value',
+      arg: 'FILE',
+      group: CLUSTER,
+      help: "Agents that are elsewhere (NAT, another port): lines 'ADDRESS URL'; # starts a comment.",
+    },
+    {
+      name: 'parallel',
+      kind: 'value',
+      arg: 'N',
+      default: '512',
+      group: CLUSTER,
+      help: 'Ask at most this many members at once (each holds a socket while it waits).',
+    },
+    {
+      name: 'node-timeout',
+      kind: 'value',
+      arg: 'SECONDS',
+      default: '2',
+      group: CLUSTER,
+      help: 'Give each member (and each contact node) this long to answer; -t bounds the whole check.',
+    },
     ...backupExpectationOptions({
       group: STATES,
       who: 'the members',
       stateNote: ' on a member (for members with backup disabled: once their number is outside --warning-disabled)',
       kept: ['expect', 'enabled-state'],
     }),
-    { name: 'expect-dc', kind: 'list', arg: 'DC=enabled|disabled', group: STATES, help: 'What the members of one data center should do, e.g. analytics=disabled. Repeatable.' },
-    { name: 'warning-disabled', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members with backup disabled (where it should be enabled) is outside this range: 0 means any.' },
-    { name: 'critical-disabled', kind: 'value', arg: 'RANGE', group: STATES, help: 'CRITICAL when that number is outside this range, e.g. 2 for more than two.' },
-    { name: 'warning-unreachable', kind: 'value', arg: 'RANGE', default: '0', group: STATES, help: 'WARNING when the number of members whose agent does not answer is outside this range.' },
-    { name: 'critical-unreachable', kind: 'value', arg: 'RANGE', group: STATES, help: 'CRITICAL when that number is outside this range.' },
+    {
+      name: 'expect-dc',
+      kind: 'list',
+      arg: 'DC=enabled|disabled',
+      group: STATES,
+      help: 'What the members of one data center should do, e.g. analytics=disabled. Repeatable.',
+    },
+    {
+      name: 'warning-disabled',
+      kind: 'value',
+      arg: 'RANGE',
+      default: '0',
+      group: STATES,
+      help: 'WARNING when the number of members with backup disabled (where it should be enabled) is outside this range: 0 means any.',
+    },
+    {
+      name: 'critical-disabled',
+      kind: 'value',
+      arg: 'RANGE',
+      group: STATES,
+      help: 'CRITICAL when that number is outside this range, e.g. 2 for more than two.',
+    },
+    {
+      name: 'warning-unreachable',
+      kind: 'value',
+      arg: 'RANGE',
+      default: '0',
+      group: STATES,
+      help: 'WARNING when the number of members whose agent does not answer is outside this range.',
+    },
+    {
+      name: 'critical-unreachable',
+      kind: 'value',
+      arg: 'RANGE',
+      group: STATES,
+      help: 'CRITICAL when that number is outside this range.',
+    },
     ...CONTACT_OPTIONS,
   ],
   formats: ['nodetool'],
 
   description: [
     'Audits incremental backup on every node of an Apache Cassandra cluster at once: the cluster-wide loop of the nodetool statusbackup documentation (the node list from `nodetool status`, then `nodetool statusbackup` on each node over SSH, a JVM per node) as one check from the monitoring server.',
-    'A contact node reports the ring over Jolokia (who should exist, who gossip says is up or down, each one\'s data center and rack); if it does not answer, the next --url or -H is asked. Then every member\'s own agent is asked for its backup flag, all at once (at most --parallel), each within --node-timeout and all within -t. Gossip does not say where an agent listens: by default it is the contact\'s URL with the member\'s address (the same port everywhere, as in production), or --node-url, or a line of --node-url-file. Each agent must answer for the host id the ring gives that address, so a wrong mapping is caught rather than audited.',
-    'Every member is accounted for: backup enabled, disabled, unreachable (no answer; gossip\'s view is said too), refused credentials, not a Cassandra node, another node answering, or named with --node but not in the ring.',
+    "A contact node reports the ring over Jolokia (who should exist, who gossip says is up or down, each one's data center and rack); if it does not answer, the next --url or -H is asked. Then every member's own agent is asked for its backup flag, all at once (at most --parallel), each within --node-timeout and all within -t. Gossip does not say where an agent listens: by default it is the contact's URL with the member's address (the same port everywhere, as in production), or --node-url, or a line of --node-url-file. Each agent must answer for the host id the ring gives that address, so a wrong mapping is caught rather than audited.",
+    "Every member is accounted for: backup enabled, disabled, unreachable (no answer; gossip's view is said too), refused credentials, not a Cassandra node, another node answering, or named with --node but not in the ring.",
   ],
   states: {
     ok: 'every audited member does what it should (--expect-backup, --expect-dc), and the counts are inside their ranges.',
-    warning: 'by default, any member with backup disabled (where it should be enabled), any member that does not answer, a member with backup enabled where it should be disabled (--backup-state), a --node the ring does not hold. The ranges choose other counts.',
-    critical: 'the number of members with backup disabled, or that do not answer, outside --critical-disabled or --critical-unreachable.',
-    unknown: 'no contact node answered; or a member refused the credentials, is not a Cassandra node, or another node answered for it (that member alone); also bad options.',
+    warning:
+      'by default, any member with backup disabled (where it should be enabled), any member that does not answer, a member with backup enabled where it should be disabled (--backup-state), a --node the ring does not hold. The ranges choose other counts.',
+    critical:
+      'the number of members with backup disabled, or that do not answer, outside --critical-disabled or --critical-unreachable.',
+    unknown:
+      'no contact node answered; or a member refused the credentials, is not a Cassandra node, or another node answered for it (that member alone); also bad options.',
   },
   perfdata: [
     { label: 'members', meaning: 'members audited.' },
     { label: 'enabled', meaning: 'members with backup enabled.' },
-    { label: 'disabled', meaning: 'members with backup disabled where it should be enabled, with the --warning-disabled and --critical-disabled ranges.' },
+    {
+      label: 'disabled',
+      meaning:
+        'members with backup disabled where it should be enabled, with the --warning-disabled and --critical-disabled ranges.',
+    },
     { label: 'unreachable', meaning: 'members whose agent did not answer, with the unreachable ranges.' },
     { label: 'time', unit: 's', meaning: 'the whole audit: the ring and every member.' },
   ],
   examples: [
-    { says: 'The whole cluster, from the monitoring server, one contact node and a second in case the first is down:', command: `${NAME} -H cass1 -H cass2 -u monitor --password-file /etc/nagios/jolokia.pw` },
-    { says: 'The cluster-wide loop of the nodetool statusbackup documentation, replaced (node1: running ... Summary: 2 enabled, 1 disabled):', command: `${NAME} -H cass1 --format nodetool` },
-    { says: 'An analytics data center that never backs up; CRITICAL when more than two nodes are off:', command: `${NAME} -H cass1 --expect-dc analytics=disabled --critical-disabled 2` },
-    { says: 'One data center only, from the Icinga 2 satellite that can reach it:', command: `${NAME} -H cass1 --dc eu-west` },
-    { says: 'Agents on HTTPS everywhere, one behind NAT:', command: `${NAME} --url https://cass1:8778/jolokia --node-url 'https://{host}:8778/jolokia' --node-url-file /etc/nagios/cassandra-agents.txt --ca-file /etc/nagios/ca.pem` },
+    {
+      says: 'The whole cluster, from the monitoring server, one contact node and a second in case the first is down:',
+      command: `${NAME} -H cass1 -H cass2 -u monitor --password-file /etc/nagios/jolokia.pw`,
+    },
+    {
+      says: 'The cluster-wide loop of the nodetool statusbackup documentation, replaced (node1: running ... Summary: 2 enabled, 1 disabled):',
+      command: `${NAME} -H cass1 --format nodetool`,
+    },
+    {
+      says: 'An analytics data center that never backs up; CRITICAL when more than two nodes are off:',
+      command: `${NAME} -H cass1 --expect-dc analytics=disabled --critical-disabled 2`,
+    },
+    {
+      says: 'One data center only, from the Icinga 2 satellite that can reach it:',
+      command: `${NAME} -H cass1 --dc eu-west`,
+    },
+    {
+      says: 'Agents on HTTPS everywhere, one behind NAT:',
+      command: `${NAME} --url https://cass1:8778/jolokia --node-url 'https://{host}:8778/jolokia' --node-url-file /etc/nagios/cassandra-agents.txt --ca-file /etc/nagios/ca.pem`,
+    },
   ],
   footer: [
     'Long output from -v on: one line per member with its data center and rack. JSON: one object per member (address, dc, rack, host id, backup_enabled, status: running, not running, unreachable, refused, not-cassandra, wrong-node or unknown; state, reason). Prometheus: cassandra_incremental_backup_enabled per node, labelled node, dc and rack, and the counts. Keep -t above --node-timeout, and below the timeout of whatever runs the plugin.',

@@ -11,4 +11,10 @@ import { entry as checkCassandraNode } from './check_cassandra_node.js';
 import { entry as checkCassandraSnapshots } from './check_cassandra_snapshots.js';
 import type { PluginEntry } from './entry.js';
 
-export const PLUGINS: readonly PluginEntry[] = [checkCassandraBackup, checkCassandraClusterBackup, checkCassandraNode, checkCassandraBackupBacklog, checkCassandraSnapshots];
+export const PLUGINS: readonly PluginEntry[] = [
+  checkCassandraBackup,
+  checkCassandraClusterBackup,
+  checkCassandraNode,
+  checkCassandraBackupBacklog,
+  checkCassandraSnapshots,
+];

@@ -46,7 +46,11 @@ export function expandExtraOpts(
     if (arg === `--${OPTION_NAME}`) {
       // The value is optional: take the next word only when it is not an option itself.
       const next = argv[i + 1];
-      spec = next !== undefined && !next.startsWith('-') ? (i++, next) : '';
+      spec = '';
+      if (next !== undefined && !next.startsWith('-')) {
+        spec = next;
+        i++;
+      }
     } else if (arg.startsWith(`--${OPTION_NAME}=`)) {
       spec = arg.slice(OPTION_NAME.length + 3);
     }
@@ -56,13 +60,17 @@ export function expandExtraOpts(
     }
     const { section, file } = locate(spec, pluginName, env);
     sources.push(`[${section}]@${file}`);
-    for (const [key, value] of readSection(file, section)) fromIni.push({ key: findOption(specs, key)?.name ?? key, args: toArguments(key, value, specs, file, section) });
+    for (const [key, value] of readSection(file, section))
+      fromIni.push({ key: findOption(specs, key)?.name ?? key, args: toArguments(key, value, specs, file, section) });
   }
   // Which options the command line gives, read by the parser itself (its errors are the command
   // line's own, and would be raised by the next parse anyway).
   const given = parseOptions(specs, rest);
   const overridden = (key: string): boolean =>
-    given.has(key) || specs.some((s) => given.has(s.name) && (s.excludes?.includes(key) === true || excludesOf(specs, key).includes(s.name)));
+    given.has(key) ||
+    specs.some(
+      (s) => given.has(s.name) && (s.excludes?.includes(key) === true || excludesOf(specs, key).includes(s.name)),
+    );
   const defaults = fromIni.filter((entry) => !overridden(entry.key)).flatMap((entry) => entry.args);
   return { argv: [...defaults, ...rest], sources };
 }
@@ -125,7 +133,13 @@ export function parseIniSection(text: string, section: string): [string, string]
 const TRUE_WORDS = ['', 'true', 'yes', 'on', '1'];
 const FALSE_WORDS = ['false', 'no', 'off', '0'];
 
-function toArguments(key: string, value: string, specs: readonly OptionSpec[], file: string, section: string): string[] {
+function toArguments(
+  key: string,
+  value: string,
+  specs: readonly OptionSpec[],
+  file: string,
+  section: string,
+): string[] {
   const spec = findOption(specs, key);
   if (spec === undefined || spec.name === OPTION_NAME) {
     throw new UsageError(`--extra-opts: unknown option '${key}' in [${section}] of ${file}`);
@@ -134,7 +148,9 @@ function toArguments(key: string, value: string, specs: readonly OptionSpec[], f
     const word = value.toLowerCase();
     if (TRUE_WORDS.includes(word)) return [`--${spec.name}`];
     if (FALSE_WORDS.includes(word)) return [];
-    throw new UsageError(`--extra-opts: '${key}' in [${section}] of ${file} is a flag: write '${key}=' (or true/false)`);
+    throw new UsageError(
+      `--extra-opts: '${key}' in [${section}] of ${file} is a flag: write '${key}=' (or true/false)`,
+    );
   }
   return [`--${spec.name}=${value}`];
 }

@@ -37,7 +37,10 @@ export function usageSynopsis(name: string, options: readonly OptionSpec[]): str
     const [first, ...rest] = alternatives;
     if (first === undefined) words.push(`[${synopsisWord(option)}]${repeatable(option)}`);
     // `[--url URL | -H HOST [-p PORT]]`: the first alternative plain, the rest optional beside it.
-    else words.push(`[${[`${synopsisWord(option)}${repeatable(option)} |`, `${synopsisWord(first)}${repeatable(first)}`, ...rest.map((o) => `[${synopsisWord(o)}]`)].join(' ')}]`);
+    else
+      words.push(
+        `[${[`${synopsisWord(option)}${repeatable(option)} |`, `${synopsisWord(first)}${repeatable(first)}`, ...rest.map((o) => `[${synopsisWord(o)}]`)].join(' ')}]`,
+      );
   }
   words.push('| -h | -V');
   const lines: string[] = [];
@@ -63,14 +66,21 @@ function synopsisWord(option: OptionSpec): string {
 }
 
 export function renderHelp(manual: Manual, options: readonly OptionSpec[]): string {
-  const out: string[] = [...wrap(`${manual.name} ${manual.version} - ${manual.summary}`, ''), '', usageSynopsis(manual.name, options), ''];
+  const out: string[] = [
+    ...wrap(`${manual.name} ${manual.version} - ${manual.summary}`, ''),
+    '',
+    usageSynopsis(manual.name, options),
+    '',
+  ];
   for (const paragraph of manual.description) out.push(...wrap(paragraph, ''), '');
 
   const groups = [...new Set(options.map((o) => o.group))];
   for (const group of groups) {
     out.push(`${group}:`);
     for (const option of options.filter((o) => o.group === group)) {
-      out.push(`  ${option.short === undefined ? '    ' : `-${option.short}, `}--${option.name}${option.arg === undefined ? '' : `=${option.arg}`}`);
+      out.push(
+        `  ${option.short === undefined ? '    ' : `-${option.short}, `}--${option.name}${option.arg === undefined ? '' : `=${option.arg}`}`,
+      );
       out.push(...wrap(optionHelp(option), '        '));
     }
     out.push('');
@@ -79,10 +89,17 @@ export function renderHelp(manual: Manual, options: readonly OptionSpec[]): stri
   out.push('States:');
   const codes = { ok: 'OK (0)', warning: 'WARNING (1)', critical: 'CRITICAL (2)', unknown: 'UNKNOWN (3)' } as const;
   for (const key of ['ok', 'warning', 'critical', 'unknown'] as const) {
-    out.push(...wrap(`${codes[key]}: ${manual.states[key]}`, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)));
+    out.push(
+      ...wrap(`${codes[key]}: ${manual.states[key]}`, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)),
+    );
   }
   out.push('', 'Performance data:');
-  for (const p of manual.perfdata) out.push(...wrap(`${p.label}${p.unit === undefined ? '' : ` (${p.unit})`}: ${p.meaning}`, '    ').map((l, i) => (i === 0 ? `  ${l.trimStart()}` : l)));
+  for (const p of manual.perfdata)
+    out.push(
+      ...wrap(`${p.label}${p.unit === undefined ? '' : ` (${p.unit})`}: ${p.meaning}`, '    ').map((l, i) =>
+        i === 0 ? `  ${l.trimStart()}` : l,
+      ),
+    );
   out.push('', 'Examples:');
   for (const example of manual.examples) {
     out.push(...wrap(example.says, '  '));
@@ -95,7 +112,10 @@ export function renderHelp(manual: Manual, options: readonly OptionSpec[]): stri
 /** The option's help as the manual and generated configuration describe it: with its aliases and default. */
 export function optionHelp(option: OptionSpec): string {
   const aliases = option.aliases ?? [];
-  const also = aliases.length === 0 ? '' : ` ${aliases.map((a) => `--${a}`).join(', ')} ${aliases.length === 1 ? 'is an alias' : 'are aliases'}.`;
+  const also =
+    aliases.length === 0
+      ? ''
+      : ` ${aliases.map((a) => `--${a}`).join(', ')} ${aliases.length === 1 ? 'is an alias' : 'are aliases'}.`;
   return option.default === undefined ? `${option.help}${also}` : `${option.help}${also} Default: ${option.default}.`;
 }
 

@@ -12,6 +12,7 @@ export function lastResortLine(service: string, what: string, error: unknown): s
   }
   // Line breaks, controls and `|` (it would start perfdata) become spaces; surrogates, whole or not, U+FFFD.
   const plain = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is what it is for
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029|\s]+/g, ' ')
     .replace(/[\ud800-\udfff]/g, '\ufffd')
     .trim()

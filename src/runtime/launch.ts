@@ -42,7 +42,9 @@ export function launch(bundle: string, service: string): void {
     script = compile(bundle, readCache(bundle));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    process.stdout.write(`${service} UNKNOWN - cannot start the plugin: ${reason} (reinstall it, or run npm run build in a checkout)\n`);
+    process.stdout.write(
+      `${service} UNKNOWN - cannot start the plugin: ${reason} (reinstall it, or run npm run build in a checkout)\n`,
+    );
     process.exitCode = 3;
     return;
   }

@@ -95,7 +95,10 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
   const next = (spec: OptionSpec, i: number): string => {
     const word = argv[i];
     if (word === undefined) throw new UsageError(`--${spec.name} needs a value (${spec.arg ?? 'VALUE'})`);
-    if (word.length > 1 && word.startsWith('-')) throw new UsageError(`--${spec.name} needs a value (${spec.arg ?? 'VALUE'}); write --${spec.name}=VALUE for one that starts with '-'`);
+    if (word.length > 1 && word.startsWith('-'))
+      throw new UsageError(
+        `--${spec.name} needs a value (${spec.arg ?? 'VALUE'}); write --${spec.name}=VALUE for one that starts with '-'`,
+      );
     return word;
   };
 
@@ -129,7 +132,10 @@ export function parseOptions(specs: readonly OptionSpec[], argv: readonly string
       }
     } else throw unexpected(arg);
   }
-  return new ParsedOptions(values, new Map(specs.filter((s) => s.default !== undefined).map((s) => [s.name, s.default as string])));
+  return new ParsedOptions(
+    values,
+    new Map(specs.filter((s) => s.default !== undefined).map((s) => [s.name, s.default as string])),
+  );
 }
 
 /** The option a name stands for, by its own name or an alias. */

@@ -30,6 +30,7 @@ const STATUS_TEXT_LIMIT = 200;
  * direction-changing marks that could disguise text. Spelled as ranges, not `\p{…}` classes,
  * whose compilation alone cost a check 2 ms of start-up (docs/DECISIONS.md).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the sanitiser removes control characters
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/g;
 /** A surrogate without its pair (String.prototype.toWellFormed is Node 20+; Debian 12 ships 18). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -49,7 +50,10 @@ export function sanitize(text: string, limit = STATUS_TEXT_LIMIT): string {
     .trim();
   const characters = Array.from(flat);
   if (characters.length <= limit) return flat;
-  return `${characters.slice(0, limit - 1).join('').trimEnd()}…`;
+  return `${characters
+    .slice(0, limit - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** The status line's text, clean and within its length, naming as many whole subjects as fit. */
@@ -85,7 +89,12 @@ export const renderJson: Renderer = (report, context) => {
     ...(subjects === undefined
       ? {}
       : {
-          [subjects.plural]: subjects.results.map((r) => ({ ...r.facts, ...r.subject.labels, state: r.state.name, message: sanitize(r.line, 400) })),
+          [subjects.plural]: subjects.results.map((r) => ({
+            ...r.facts,
+            ...r.subject.labels,
+            state: r.state.name,
+            message: sanitize(r.line, 400),
+          })),
         }),
     state: state.name,
     exit_code: state.code,

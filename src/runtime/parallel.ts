@@ -2,7 +2,11 @@
 // a ring of hundreds, and each question holds a socket (and a file descriptor) until it ends.
 
 /** Maps `items` through `work`, at most `limit` at a time; the results keep the items' order. */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

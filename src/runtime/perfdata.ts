@@ -31,6 +31,7 @@ export function formatPerfdata(p: Perfdata): string {
 
 /** Labels may not hold `=` or `'`; those with spaces are quoted. Nothing in one may end the perfdata. */
 export function formatLabel(label: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a label may hold no control character
   const clean = label.replace(/[='|\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '_').trim() || 'value';
   return /\s/.test(clean) ? `'${clean}'` : clean;
 }

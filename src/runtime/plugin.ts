@@ -64,7 +64,7 @@ export interface PluginInfo extends Omit<Manual, 'version'> {
   /** Output formats beyond nagios, json and prometheus (their renderers are the check's). */
   readonly formats: readonly string[];
   /** What the plugin checks, and how. */
-  // Each entry has its own settings and facts; the runtime only passes them from one stage to the next.
+  // biome-ignore lint/suspicious/noExplicitAny: each entry has its own settings and facts, which the runtime only passes from one stage to the next
   readonly check: Check<any, any>;
 }
 
@@ -78,11 +78,45 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 86_400;
 
 export const STANDARD_OPTIONS: readonly OptionSpec[] = [
-  { name: 'timeout', short: 't', kind: 'value', arg: 'SECONDS', default: String(DEFAULT_TIMEOUT_SECONDS), group: 'General', help: 'End with --timeout-state after this many seconds, whatever the network does.' },
-  { name: 'timeout-state', kind: 'value', arg: 'STATE', default: 'unknown', group: 'General', help: 'State to report when the time runs out: ok, warning, critical or unknown.' },
-  { name: 'format', kind: 'value', arg: 'FORMAT', default: 'nagios', group: 'General', help: 'Output format: nagios (status line and perfdata), json (one object), prometheus (text format), and any the plugin adds; the exit code is the same in every format.' },
-  { name: 'extra-opts', kind: 'value', arg: '[SECTION][@FILE]', group: 'General', help: 'Read options from an INI file section (default section: the plugin name; file: MP_CONFIG_FILE or the Monitoring Plugins default places). The command line wins.' },
-  { name: 'verbose', short: 'v', kind: 'count', group: 'General', help: 'More output: -v long output, -vv configuration, -vvv protocol trace.' },
+  {
+    name: 'timeout',
+    short: 't',
+    kind: 'value',
+    arg: 'SECONDS',
+    default: String(DEFAULT_TIMEOUT_SECONDS),
+    group: 'General',
+    help: 'End with --timeout-state after this many seconds, whatever the network does.',
+  },
+  {
+    name: 'timeout-state',
+    kind: 'value',
+    arg: 'STATE',
+    default: 'unknown',
+    group: 'General',
+    help: 'State to report when the time runs out: ok, warning, critical or unknown.',
+  },
+  {
+    name: 'format',
+    kind: 'value',
+    arg: 'FORMAT',
+    default: 'nagios',
+    group: 'General',
+    help: 'Output format: nagios (status line and perfdata), json (one object), prometheus (text format), and any the plugin adds; the exit code is the same in every format.',
+  },
+  {
+    name: 'extra-opts',
+    kind: 'value',
+    arg: '[SECTION][@FILE]',
+    group: 'General',
+    help: 'Read options from an INI file section (default section: the plugin name; file: MP_CONFIG_FILE or the Monitoring Plugins default places). The command line wins.',
+  },
+  {
+    name: 'verbose',
+    short: 'v',
+    kind: 'count',
+    group: 'General',
+    help: 'More output: -v long output, -vv configuration, -vvv protocol trace.',
+  },
   { name: 'help', short: 'h', kind: 'flag', group: 'General', help: 'Print this help and exit.' },
   { name: 'version', short: 'V', kind: 'flag', group: 'General', help: 'Print the version and exit.' },
 ];
@@ -114,13 +148,25 @@ export async function execute(
   const prepared = await prepare(plugin, argv, env, debugLines);
   if ('exitCode' in prepared) return prepared;
   const { check, render, verbosity, timeoutState } = prepared;
-  const report = await guard(prepared, startedAt, debugLines, stop).catch((error: unknown) => failure(check, error, timeoutState, verbosity, debugLines));
-  const rendered = render(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity, debug: debugLines });
+  const report = await guard(prepared, startedAt, debugLines, stop).catch((error: unknown) =>
+    failure(check, error, timeoutState, verbosity, debugLines),
+  );
+  const rendered = render(report, {
+    service: plugin.service,
+    metricPrefix: plugin.metricPrefix,
+    verbosity,
+    debug: debugLines,
+  });
   return { exitCode: reportState(report).code, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
 }
 
 /** Options to settings; or what to print instead (--help, --version, a usage error). */
-async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.ProcessEnv, debugLines: string[]): Promise<Prepared<unknown> | Outcome> {
+async function prepare(
+  plugin: PluginInfo,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  debugLines: string[],
+): Promise<Prepared<unknown> | Outcome> {
   const specs = allOptions(plugin);
   // Known once --format is read: a failure after that is reported in the format asked for.
   let render: Renderer = renderNagios;
@@ -135,7 +181,9 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
     const timeoutState = parseStateOption('timeout-state', options.text('timeout-state'));
     const formatName = options.text('format');
     if (!(formatName in STANDARD_FORMATS) && !plugin.formats.includes(formatName)) {
-      throw new UsageError(`--format: '${formatName}' is not one of ${['nagios', 'json', 'prometheus', ...plugin.formats].join(', ')}`);
+      throw new UsageError(
+        `--format: '${formatName}' is not one of ${['nagios', 'json', 'prometheus', ...plugin.formats].join(', ')}`,
+      );
     }
     render = STANDARD_FORMATS[formatName as keyof typeof STANDARD_FORMATS] ?? (check.formats?.[formatName] as Renderer);
     const settings = check.configure(options, env, plugin.name);
@@ -149,13 +197,23 @@ async function prepare(plugin: PluginInfo, argv: readonly string[], env: NodeJS.
     if (error instanceof UsageError) return usageOutcome(plugin, specs, error.message);
     // Not the operator's fault: a bug, reported like one found while checking.
     const report = failure(check, error, UNKNOWN, 0, []);
-    const rendered = render(report, { service: plugin.service, metricPrefix: plugin.metricPrefix, verbosity: 0, debug: [] });
+    const rendered = render(report, {
+      service: plugin.service,
+      metricPrefix: plugin.metricPrefix,
+      verbosity: 0,
+      debug: [],
+    });
     return { exitCode: 3, stdout: rendered.stdout, stderr: rendered.stderr ?? '' };
   }
 }
 
 /** Runs the check against the clock and the monitoring core's signals: whichever ends first wins. */
-async function guard(prepared: Prepared<unknown>, startedAt: number, debugLines: string[], stop: AbortSignal | undefined): Promise<Report> {
+async function guard(
+  prepared: Prepared<unknown>,
+  startedAt: number,
+  debugLines: string[],
+  stop: AbortSignal | undefined,
+): Promise<Report> {
   const { check, settings, timeoutSeconds, verbosity } = prepared;
   const deadline = startedAt + timeoutSeconds * 1000;
   const abort = new AbortController();
@@ -173,10 +231,13 @@ async function guard(prepared: Prepared<unknown>, startedAt: number, debugLines:
   let onStop: (() => void) | undefined;
   try {
     const timeUp = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(new CheckError(`no result within the timeout of ${timeoutSeconds} s`, { timedOut: true }));
-      }, Math.max(0, deadline - Date.now()));
+      timer = setTimeout(
+        () => {
+          abort.abort();
+          reject(new CheckError(`no result within the timeout of ${timeoutSeconds} s`, { timedOut: true }));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
     });
     // Stopped from outside: UNKNOWN (not --timeout-state), rendered in the format asked for.
     const stopped = new Promise<never>((_, reject) => {
@@ -193,11 +254,17 @@ async function guard(prepared: Prepared<unknown>, startedAt: number, debugLines:
 }
 
 /** Read, then judge; the settings' warnings close the long output, the same in every plugin. */
-async function run<Settings>(check: Check<Settings, unknown>, settings: Settings, context: CheckContext): Promise<Report> {
+async function run<Settings>(
+  check: Check<Settings, unknown>,
+  settings: Settings,
+  context: CheckContext,
+): Promise<Report> {
   const facts = await check.read(settings, context);
   const report = check.judge(facts, settings, Date.now());
   const warnings = check.warnings?.(settings) ?? [];
-  return warnings.length === 0 ? report : { ...report, details: [...report.details, ...warnings.map((w) => `warning: ${w}`)] };
+  return warnings.length === 0
+    ? report
+    : { ...report, details: [...report.details, ...warnings.map((w) => `warning: ${w}`)] };
 }
 
 /**
@@ -205,11 +272,21 @@ async function run<Settings>(check: Check<Settings, unknown>, settings: Settings
  * --timeout-state when time ran out) with its message and the check's hint; anything else is a
  * bug, with its stack at -vvv.
  */
-function failure(check: Check<unknown, unknown>, error: unknown, timeoutState: State, verbosity: number, debugLines: string[]): Report {
+function failure(
+  check: Check<unknown, unknown>,
+  error: unknown,
+  timeoutState: State,
+  verbosity: number,
+  debugLines: string[],
+): Report {
   const facts = check.factsWhenUnknown;
   if (error instanceof CheckError) {
     const hint = check.hint?.(error);
-    return failureReport(error.timedOut ? timeoutState : UNKNOWN, hint === undefined ? error.message : `${error.message}: ${hint}`, facts);
+    return failureReport(
+      error.timedOut ? timeoutState : UNKNOWN,
+      hint === undefined ? error.message : `${error.message}: ${hint}`,
+      facts,
+    );
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   if (verbosity >= 3) debugLines.push(error instanceof Error && error.stack !== undefined ? error.stack : text);
@@ -220,7 +297,11 @@ async function usageOutcome(plugin: PluginInfo, specs: readonly OptionSpec[], me
   const { usageSynopsis } = await import('./help.js');
   // The core reads a `|` on any line as the start of perfdata: the synopsis's alternatives get `/`.
   const usage = usageSynopsis(plugin.name, specs).replace(/\|/g, '/');
-  return { exitCode: 3, stdout: `${plugin.service} UNKNOWN - ${sanitize(message)}\n${usage}\nTry '${plugin.name} --help' for more information.\n`, stderr: '' };
+  return {
+    exitCode: 3,
+    stdout: `${plugin.service} UNKNOWN - ${sanitize(message)}\n${usage}\nTry '${plugin.name} --help' for more information.\n`,
+    stderr: '',
+  };
 }
 
 async function helpText(plugin: PluginInfo, specs: readonly OptionSpec[]): Promise<string> {
@@ -258,7 +339,8 @@ export function main(plugin: PluginInfo): void {
   const stop = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      const plain = (): never => finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - stopped by ${signal}\n`, stderr: '' });
+      const plain = (): never =>
+        finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - stopped by ${signal}\n`, stderr: '' });
       // The running check ends at once through `execute`, so JSON stays JSON; a second signal,
       // or an execute that does not end, gets the plain line.
       if (stop.signal.aborted) plain();
@@ -267,7 +349,8 @@ export function main(plugin: PluginInfo): void {
     });
   }
   // Whatever escapes execute (a renderer that throws, a callback nobody awaited) is still one line.
-  const lastResort = (error: unknown): never => finish({ exitCode: 3, stdout: lastResortLine(plugin.service, 'internal error', error), stderr: '' });
+  const lastResort = (error: unknown): never =>
+    finish({ exitCode: 3, stdout: lastResortLine(plugin.service, 'internal error', error), stderr: '' });
   process.on('uncaughtException', lastResort);
   process.on('unhandledRejection', lastResort);
   execute(plugin, process.argv.slice(2), process.env, startedAt, stop.signal).then(finish, lastResort);

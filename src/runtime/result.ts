@@ -115,8 +115,14 @@ export async function attemptAsync<T>(read: () => Promise<T>): Promise<Reading<T
 }
 
 /** Judges one subject's reading: UNKNOWN with the reason when it could not be read. */
-export function judgeSubject<T>(subject: Subject, reading: Reading<T>, judge: (found: T) => Omit<PartialResult, 'subject'>): PartialResult {
-  return 'unreadable' in reading ? unreadableSubject(subject, reading.unreadable) : { subject, ...judge(reading.found) };
+export function judgeSubject<T>(
+  subject: Subject,
+  reading: Reading<T>,
+  judge: (found: T) => Omit<PartialResult, 'subject'>,
+): PartialResult {
+  return 'unreadable' in reading
+    ? unreadableSubject(subject, reading.unreadable)
+    : { subject, ...judge(reading.found) };
 }
 
 /** A subject that could not be read: UNKNOWN on its own, with why. */

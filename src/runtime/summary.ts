@@ -15,7 +15,11 @@ export function summaryParts(report: Report): string[] {
   const subjects = report.subjects;
   if (subjects === undefined || subjects.results.length === 0) return parts;
   if (state === OK) {
-    return [...parts, subjects.okSummary ?? `${subjects.results.length} ${subjects.results.length === 1 ? subjects.kind : subjects.plural} OK`];
+    return [
+      ...parts,
+      subjects.okSummary ??
+        `${subjects.results.length} ${subjects.results.length === 1 ? subjects.kind : subjects.plural} OK`,
+    ];
   }
   return [...parts, ...subjects.results.filter((r) => r.state === state).map(subjectLine)];
 }

@@ -26,12 +26,20 @@ export function thresholdState(value: number, thresholds: Thresholds): State {
 export function crossed(value: number, state: State, thresholds: Thresholds, show: (n: number) => string): string {
   const range = state === CRITICAL ? thresholds.critical : state === WARNING ? thresholds.warning : undefined;
   if (range === undefined || range.accepts(value)) return '';
-  const limit = range.inside ? range.violation() : value < range.start ? `under ${show(range.start)}` : `over ${show(range.end)}`;
+  const limit = range.inside
+    ? range.violation()
+    : value < range.start
+      ? `under ${show(range.start)}`
+      : `over ${show(range.end)}`;
   return ` (${state.name.toLowerCase()} ${limit})`;
 }
 
 /** --warning-<measure> and --critical-<measure> as ranges; `unit` reads an end written with a unit (`6h`, `50G`). */
-export function readThresholds(options: ParsedOptions, measure: string, unit?: (text: string, option: string) => number): Thresholds {
+export function readThresholds(
+  options: ParsedOptions,
+  measure: string,
+  unit?: (text: string, option: string) => number,
+): Thresholds {
   const read = (level: 'warning' | 'critical'): Range | undefined => {
     const option = `--${level}-${measure}`;
     const text = options.value(`${level}-${measure}`);
@@ -43,7 +51,8 @@ export function readThresholds(options: ParsedOptions, measure: string, unit?: (
 
 /** "Alert above this many": limits given as plain numbers (e.g. seconds from a duration) as ranges. */
 export function upperLimits(warning: number | undefined, critical: number | undefined): Thresholds {
-  const above = (limit: number | undefined): Range | undefined => (limit === undefined ? undefined : Range.parse(String(Math.round(limit))));
+  const above = (limit: number | undefined): Range | undefined =>
+    limit === undefined ? undefined : Range.parse(String(Math.round(limit)));
   return thresholds(above(warning), above(critical));
 }
 

@@ -26,7 +26,19 @@ beforeAll(async () => {
   writeFileSync(file('not-a-pem.txt'), 'hello\n');
   writeFileSync(
     file('plugins.ini'),
-    ['[typo]', 'pasword=x', '[flag]', 'ssl=maybe', '[badport]', 'port=abc', '[self]', 'extra-opts=other', '[check_other]', 'user=x', ''].join('\n'),
+    [
+      '[typo]',
+      'pasword=x',
+      '[flag]',
+      'ssl=maybe',
+      '[badport]',
+      'port=abc',
+      '[self]',
+      'extra-opts=other',
+      '[check_other]',
+      'user=x',
+      '',
+    ].join('\n'),
   );
 });
 afterAll(async () => {
@@ -85,7 +97,10 @@ const BAD: [string[], string][] = [
   // conflicting options
   [['--url', 'AGENT', '-p', '1', '--ssl'], '--url already says where the agent is: leave out --port, --ssl'],
   [['--url', 'AGENT', '--path', '/other'], '--url already says where the agent is: leave out --path'],
-  [['-u', 'm', '--password', 'x', '--password-file', 'FILE(good.pw)'], 'give either --password or --password-file, not both'],
+  [
+    ['-u', 'm', '--password', 'x', '--password-file', 'FILE(good.pw)'],
+    'give either --password or --password-file, not both',
+  ],
   [['--password-file', 'FILE(good.pw)'], 'a password was given (--password-file FILE(good.pw)) but no --user'],
   [['--ssl', '--cert', 'FILE(good.pw)'], '--cert and --key go together'],
   [['--ssl', '--key', 'FILE(good.pw)'], '--cert and --key go together'],
@@ -94,7 +109,10 @@ const BAD: [string[], string][] = [
   [['--enabled-state', '4'], "--enabled-state: '4' is not one of ok, warning, critical, unknown"],
   [['--format', ''], "--format: '' is not one of nagios, json, prometheus, nodetool"],
   // names that are not Cassandra identifiers (they would become paths and MBean names)
-  [['--flush', 'ks-1'], "--flush: 'ks-1' has a keyspace name that Cassandra does not allow (only letters, digits and _)"],
+  [
+    ['--flush', 'ks-1'],
+    "--flush: 'ks-1' has a keyspace name that Cassandra does not allow (only letters, digits and _)",
+  ],
   [['--flush', '../etc'], "--flush: '../etc' is not KEYSPACE or KEYSPACE.TABLE"],
   [['--flush', ''], "--flush: '' has an empty keyspace name"],
   [['--keyspace', 'a.b.c'], "--keyspace: 'a.b.c' is not KEYSPACE or KEYSPACE.TABLE"],
@@ -102,20 +120,35 @@ const BAD: [string[], string][] = [
   [['--keyspace', 'ks.tab le'], "--keyspace: 'ks.tab le' has a table name that Cassandra does not allow"],
   [['--keyspace', 'système'], "--keyspace: 'système' has a keyspace name that Cassandra does not allow"],
   [['--keyspace', 'ks,type=Memory'], "--keyspace: 'ks,type=Memory' has a keyspace name that Cassandra does not allow"],
-  [['--keyspace', `${'k'.repeat(49)}`], `--keyspace: the keyspace name in '${'k'.repeat(49)}' is longer than Cassandra allows (48)`],
+  [
+    ['--keyspace', `${'k'.repeat(49)}`],
+    `--keyspace: the keyspace name in '${'k'.repeat(49)}' is longer than Cassandra allows (48)`,
+  ],
   [['--keyspace', 'ks', '--data-dir', ''], '--data-dir: empty path'],
   // files that cannot be read
-  [['-u', 'm', '--password-file', 'FILE(a-directory)'], '--password-file: cannot read FILE(a-directory) (is a directory)'],
+  [
+    ['-u', 'm', '--password-file', 'FILE(a-directory)'],
+    '--password-file: cannot read FILE(a-directory) (is a directory)',
+  ],
   [['-u', 'm', '--password-file', 'FILE(empty.pw)'], '--password-file: FILE(empty.pw) is empty'],
-  [['-u', 'm', '--password-file', 'FILE(good.pw)/x'], '--password-file: cannot read FILE(good.pw)/x (a part of the path is not a directory)'],
+  [
+    ['-u', 'm', '--password-file', 'FILE(good.pw)/x'],
+    '--password-file: cannot read FILE(good.pw)/x (a part of the path is not a directory)',
+  ],
   [['--ssl', '--ca-file', '/nonexistent/ca.pem'], '--ca-file: cannot read /nonexistent/ca.pem (no such file)'],
   [['--ssl', '--ca-file', 'FILE(a-directory)'], '--ca-file: cannot read FILE(a-directory) (is a directory)'],
-  [['--ssl', '--cert', '/nonexistent/c.pem', '--key', 'FILE(good.pw)'], '--cert: cannot read /nonexistent/c.pem (no such file)'],
+  [
+    ['--ssl', '--cert', '/nonexistent/c.pem', '--key', 'FILE(good.pw)'],
+    '--cert: cannot read /nonexistent/c.pem (no such file)',
+  ],
   // --extra-opts
   [['--extra-opts=nosuch@FILE(plugins.ini)'], '--extra-opts: FILE(plugins.ini) has no section [nosuch]'],
   [['--extra-opts=@FILE(plugins.ini)'], '--extra-opts: FILE(plugins.ini) has no section [check_cassandra_backup]'],
   [['--extra-opts=typo@FILE(plugins.ini)'], "--extra-opts: unknown option 'pasword' in [typo] of FILE(plugins.ini)"],
-  [['--extra-opts=flag@FILE(plugins.ini)'], "--extra-opts: 'ssl' in [flag] of FILE(plugins.ini) is a flag: write 'ssl=' (or true/false)"],
+  [
+    ['--extra-opts=flag@FILE(plugins.ini)'],
+    "--extra-opts: 'ssl' in [flag] of FILE(plugins.ini) is a flag: write 'ssl=' (or true/false)",
+  ],
   [['--extra-opts=badport@FILE(plugins.ini)', '-H', '127.0.0.1'], "--port: 'abc' is not a port number (1-65535)"],
   [['--extra-opts=self@FILE(plugins.ini)'], "--extra-opts: unknown option 'extra-opts' in [self] of FILE(plugins.ini)"],
   [['--extra-opts=@FILE(a-directory)'], '--extra-opts: cannot read FILE(a-directory) (is a directory)'],
@@ -137,7 +170,10 @@ describe.concurrent('bad input from the operator: exit 3, which option and why, 
     const run = await runPlugin(PLUGIN, withAgent(args.map(resolve)));
     const expected = resolve(message);
     expectCleanRun(run, { timeoutSeconds: 10, code: 3, verbosity: 1 });
-    expect(run.statusLine.startsWith(`CASSANDRA BACKUP UNKNOWN - ${expected}`), `${run.statusLine}\n  should start with\n${expected}`).toBe(true);
+    expect(
+      run.statusLine.startsWith(`CASSANDRA BACKUP UNKNOWN - ${expected}`),
+      `${run.statusLine}\n  should start with\n${expected}`,
+    ).toBe(true);
     expect(run.stdout).toContain(`\nUsage: ${PLUGIN} `);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`Try '${PLUGIN} --help' for more information.`);
     expect(agent.connections, 'a connection reached the agent').toBe(0);
@@ -158,7 +194,12 @@ describe('files the plugin may not read', () => {
     writeFileSync(file('readable.pem'), 'x\n', { mode: 0o644 });
     if (asOther.uid === undefined) chmodSync(secret, 0o000);
     const run = await runPlugin(PLUGIN, withAgent([...args.map(resolve), secret]), asOther);
-    expectCleanRun(run, { timeoutSeconds: 10, code: 3, verbosity: 1, message: new RegExp(`^${option}: cannot read ${secret} \\(permission denied\\)$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: 10,
+      code: 3,
+      verbosity: 1,
+      message: new RegExp(`^${option}: cannot read ${secret} \\(permission denied\\)$`),
+    });
     expect(agent.connections).toBe(0);
   });
 });

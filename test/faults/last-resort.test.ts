@@ -24,19 +24,35 @@ afterAll(async () => {
 function withPreload(name: string, source: string, plugin: string, args: string[]) {
   const preload = join(dir, `${name}.cjs`);
   writeFileSync(preload, source);
-  return runProcess(PLUGIN_NODE, ['--require', preload, join(ROOT, 'plugins', plugin), '--url', agent.url, ...args], { env: { PATH: process.env['PATH'] } });
+  return runProcess(PLUGIN_NODE, ['--require', preload, join(ROOT, 'plugins', plugin), '--url', agent.url, ...args], {
+    env: { PATH: process.env['PATH'] },
+  });
 }
 
 describe.each(PLUGINS)('$name', ({ name, service }) => {
   it('renderers that throw: one UNKNOWN line, exit 3', async () => {
-    const run = await withPreload('no-array-from', "Array.from = () => { throw new TypeError('Array.from is not a function'); };\n", name, []);
+    const run = await withPreload(
+      'no-array-from',
+      "Array.from = () => { throw new TypeError('Array.from is not a function'); };\n",
+      name,
+      [],
+    );
     expect([run.code, run.stderr]).toEqual([3, '']);
-    expect(run.stdout).toBe(`${service} UNKNOWN - internal error: TypeError: Array.from is not a function (please report it)\n`);
+    expect(run.stdout).toBe(
+      `${service} UNKNOWN - internal error: TypeError: Array.from is not a function (please report it)\n`,
+    );
   });
 
   it('an exception no await catches: one UNKNOWN line, exit 3', async () => {
-    const run = await withPreload('stray-throw', "setImmediate(() => { throw new RangeError('stray\\nerror | with a pipe'); });\nsetInterval(() => {}, 1000);\n", name, ['-t', '5']);
+    const run = await withPreload(
+      'stray-throw',
+      "setImmediate(() => { throw new RangeError('stray\\nerror | with a pipe'); });\nsetInterval(() => {}, 1000);\n",
+      name,
+      ['-t', '5'],
+    );
     expect([run.code, run.stderr]).toEqual([3, '']);
-    expect(run.stdout).toBe(`${service} UNKNOWN - internal error: RangeError: stray error with a pipe (please report it)\n`);
+    expect(run.stdout).toBe(
+      `${service} UNKNOWN - internal error: RangeError: stray error with a pipe (please report it)\n`,
+    );
   });
 });

@@ -45,12 +45,13 @@ const slowFault = (ms: number, timedOut: boolean, message: Fault['message']): Fa
   },
 });
 
-const PARTIAL = head(200, { 'Content-Type': 'application/json', 'Content-Length': 500 }) + '[{"status":';
+const PARTIAL = `${head(200, { 'Content-Type': 'application/json', 'Content-Length': 500 })}[{"status":`;
 
 const FAULTS: Record<string, Fault> = {
   'connection refused': {
     timedOut: false,
-    message: (port) => new RegExp(`^Cannot connect to Cassandra's Jolokia agent at ${URL_OF(port)}: connection refused$`),
+    message: (port) =>
+      new RegExp(`^Cannot connect to Cassandra's Jolokia agent at ${URL_OF(port)}: connection refused$`),
     async start() {
       const port = await closedPort();
       return { args: ['-H', '127.0.0.1', '-p', String(port)], port, close: async () => undefined };
@@ -58,19 +59,33 @@ const FAULTS: Record<string, Fault> = {
   },
   'a name that does not resolve': {
     timedOut: false,
-    message: () => new RegExp(`^Cannot connect to Cassandra's Jolokia agent at http://${UNRESOLVABLE_HOST}:8778/jolokia: host name ${UNRESOLVABLE_HOST} does not resolve$`),
+    message: () =>
+      new RegExp(
+        `^Cannot connect to Cassandra's Jolokia agent at http://${UNRESOLVABLE_HOST}:8778/jolokia: host name ${UNRESOLVABLE_HOST} does not resolve$`,
+      ),
     start: async () => ({ args: ['-H', UNRESOLVABLE_HOST], close: async () => undefined }),
   },
   'a host that drops packets (connect timeout)': {
     timedOut: true,
-    message: (port) => new RegExp(`^No connection to ${URL_OF(port)} within 1\\.\\d s \\(host down, or packets dropped by a firewall\\?\\)$`),
+    message: (port) =>
+      new RegExp(
+        `^No connection to ${URL_OF(port)} within 1\\.\\d s \\(host down, or packets dropped by a firewall\\?\\)$`,
+      ),
     async start() {
       const hole = await startBlackhole();
       return { args: ['-p', String(hole.port)], port: hole.port, close: () => hole.close() };
     },
   },
-  'an agent that accepts and never answers': rawFault(true, (port) => new RegExp(`^The agent at ${URL_OF(port)} accepted the connection but sent no answer within 1\\.\\d s$`), () => undefined),
-  'headers, then a stalled body': rawFault(true, (port) => new RegExp(`^The answer of ${URL_OF(port)} stalled after 11 bytes; gave up after 1\\.\\d s$`), (socket) => socket.write(PARTIAL)),
+  'an agent that accepts and never answers': rawFault(
+    true,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} accepted the connection but sent no answer within 1\\.\\d s$`),
+    () => undefined,
+  ),
+  'headers, then a stalled body': rawFault(
+    true,
+    (port) => new RegExp(`^The answer of ${URL_OF(port)} stalled after 11 bytes; gave up after 1\\.\\d s$`),
+    (socket) => socket.write(PARTIAL),
+  ),
   'a body that trickles in, a byte every 100 ms': rawFault(
     true,
     (port) => new RegExp(`^The answer of ${URL_OF(port)} stalled after \\d+ bytes; gave up after 1\\.\\d s$`),
@@ -80,28 +95,55 @@ const FAULTS: Record<string, Fault> = {
       socket.on('close', () => clearInterval(timer));
     },
   ),
-  'a reset half-way through the body (RST)': rawFault(false, (port) => new RegExp(`^The agent at ${URL_OF(port)} closed the connection after 11 bytes of its answer$`), (socket) => {
-    socket.write(PARTIAL, () => setTimeout(() => socket.resetAndDestroy(), 50));
-  }),
-  'a close half-way through the body (FIN)': rawFault(false, (port) => new RegExp(`^The agent at ${URL_OF(port)} closed the connection after 11 bytes of its answer$`), (socket) => {
-    socket.end(PARTIAL);
-  }),
-  'a reset before any answer': rawFault(false, (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: the connection was reset$`), (socket) => socket.resetAndDestroy()),
-  'headers that never end': rawFault(false, (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: HPE_HEADER_OVERFLOW`), (socket) => {
-    socket.write('HTTP/1.1 200 OK\r\n');
-    let lines = 0;
-    const pump = (): void => {
-      // At most 64 MB: the plugin must have given up long before.
-      while (lines < 1_000_000 && !socket.destroyed && socket.write(`X-Filler-${lines++}: ${'x'.repeat(50)}\r\n`));
-      if (!socket.destroyed && lines < 1_000_000) socket.once('drain', pump);
-    };
-    pump();
-  }),
-  'an answer that is not HTTP': rawFault(false, (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: HPE_`), (socket) => socket.write('SSH-2.0-OpenSSH_9.6\r\n')),
-  'a slow agent, just outside -t': slowFault(T * 1000 + 600, true, (port) => new RegExp(`^The agent at ${URL_OF(port)} accepted the connection but sent no answer within 1\\.\\d s$`)),
+  'a reset half-way through the body (RST)': rawFault(
+    false,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} closed the connection after 11 bytes of its answer$`),
+    (socket) => {
+      socket.write(PARTIAL, () => setTimeout(() => socket.resetAndDestroy(), 50));
+    },
+  ),
+  'a close half-way through the body (FIN)': rawFault(
+    false,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} closed the connection after 11 bytes of its answer$`),
+    (socket) => {
+      socket.end(PARTIAL);
+    },
+  ),
+  'a reset before any answer': rawFault(
+    false,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: the connection was reset$`),
+    (socket) => socket.resetAndDestroy(),
+  ),
+  'headers that never end': rawFault(
+    false,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: HPE_HEADER_OVERFLOW`),
+    (socket) => {
+      socket.write('HTTP/1.1 200 OK\r\n');
+      let lines = 0;
+      const pump = (): void => {
+        // At most 64 MB: the plugin must have given up long before.
+        while (lines < 1_000_000 && !socket.destroyed && socket.write(`X-Filler-${lines++}: ${'x'.repeat(50)}\r\n`));
+        if (!socket.destroyed && lines < 1_000_000) socket.once('drain', pump);
+      };
+      pump();
+    },
+  ),
+  'an answer that is not HTTP': rawFault(
+    false,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} failed to answer: HPE_`),
+    (socket) => socket.write('SSH-2.0-OpenSSH_9.6\r\n'),
+  ),
+  'a slow agent, just outside -t': slowFault(
+    T * 1000 + 600,
+    true,
+    (port) => new RegExp(`^The agent at ${URL_OF(port)} accepted the connection but sent no answer within 1\\.\\d s$`),
+  ),
   'HTTPS where the agent speaks plain HTTP': {
     timedOut: false,
-    message: (port) => new RegExp(`^Cannot connect to Cassandra's Jolokia agent at ${URL_OF(port, 'https')}: the TLS handshake failed \\([A-Z_]+\\): does the agent serve HTTPS on this port\\?$`),
+    message: (port) =>
+      new RegExp(
+        `^Cannot connect to Cassandra's Jolokia agent at ${URL_OF(port, 'https')}: the TLS handshake failed \\([A-Z_]+\\): does the agent serve HTTPS on this port\\?$`,
+      ),
     async start() {
       const agent = await startFakeAgent(jolokia(CASSANDRA_VALUES(true)));
       return { args: ['--ssl', '-p', String(agent.port)], port: agent.port, close: () => agent.close() };
@@ -109,7 +151,10 @@ const FAULTS: Record<string, Fault> = {
   },
   'HTTPS, and an agent that never finishes the TLS handshake': {
     timedOut: true,
-    message: (port) => new RegExp(`^Connected to ${URL_OF(port, 'https')}, but the TLS handshake did not finish within 1\\.\\d s \\(is the agent's JVM frozen, or is it not speaking TLS\\?\\)$`),
+    message: (port) =>
+      new RegExp(
+        `^Connected to ${URL_OF(port, 'https')}, but the TLS handshake did not finish within 1\\.\\d s \\(is the agent's JVM frozen, or is it not speaking TLS\\?\\)$`,
+      ),
     async start() {
       const agent = await startRawAgent(() => undefined);
       return { args: ['--ssl', '-p', String(agent.port)], port: agent.port, close: () => agent.close() };
@@ -150,7 +195,11 @@ describe.concurrent('faults that run out of time: --timeout-state, within -t + 1
     const target = await FAULTS['a slow agent, just outside -t']!.start();
     try {
       const run = await runPlugin(PLUGIN, [...target.args, '-t', String(T)]);
-      expectCleanRun(run, { timeoutSeconds: T, code: 3, message: /accepted the connection but sent no answer within 1\.\d s$/ });
+      expectCleanRun(run, {
+        timeoutSeconds: T,
+        code: 3,
+        message: /accepted the connection but sent no answer within 1\.\d s$/,
+      });
     } finally {
       await target.close();
     }
@@ -195,16 +244,23 @@ describe('redirects are not followed: credentials never go to another origin', (
 
   it.each([301, 302, 303, 307, 308])('HTTP %i to another origin', async (status) => {
     const agent = await startFakeAgent((_q, _b, res) => {
-      res.writeHead(status, { Location: `http://monitor:${PASSWORD}@127.0.0.1:${elsewhere.port}/jolokia/${PASSWORD}?p=${PASSWORD}`, 'Content-Length': 0 });
+      res.writeHead(status, {
+        Location: `http://monitor:${PASSWORD}@127.0.0.1:${elsewhere.port}/jolokia/${PASSWORD}?p=${PASSWORD}`,
+        'Content-Length': 0,
+      });
       res.end();
     });
     try {
-      const run = await runPlugin(PLUGIN, ['--url', agent.url, '-u', 'monitor', '-t', String(T), '-vvv'], { env: { JOLOKIA_PASSWORD: PASSWORD } });
+      const run = await runPlugin(PLUGIN, ['--url', agent.url, '-u', 'monitor', '-t', String(T), '-vvv'], {
+        env: { JOLOKIA_PASSWORD: PASSWORD },
+      });
       expectCleanRun(run, {
         timeoutSeconds: T,
         code: 3,
         verbosity: 3,
-        message: new RegExp(`^The agent at ${URL_OF(agent.port)} redirects to http://127\\.0\\.0\\.1:${elsewhere.port}/jolokia/\\*\\*\\* \\(HTTP ${status}\\); not followed, so credentials stay with the configured URL: give that URL instead$`),
+        message: new RegExp(
+          `^The agent at ${URL_OF(agent.port)} redirects to http://127\\.0\\.0\\.1:${elsewhere.port}/jolokia/\\*\\*\\* \\(HTTP ${status}\\); not followed, so credentials stay with the configured URL: give that URL instead$`,
+        ),
         secrets: [PASSWORD],
       });
       expect(agent.received).toHaveLength(1);
@@ -222,7 +278,13 @@ describe('redirects are not followed: credentials never go to another origin', (
     });
     try {
       const run = await runPlugin(PLUGIN, ['--url', agent.url, '-t', String(T)]);
-      expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`redirects to ${URL_OF(agent.port).replace('jolokia', 'moved/jolokia/')} \\(HTTP 307\\); not followed`) });
+      expectCleanRun(run, {
+        timeoutSeconds: T,
+        code: 3,
+        message: new RegExp(
+          `redirects to ${URL_OF(agent.port).replace('jolokia', 'moved/jolokia/')} \\(HTTP 307\\); not followed`,
+        ),
+      });
       expect(agent.received).toHaveLength(1);
     } finally {
       await agent.close();
@@ -241,26 +303,35 @@ describe('SIGTERM or SIGINT from the monitoring core', () => {
     let pid = 0;
     const before = agent.received.length;
     const running = runPlugin(PLUGIN, ['--url', agent.url, '-t', '20', ...args], { onSpawn: (p) => (pid = p) });
-    await waitFor(() => agent.received.length > before, 'the plugin\'s request');
+    await waitFor(() => agent.received.length > before, "the plugin's request");
     const sent = Date.now();
     process.kill(pid, signal);
     const run = await running;
     return { run, afterSignal: (Date.now() - sent) / 1000 };
   }
 
-  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('%s: one UNKNOWN line, exit 3, no stack trace, at once', async (signal) => {
-    const { run, afterSignal } = await signalled(signal);
-    expect(run.signal).toBeNull();
-    expect(run.code).toBe(3);
-    expect(run.stdout).toBe(`CASSANDRA BACKUP UNKNOWN - stopped by ${signal}\n`);
-    expect(run.stderr).toBe('');
-    expect(afterSignal).toBeLessThan(1);
-  });
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)(
+    '%s: one UNKNOWN line, exit 3, no stack trace, at once',
+    async (signal) => {
+      const { run, afterSignal } = await signalled(signal);
+      expect(run.signal).toBeNull();
+      expect(run.code).toBe(3);
+      expect(run.stdout).toBe(`CASSANDRA BACKUP UNKNOWN - stopped by ${signal}\n`);
+      expect(run.stderr).toBe('');
+      expect(afterSignal).toBeLessThan(1);
+    },
+  );
 
   it('in the format asked for: JSON stays JSON, Prometheus stays Prometheus, nodetool prints nothing', async () => {
     const json = (await signalled('SIGTERM', ['--format', 'json'])).run;
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toMatchObject({ backup_enabled: null, status: 'unknown', state: 'UNKNOWN', exit_code: 3, message: 'stopped by SIGTERM' });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      backup_enabled: null,
+      status: 'unknown',
+      state: 'UNKNOWN',
+      exit_code: 3,
+      message: 'stopped by SIGTERM',
+    });
     const prometheus = (await signalled('SIGTERM', ['--format', 'prometheus'])).run;
     expect(prometheus.code).toBe(3);
     expect(prometheus.stdout.trimEnd().split('\n').at(-1)).toBe('cassandra_backup_check_state 3');
@@ -292,7 +363,9 @@ describe('SIGTERM or SIGINT from the monitoring core', () => {
       // second signal gets while the first is not done, nor a second output, a stack trace or a
       // death by the signal.
       expect([run.signal, run.code, run.stderr]).toEqual([null, 3, '']);
-      expect([one.stdout, one.stdout.replace('SIGTERM', 'SIGINT')], 'what one signal prints, naming either').toContain(run.stdout);
+      expect([one.stdout, one.stdout.replace('SIGTERM', 'SIGINT')], 'what one signal prints, naming either').toContain(
+        run.stdout,
+      );
       expect((Date.now() - woken) / 1000).toBeLessThan(1);
     }
   });

@@ -17,7 +17,34 @@ import { expectCleanRun, STATUS_LINE } from '../support/plugin-output.js';
 import { runPlugin } from '../support/run-plugin.js';
 
 /** Text as hostile as text gets: any code point, lone surrogates, and the characters that break lines. */
-const SPECIAL = ['|', '\n', '\r', '\t', '\u0000', '\u001b', '\u0085', '\u2028', '\u2029', '\u202e', '\u2066', '\u061c', '\u200f', '\ufeff', '\ud800', '\udfff', '\ufffd', ' ', '\u00a0', '…', '😀', "'", '=', ';', 'a', '1'];
+const SPECIAL = [
+  '|',
+  '\n',
+  '\r',
+  '\t',
+  '\u0000',
+  '\u001b',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u2066',
+  '\u061c',
+  '\u200f',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '\ufffd',
+  ' ',
+  '\u00a0',
+  '…',
+  '😀',
+  "'",
+  '=',
+  ';',
+  'a',
+  '1',
+];
 const hostileText = (maxLength = 300): fc.Arbitrary<string> =>
   fc.oneof(
     fc.string({ unit: 'binary', maxLength }),
@@ -27,12 +54,24 @@ const hostileText = (maxLength = 300): fc.Arbitrary<string> =>
 
 /** A decimal as operators write it: `-12`, `3.5`, `.5`, `+7.` */
 const decimal = fc
-  .tuple(fc.constantFrom('', '-', '+'), fc.nat({ max: 1_000_000 }), fc.option(fc.nat({ max: 999 }), { nil: undefined }), fc.boolean())
-  .map(([sign, int, frac, bareFraction]) => (frac === undefined ? `${sign}${int}` : bareFraction ? `${sign}.${frac}` : `${sign}${int}.${frac}`));
+  .tuple(
+    fc.constantFrom('', '-', '+'),
+    fc.nat({ max: 1_000_000 }),
+    fc.option(fc.nat({ max: 999 }), { nil: undefined }),
+    fc.boolean(),
+  )
+  .map(([sign, int, frac, bareFraction]) =>
+    frac === undefined ? `${sign}${int}` : bareFraction ? `${sign}.${frac}` : `${sign}${int}.${frac}`,
+  );
 
 /** A valid range spec, and the bounds it stands for. */
 const validRange = fc
-  .tuple(fc.boolean(), fc.oneof(fc.constant(''), fc.constant('~'), decimal), fc.oneof(fc.constant(''), decimal), fc.boolean())
+  .tuple(
+    fc.boolean(),
+    fc.oneof(fc.constant(''), fc.constant('~'), decimal),
+    fc.oneof(fc.constant(''), decimal),
+    fc.boolean(),
+  )
   .filter(([, start, end]) => {
     const s = start === '' ? 0 : start === '~' ? -Infinity : Number(start);
     const e = end === '' ? Infinity : Number(end);
@@ -40,7 +79,8 @@ const validRange = fc
   })
   .map(([inside, start, end, colon]) => {
     // `N` alone means 0:N; otherwise `start:end`.
-    const spec = !colon && start === '' && end !== '' ? `${inside ? '@' : ''}${end}` : `${inside ? '@' : ''}${start}:${end}`;
+    const spec =
+      !colon && start === '' && end !== '' ? `${inside ? '@' : ''}${end}` : `${inside ? '@' : ''}${start}:${end}`;
     return {
       spec,
       inside,
@@ -107,7 +147,11 @@ const PERFDATA = new RegExp(
 );
 
 describe('formatPerfdata', () => {
-  const someNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, -1e21, 1e-7, Number.MAX_VALUE, Number.MIN_VALUE, NaN, Infinity, -Infinity));
+  const someNumber = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(0, -0, 1e21, -1e21, 1e-7, Number.MAX_VALUE, Number.MIN_VALUE, NaN, Infinity, -Infinity),
+  );
 
   it('whatever the label, value and bounds: one item of the perfdata grammar, nothing that ends it', () => {
     fc.assert(
@@ -181,7 +225,11 @@ describe('sanitize', () => {
   });
 
   it('text that was clean already is left as it was', () => {
-    const word = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.:;,()[]{}/\\"\'=éß日本😀'.split(/(?:)/u)), minLength: 1, maxLength: 12 });
+    const word = fc.string({
+      unit: fc.constantFrom(...'abcXYZ019-_.:;,()[]{}/\\"\'=éß日本😀'.split(/(?:)/u)),
+      minLength: 1,
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(fc.array(word, { maxLength: 15 }), (words) => {
         const text = words.join(' ');
@@ -208,8 +256,15 @@ const jolokiaItem = fc.record(
     status: fc.oneof(fc.constant(200), fc.integer({ min: 100, max: 599 }), fc.jsonValue()),
     value: fc.oneof(fc.boolean(), fc.jsonValue(), hostileText(50)),
     error: fc.oneof(hostileText(300), fc.jsonValue()),
-    error_type: fc.oneof(fc.constantFrom('javax.management.InstanceNotFoundException', 'javax.management.AttributeNotFoundException'), hostileText(50)),
-    request: fc.oneof(fc.constantFrom(...REQUESTS), fc.jsonValue(), fc.record({ type: fc.constant('read'), mbean: hostileText(40), attribute: hostileText(20) })),
+    error_type: fc.oneof(
+      fc.constantFrom('javax.management.InstanceNotFoundException', 'javax.management.AttributeNotFoundException'),
+      hostileText(50),
+    ),
+    request: fc.oneof(
+      fc.constantFrom(...REQUESTS),
+      fc.jsonValue(),
+      fc.record({ type: fc.constant('read'), mbean: hostileText(40), attribute: hostileText(20) }),
+    ),
   },
   { requiredKeys: [] },
 );
@@ -219,10 +274,22 @@ const body = fc.oneof(
   fc.uint8Array({ maxLength: 4096 }).map((b) => Buffer.from(b)),
   fc.json().map((s) => Buffer.from(s)),
   fc.array(jolokiaItem, { maxLength: 4 }).map((items) => Buffer.from(JSON.stringify(items))),
-  fc.tuple(fc.jsonValue(), fc.jsonValue()).map(([a, b]) => Buffer.from(JSON.stringify([{ status: 200, value: a, request: REQUESTS[0] }, { status: 200, value: b, request: REQUESTS[1] }]))),
+  fc.tuple(fc.jsonValue(), fc.jsonValue()).map(([a, b]) =>
+    Buffer.from(
+      JSON.stringify([
+        { status: 200, value: a, request: REQUESTS[0] },
+        { status: 200, value: b, request: REQUESTS[1] },
+      ]),
+    ),
+  ),
   // Well-formed answers whose only hostile part is the text we show (the release version).
   fc.tuple(fc.boolean(), fc.oneof(hostileText(300), fc.jsonValue())).map(([enabled, version]) =>
-    Buffer.from(JSON.stringify([{ status: 200, value: enabled, request: REQUESTS[0] }, { status: 200, value: version, request: REQUESTS[1] }])),
+    Buffer.from(
+      JSON.stringify([
+        { status: 200, value: enabled, request: REQUESTS[0] },
+        { status: 200, value: version, request: REQUESTS[1] },
+      ]),
+    ),
   ),
   fc.tuple(fc.nat(), fc.nat({ max: 255 })).map(([i, byte]) => {
     const bytes = Buffer.from(VALID);
@@ -233,7 +300,10 @@ const body = fc.oneof(
 );
 
 const answer = fc.record({
-  status: fc.oneof({ weight: 3, arbitrary: fc.constant(200) }, { weight: 1, arbitrary: fc.constantFrom(204, 301, 302, 400, 401, 403, 404, 500, 503) }),
+  status: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(200) },
+    { weight: 1, arbitrary: fc.constantFrom(204, 301, 302, 400, 401, 403, 404, 500, 503) },
+  ),
   contentType: fc.constantFrom('application/json', 'text/plain;charset=utf-8', 'text/html', 'application/octet-stream'),
   body,
 });
@@ -265,7 +335,8 @@ function expectedCode(a: { status: number; body: Buffer }): number {
     const echo = item['request'];
     // StorageService's name has one key, so any other spelling is another MBean.
     if (isRecord(echo) && typeof echo['mbean'] === 'string' && echo['mbean'] !== REQUESTS[i]!.mbean) return 3;
-    if (isRecord(echo) && typeof echo['attribute'] === 'string' && echo['attribute'] !== REQUESTS[i]!.attribute) return 3;
+    if (isRecord(echo) && typeof echo['attribute'] === 'string' && echo['attribute'] !== REQUESTS[i]!.attribute)
+      return 3;
   }
   const backup = parsed[0] as Record<string, unknown>;
   if (backup['status'] !== 200 || typeof backup['value'] !== 'boolean') return 3;
@@ -274,7 +345,11 @@ function expectedCode(a: { status: number; body: Buffer }): number {
 
 describe('random answers from the agent', () => {
   let agent: FakeAgent;
-  let current: { status: number; contentType: string; body: Buffer } = { status: 200, contentType: 'application/json', body: Buffer.from(VALID) };
+  let current: { status: number; contentType: string; body: Buffer } = {
+    status: 200,
+    contentType: 'application/json',
+    body: Buffer.from(VALID),
+  };
   beforeAll(async () => {
     agent = await startFakeAgent((_q, _b, res) => {
       res.writeHead(current.status, { 'Content-Type': current.contentType, 'Content-Length': current.body.length });
@@ -329,7 +404,9 @@ describe('random answers from the agent', () => {
         // An HTTP head with a random body of the declared length, so the answer is complete.
         fc.tuple(answer, fc.boolean()).map(([a, chunked]) => ({
           bytes: Buffer.concat([
-            Buffer.from(`HTTP/1.1 ${a.status} X\r\nContent-Type: ${a.contentType}\r\n${chunked ? `Transfer-Encoding: chunked\r\n\r\n${a.body.length.toString(16)}\r\n` : `Content-Length: ${a.body.length}\r\n\r\n`}`),
+            Buffer.from(
+              `HTTP/1.1 ${a.status} X\r\nContent-Type: ${a.contentType}\r\n${chunked ? `Transfer-Encoding: chunked\r\n\r\n${a.body.length.toString(16)}\r\n` : `Content-Length: ${a.body.length}\r\n\r\n`}`,
+            ),
             a.body,
             Buffer.from(chunked ? '\r\n0\r\n\r\n' : ''),
           ]),

@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlugin } from '../support/run-plugin.js';
 import { cassandra } from './cassandra-context.js';
 import { removeDir, tempDir } from './monitoring-tools.js';
-import { ageFiles, nodetoolOk, openKeyspace, runAsNobody, safeList, setBackupByNodetool, writeRows } from './node-helpers.js';
+import {
+  ageFiles,
+  nodetoolOk,
+  openKeyspace,
+  runAsNobody,
+  safeList,
+  setBackupByNodetool,
+  writeRows,
+} from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup_backlog';
 const KS = 'backlog';
@@ -24,7 +32,14 @@ interface Answer {
   live_shared_bytes: number;
   oldest_age_seconds: number | null;
   oldest_table: string | null;
-  tables: { keyspace: string; table: string; state: string; files: number; bytes: number; oldest_age_seconds: number }[];
+  tables: {
+    keyspace: string;
+    table: string;
+    state: string;
+    files: number;
+    bytes: number;
+    oldest_age_seconds: number;
+  }[];
 }
 
 beforeAll(async () => {
@@ -52,7 +67,8 @@ function backupFiles(): { path: string; size: number; ino: number; nlink: number
       const backups = join(dataDir, KS, tableDir, 'backups');
       for (const name of safeList(backups)) {
         const stats = statSync(join(backups, name));
-        if (stats.isFile()) files.push({ path: join(backups, name), size: stats.size, ino: stats.ino, nlink: stats.nlink });
+        if (stats.isFile())
+          files.push({ path: join(backups, name), size: stats.size, ino: stats.ino, nlink: stats.nlink });
       }
     }
   }
@@ -61,7 +77,8 @@ function backupFiles(): { path: string; size: number; ino: number; nlink: number
 
 /** The test's shipper: moves every file out of backups/, as an rsync --remove-source-files would. */
 function ship(): void {
-  for (const file of backupFiles()) renameSync(file.path, join(shipped, `${file.ino}-${file.path.split('/').pop() as string}`));
+  for (const file of backupFiles())
+    renameSync(file.path, join(shipped, `${file.ino}-${file.path.split('/').pop() as string}`));
 }
 
 const check = (args: string[]) => runPlugin(PLUGIN, ['--keyspace', KS, ...args]);
@@ -88,15 +105,25 @@ describe('on the real node', () => {
   it('without --data-dir the data directories come from the node (AllDataFileLocations)', async () => {
     const run = await check(['--url', cassandra().jolokiaUrl, '-v']);
     expect(run.code, run.stdout).toBe(0);
-    for (const [i, dataDir] of cassandra().dataDirs.entries()) expect(run.stdout).toContain(`share_${i + 1} ${dataDir} (`);
+    for (const [i, dataDir] of cassandra().dataDirs.entries())
+      expect(run.stdout).toContain(`share_${i + 1} ${dataDir} (`);
     expect(run.stdout).toMatch(/incremental backup enabled/);
   });
 
   it('a stopped shipper: files older than the ranges are WARNING, then CRITICAL, naming the table', async () => {
-    ageFiles(backupFiles().filter((f) => f.path.includes('/orders-')).map((f) => f.path), 3 * 3600);
+    ageFiles(
+      backupFiles()
+        .filter((f) => f.path.includes('/orders-'))
+        .map((f) => f.path),
+      3 * 3600,
+    );
     const warned = await check([...dataDirs(), '--warning-age', '2h', '--critical-age', '1d']);
     expect(warned.code, warned.stdout).toBe(1);
-    expect(warned.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP BACKLOG WARNING - ${KS}\\.orders: oldest file 3h old \\(warning over 2h\\); \\d+ files, `));
+    expect(warned.statusLine).toMatch(
+      new RegExp(
+        `^CASSANDRA BACKUP BACKLOG WARNING - ${KS}\\.orders: oldest file 3h old \\(warning over 2h\\); \\d+ files, `,
+      ),
+    );
     expect(warned.statusLine.split(' | ')[1]).toMatch(/(^| )oldest_age=108\d\ds;7200;86400;0( |$)/);
     const critical = await check([...dataDirs(), '--warning-age', '1h', '--critical-age', '2h']);
     expect(critical.code, critical.stdout).toBe(2);
@@ -139,13 +166,18 @@ describe('folders that cannot be read', () => {
     removeDir(home);
     ship();
     expect(run.status, run.stdout).toBe(3);
-    expect(run.stdout).toMatch(new RegExp(`^CASSANDRA BACKUP BACKLOG UNKNOWN - ${KS}\\.orders: Cannot read ${copy}/${KS}/${locked}/backups \\(permission denied\\): the user running the check`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^CASSANDRA BACKUP BACKLOG UNKNOWN - ${KS}\\.orders: Cannot read ${copy}/${KS}/${locked}/backups \\(permission denied\\): the user running the check`,
+      ),
+    );
   });
 
   it('a data directory that does not exist here: UNKNOWN saying where to run the check', async () => {
     const run = await check(['--data-dir', '/nonexistent/cassandra/data']);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toContain('Data directory /nonexistent/cassandra/data does not exist here: run the check on the Cassandra node itself');
+    expect(run.statusLine).toContain(
+      'Data directory /nonexistent/cassandra/data does not exist here: run the check on the Cassandra node itself',
+    );
   });
 });
-

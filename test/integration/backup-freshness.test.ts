@@ -9,7 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlugin } from '../support/run-plugin.js';
 import { cassandra, jolokia } from './cassandra-context.js';
-import { ageFiles, liveDataFiles, nodetoolOk, openKeyspace, runAsNobody, safeList, setBackupByNodetool, writeRows } from './node-helpers.js';
+import {
+  ageFiles,
+  liveDataFiles,
+  nodetoolOk,
+  openKeyspace,
+  runAsNobody,
+  safeList,
+  setBackupByNodetool,
+  writeRows,
+} from './node-helpers.js';
 
 const PLUGIN = 'check_cassandra_backup';
 const KS = 'fresh';
@@ -44,13 +53,18 @@ const write = (table: string, rows: number, from = 0): Promise<void> => writeRow
 
 /** The current directory of a table in every data directory, from the schema's table id. */
 async function tableDirectories(table: string): Promise<string[]> {
-  const row = (await cql.execute('SELECT id FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?', [KS, table], { prepare: true })).first();
+  const row = (
+    await cql.execute('SELECT id FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?', [KS, table], {
+      prepare: true,
+    })
+  ).first();
   const id = String(row?.['id']).replace(/-/g, '');
   return cassandra().dataDirs.map((d) => join(d, KS, `${table}-${id}`));
 }
 
 /** Live Data.db files, and whether each has a hard link (same inode) in backups/: checked here, independently. */
-const liveSSTables = async (table: string): Promise<{ name: string; linked: boolean }[]> => liveDataFiles(await tableDirectories(table));
+const liveSSTables = async (table: string): Promise<{ name: string; linked: boolean }[]> =>
+  liveDataFiles(await tableDirectories(table));
 
 async function check(args: string[], options: { uid?: number; gid?: number } = {}) {
   const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '-t', '60', ...args], options);
@@ -86,9 +100,13 @@ describe('--flush on the real node', () => {
   it('a second run with nothing new is OK, "nothing to flush"', async () => {
     const run = await check(['--flush', `${KS}.orders`, '-v']);
     expect(run.code).toBe(0);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled; 1 table: 1 with nothing to flush; newest backups within \d+s \|/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP OK - Incremental backup is enabled; 1 table: 1 with nothing to flush; newest backups within \d+s \|/,
+    );
     expect(run.stdout).toContain(`OK: ${KS}.orders: nothing to flush`);
-    expect(run.statusLine).toMatch(/ \| backup_enabled=1;;;0;1 time=[\d.]+s;;;0 backup_age=\d+s;;;0 backup_files=\d+;;;0 tables_flushed=1;;;0$/);
+    expect(run.statusLine).toMatch(
+      / \| backup_enabled=1;;;0;1 time=[\d.]+s;;;0 backup_age=\d+s;;;0 backup_files=\d+;;;0 tables_flushed=1;;;0$/,
+    );
   });
 
   it('backup off: WARNING, no flush sent, and the freshness check says it was skipped', async () => {
@@ -98,7 +116,9 @@ describe('--flush on the real node', () => {
       const before = await liveSSTables('orders');
       const run = await check(['--flush', `${KS}.orders`]);
       expect(run.code).toBe(1);
-      expect(run.statusLine).toContain('Incremental backup is disabled (expected enabled); freshness check skipped: backup is off, so no flush was sent');
+      expect(run.statusLine).toContain(
+        'Incremental backup is disabled (expected enabled); freshness check skipped: backup is off, so no flush was sent',
+      );
       expect(await liveSSTables('orders')).toEqual(before);
     } finally {
       await setBackupByNodetool(true);
@@ -126,28 +146,52 @@ describe('--flush on the real node', () => {
 
   it('an unknown keyspace or table → UNKNOWN naming it', async () => {
     const ks = await check(['--flush', 'no_such_ks']);
-    expect([ks.code, ks.statusLine]).toEqual([3, 'CASSANDRA BACKUP UNKNOWN - Keyspace no_such_ks does not exist on this node (or has no tables)']);
+    expect([ks.code, ks.statusLine]).toEqual([
+      3,
+      'CASSANDRA BACKUP UNKNOWN - Keyspace no_such_ks does not exist on this node (or has no tables)',
+    ]);
     const table = await check(['--keyspace', `${KS}.no_such_table`]);
-    expect([table.code, table.statusLine]).toEqual([3, `CASSANDRA BACKUP UNKNOWN - Table ${KS}.no_such_table does not exist on this node`]);
+    expect([table.code, table.statusLine]).toEqual([
+      3,
+      `CASSANDRA BACKUP UNKNOWN - Table ${KS}.no_such_table does not exist on this node`,
+    ]);
   });
 });
 
 describe('--max-age on a copy of the real layout', () => {
   it('both sides of the thresholds, with file times moved back', async () => {
     const copy = join(scratch, 'aged');
-    for (const [i, d] of cassandra().dataDirs.entries()) cpSync(d, join(copy, String(i)), { recursive: true, preserveTimestamps: true });
-    const dataDirs = cassandra().dataDirs.map((_, i) => ['--data-dir', join(copy, String(i))]).flat();
+    for (const [i, d] of cassandra().dataDirs.entries())
+      cpSync(d, join(copy, String(i)), { recursive: true, preserveTimestamps: true });
+    const dataDirs = cassandra().dataDirs.flatMap((_, i) => ['--data-dir', join(copy, String(i))]);
 
     const fresh = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
     expect(fresh.code, fresh.stdout).toBe(0);
 
-    for (const directory of (await tableDirectories('orders')).map((d) => d.replace(cassandra().dataDirs[0]!, join(copy, '0')).replace(cassandra().dataDirs[1]!, join(copy, '1')))) {
-      ageFiles(safeList(join(directory, 'backups')).map((name) => join(directory, 'backups', name)), 3 * 3600);
+    for (const directory of (await tableDirectories('orders')).map((d) =>
+      d.replace(cassandra().dataDirs[0]!, join(copy, '0')).replace(cassandra().dataDirs[1]!, join(copy, '1')),
+    )) {
+      ageFiles(
+        safeList(join(directory, 'backups')).map((name) => join(directory, 'backups', name)),
+        3 * 3600,
+      );
     }
     const old = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '1d']);
     expect(old.code).toBe(1);
-    expect(old.statusLine).toMatch(new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.orders: newest backup 3h old \\(warning over 1h\\) \\| .* backup_age=10[78]\\d\\ds;3600;86400;0 `));
-    const critical = await check(['--keyspace', `${KS}.orders`, ...dataDirs, '--max-age', '1h', '--critical-age', '2h']);
+    expect(old.statusLine).toMatch(
+      new RegExp(
+        `^CASSANDRA BACKUP WARNING - ${KS}.orders: newest backup 3h old \\(warning over 1h\\) \\| .* backup_age=10[78]\\d\\ds;3600;86400;0 `,
+      ),
+    );
+    const critical = await check([
+      '--keyspace',
+      `${KS}.orders`,
+      ...dataDirs,
+      '--max-age',
+      '1h',
+      '--critical-age',
+      '2h',
+    ]);
     expect(critical.code).toBe(2);
   });
 
@@ -165,7 +209,9 @@ describe('--max-age on a copy of the real layout', () => {
     await cql.execute(`DROP TABLE ${KS}.before_backup`); // keep the keyspace-wide checks below about their own tables
     expect(run.code).toBe(1);
     expect(run.statusLine).toMatch(
-      new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.before_backup: \\d+ SSTable\\(s\\) but no backup file; opted out WITH incremental_backups = false\\? then --exclude ${KS}.before_backup \\|`),
+      new RegExp(
+        `^CASSANDRA BACKUP WARNING - ${KS}.before_backup: \\d+ SSTable\\(s\\) but no backup file; opted out WITH incremental_backups = false\\? then --exclude ${KS}.before_backup \\|`,
+      ),
     );
     expect(run.stdout).toContain(`OK: ${KS}.idle: no data on disk yet`);
   });
@@ -175,7 +221,9 @@ describe('a table that opted out of incremental backup (Cassandra 5.0: WITH incr
   // Neither JMX nor Jolokia shows the table option (the table's MBean has no such attribute): the
   // check says what such a table looks like, and --exclude leaves it out.
   beforeAll(async () => {
-    await cql.execute(`CREATE TABLE IF NOT EXISTS ${KS}.optout (id int PRIMARY KEY, body text) WITH incremental_backups = false`);
+    await cql.execute(
+      `CREATE TABLE IF NOT EXISTS ${KS}.optout (id int PRIMARY KEY, body text) WITH incremental_backups = false`,
+    );
   });
   afterAll(async () => {
     await cql.execute(`DROP TABLE IF EXISTS ${KS}.optout`);
@@ -186,7 +234,9 @@ describe('a table that opted out of incremental backup (Cassandra 5.0: WITH incr
     const run = await check(['--flush', `${KS}.optout`]);
     expect(run.code, run.stdout).toBe(1);
     expect(run.statusLine).toMatch(
-      new RegExp(`^CASSANDRA BACKUP WARNING - ${KS}.optout: new SSTables? \\S+-Data\\.db(, \\S+-Data\\.db)* ha(s|ve) no hard link in backups/; opted out WITH incremental_backups = false\\? then --exclude ${KS}.optout \\|`),
+      new RegExp(
+        `^CASSANDRA BACKUP WARNING - ${KS}.optout: new SSTables? \\S+-Data\\.db(, \\S+-Data\\.db)* ha(s|ve) no hard link in backups/; opted out WITH incremental_backups = false\\? then --exclude ${KS}.optout \\|`,
+      ),
     );
     const files = await liveSSTables('optout');
     expect(files.length).toBeGreaterThan(0);
@@ -201,13 +251,20 @@ describe('a table that opted out of incremental backup (Cassandra 5.0: WITH incr
     expect(flushed.stdout).toContain(`excluded (--exclude): ${KS}.optout`);
     expect(flushed.stdout).not.toContain(`: ${KS}.optout:`);
     // Not flushed either: its memtable still holds the rows written above.
-    const memtable = await jolokia('plain2', { type: 'read', mbean: `org.apache.cassandra.metrics:type=Table,keyspace=${KS},scope=optout,name=MemtableColumnsCount`, attribute: 'Value' });
+    const memtable = await jolokia('plain2', {
+      type: 'read',
+      mbean: `org.apache.cassandra.metrics:type=Table,keyspace=${KS},scope=optout,name=MemtableColumnsCount`,
+      attribute: 'Value',
+    });
     expect((memtable.json as { value: number }).value).toBeGreaterThan(0);
 
     const looked = await check(['--keyspace', KS, '--exclude', `${KS}.optout`, '--max-age', '1h']);
     expect(looked.code, looked.stdout).toBe(0);
     const everything = await check(['--keyspace', `${KS}.optout`, '--exclude', KS]);
-    expect([everything.code, everything.statusLine]).toEqual([3, `CASSANDRA BACKUP UNKNOWN - Every table asked for is left out by --exclude: ${KS}.optout`]);
+    expect([everything.code, everything.statusLine]).toEqual([
+      3,
+      `CASSANDRA BACKUP UNKNOWN - Every table asked for is left out by --exclude: ${KS}.optout`,
+    ]);
   });
 });
 
@@ -218,15 +275,28 @@ describe('data directories that cannot be read from here', () => {
     cpSync(cassandra().dataDirs[0]!, locked, { recursive: true });
     chmodSync(scratch, 0o755);
     chmodSync(locked, 0o700);
-    const run = runAsNobody(PLUGIN, ['--url', cassandra().jolokiaUrl, '--keyspace', `${KS}.orders`, '--data-dir', locked]);
+    const run = runAsNobody(PLUGIN, [
+      '--url',
+      cassandra().jolokiaUrl,
+      '--keyspace',
+      `${KS}.orders`,
+      '--data-dir',
+      locked,
+    ]);
     expect(run.status).toBe(3);
-    expect(run.stdout).toMatch(new RegExp(`^CASSANDRA BACKUP UNKNOWN - Cannot read ${locked} \\(permission denied\\): the user running the check \\(e.g. nagios\\) needs read and execute permission`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^CASSANDRA BACKUP UNKNOWN - Cannot read ${locked} \\(permission denied\\): the user running the check \\(e.g. nagios\\) needs read and execute permission`,
+      ),
+    );
   });
 
   it('a data directory that does not exist here → UNKNOWN saying to run on the node', async () => {
     const run = await check(['--keyspace', KS, '--data-dir', '/nonexistent/cassandra/data']);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toContain('Data directory /nonexistent/cassandra/data does not exist here: run the check on the Cassandra node itself');
+    expect(run.statusLine).toContain(
+      'Data directory /nonexistent/cassandra/data does not exist here: run the check on the Cassandra node itself',
+    );
   });
 });
 
@@ -238,15 +308,33 @@ describe('through an agent restricted by docs/jolokia-access.xml', () => {
   });
 
   it('a policy that forbids the exec → UNKNOWN that says so', async () => {
-    const run = await runPlugin(PLUGIN, ['--url', cassandra().agents.policyStrict.url, '--flush', `${KS}.orders`, '-t', '60']);
+    const run = await runPlugin(PLUGIN, [
+      '--url',
+      cassandra().agents.policyStrict.url,
+      '--flush',
+      `${KS}.orders`,
+      '-t',
+      '60',
+    ]);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/access policy of the agent at .* forbids exec of operation forceKeyspaceFlush of MBean org.apache.cassandra.db:type=StorageService/);
+    expect(run.statusLine).toMatch(
+      /access policy of the agent at .* forbids exec of operation forceKeyspaceFlush of MBean org.apache.cassandra.db:type=StorageService/,
+    );
   });
 
   it('the policy refuses what the plugins do not need (a write, another exec)', async () => {
-    const write = await jolokia('policy', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: false });
+    const write = await jolokia('policy', {
+      type: 'write',
+      mbean: 'org.apache.cassandra.db:type=StorageService',
+      attribute: 'IncrementalBackupsEnabled',
+      value: false,
+    });
     expect((write.json as { status: number }).status).toBe(403);
-    const stop = await jolokia('policy', { type: 'exec', mbean: 'org.apache.cassandra.db:type=StorageService', operation: 'stopGossiping' });
+    const stop = await jolokia('policy', {
+      type: 'exec',
+      mbean: 'org.apache.cassandra.db:type=StorageService',
+      operation: 'stopGossiping',
+    });
     expect((stop.json as { status: number }).status).toBe(403);
   });
 });

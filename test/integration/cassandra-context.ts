@@ -48,7 +48,17 @@ export function integrationAgents(): Record<AgentName, AgentSpec> {
  */
 export type CassandraInfo = Pick<
   CassandraNode,
-  'cassandraVersion' | 'pid' | 'jolokiaUrl' | 'jmxPort' | 'nativePort' | 'storagePort' | 'dataDirs' | 'workDir' | 'logFile' | 'stdoutFile' | 'startupMs'
+  | 'cassandraVersion'
+  | 'pid'
+  | 'jolokiaUrl'
+  | 'jmxPort'
+  | 'nativePort'
+  | 'storagePort'
+  | 'dataDirs'
+  | 'workDir'
+  | 'logFile'
+  | 'stdoutFile'
+  | 'startupMs'
 > & {
   agents: Record<AgentName, AgentInfo>;
   /** CA (PEM) of the https agent */
@@ -70,7 +80,14 @@ export interface ClusterInfo {
   readonly jolokiaPort: number;
   readonly startupMs: number;
   readonly credentials: { user: string; password: string };
-  readonly members: readonly { address: string; datacenter: string; rack: string; pid: number; jolokiaUrl: string; nodetool: NodetoolSpec }[];
+  readonly members: readonly {
+    address: string;
+    datacenter: string;
+    rack: string;
+    pid: number;
+    jolokiaUrl: string;
+    nodetool: NodetoolSpec;
+  }[];
 }
 
 declare module 'vitest' {

@@ -70,7 +70,12 @@ describe('agrees with nodetool statusbackup on the real node', () => {
     await setBackupByNodetool(true);
     const json = await runPlugin(PLUGIN, ['--url', url('plain2'), '--format', 'json']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toMatchObject({ backup_enabled: true, status: 'running', state: 'OK', cassandra_version: cassandra().cassandraVersion });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      backup_enabled: true,
+      status: 'running',
+      state: 'OK',
+      cassandra_version: cassandra().cassandraVersion,
+    });
     await setBackupByNodetool(false);
     const prom = await runPlugin(PLUGIN, ['--url', url('plain2'), '--format', 'prometheus']);
     expect(prom.code).toBe(1);
@@ -95,7 +100,9 @@ describe('an agent that demands a user and password', () => {
   it('a wrong password → UNKNOWN that says authentication failed', async () => {
     const run = await runPlugin(PLUGIN, ['--url', url('auth'), '-u', user], { env: { JOLOKIA_PASSWORD: 'wrong' } });
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP UNKNOWN - Authentication failed for user monitor at http:\/\/127.0.0.1:\d+\/jolokia\/ \(HTTP 401\)/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP UNKNOWN - Authentication failed for user monitor at http:\/\/127.0.0.1:\d+\/jolokia\/ \(HTTP 401\)/,
+    );
   });
 
   it('the right password from --password-file → the real status', async () => {
@@ -118,7 +125,7 @@ describe('an agent that demands a user and password', () => {
   });
 });
 
-describe('an agent serving HTTPS with the test\'s own CA', () => {
+describe("an agent serving HTTPS with the test's own CA", () => {
   it('--ca-file → OK', async () => {
     await setBackupByNodetool(true);
     const run = await runPlugin(PLUGIN, ['--url', url('https'), '--ca-file', cassandra().caFile]);
@@ -129,7 +136,9 @@ describe('an agent serving HTTPS with the test\'s own CA', () => {
   it('no CA → UNKNOWN that says the certificate is not trusted', async () => {
     const run = await runPlugin(PLUGIN, ['--url', url('https')]);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/TLS certificate is not trusted \([A-Z_]+\): give its CA with --ca-file, or --insecure$/);
+    expect(run.statusLine).toMatch(
+      /TLS certificate is not trusted \([A-Z_]+\): give its CA with --ca-file, or --insecure$/,
+    );
   });
 
   it('--insecure → OK, and -vv says verification is off', async () => {

@@ -15,12 +15,17 @@ type Member = ClusterInfo['members'][number];
 
 const member = (address: string): Member => cluster().members.find((m) => m.address === address)!;
 /** The nodetool of one member, with that member's JMX port. */
-const nodetoolOf = (address: string): Nodetool => (...args) => runNodetool(member(address).nodetool, ...args);
+const nodetoolOf =
+  (address: string): Nodetool =>
+  (...args) =>
+    runNodetool(member(address).nodetool, ...args);
 
 /** The plugin with the cluster's credentials, asking `contact` for the ring. */
 function check(contact: string, args: string[] = [], password = cluster().credentials.password) {
   const { jolokiaPort, credentials } = cluster();
-  return runPlugin(PLUGIN, ['-H', contact, '-p', String(jolokiaPort), '-u', credentials.user, ...args], { env: { JOLOKIA_PASSWORD: password } });
+  return runPlugin(PLUGIN, ['-H', contact, '-p', String(jolokiaPort), '-u', credentials.user, ...args], {
+    env: { JOLOKIA_PASSWORD: password },
+  });
 }
 
 const backup = (address: string, enabled: boolean): Promise<void> => setBackupByNodetool(enabled, nodetoolOf(address));
@@ -40,11 +45,13 @@ afterAll(async () => {
 });
 
 describe('the whole ring from one contact node', () => {
-  it('every member enabled: OK, and --format nodetool prints what each node\'s nodetool prints', async () => {
+  it("every member enabled: OK, and --format nodetool prints what each node's nodetool prints", async () => {
     for (const m of cluster().members) await backup(m.address, true);
     const run = await check('127.0.0.1', ['-v']);
     expect(run.code, run.stdout).toBe(0);
-    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 3 enabled \| members=3;;;0 enabled=3;;;0;3 disabled=0;0;;0;3 unreachable=0;0;;0;3 time=[\d.]+s;;;0$/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP OK - 3 members: 3 enabled \| members=3;;;0 enabled=3;;;0;3 disabled=0;0;;0;3 unreachable=0;0;;0;3 time=[\d.]+s;;;0$/,
+    );
     expect(run.stdout.split('\n').slice(2, 5)).toEqual([
       'OK: 127.0.0.1: backup enabled in dc1/r1',
       'OK: 127.0.0.2: backup enabled in dc1/r2',
@@ -59,7 +66,9 @@ describe('the whole ring from one contact node', () => {
     try {
       const run = await check('127.0.0.1');
       expect(run.code).toBe(1);
-      expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.2: backup disabled in dc1\/r2 \| members=3;;;0 enabled=2;;;0;3 disabled=1;0;;0;3 /);
+      expect(run.statusLine).toMatch(
+        /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.2: backup disabled in dc1\/r2 \| members=3;;;0 enabled=2;;;0;3 disabled=1;0;;0;3 /,
+      );
       const lines = await oracleLines();
       expect(lines).toContain('127.0.0.2: not running');
       const seed = await check('127.0.0.1', ['--format', 'nodetool']);
@@ -79,14 +88,32 @@ describe('the whole ring from one contact node', () => {
       const outputs = await Promise.all(cluster().members.map((m) => check(m.address, ['--format', 'nodetool'])));
       const expected = `${(await oracleLines()).join('\n')}\nSummary: 2 enabled, 1 disabled\n`;
       for (const run of outputs) expect(run.stdout).toBe(expected);
-      const json = JSON.parse((await check('127.0.0.3', ['--format', 'json'])).stdout) as { contact: string; nodes: Record<string, unknown>[] };
+      const json = JSON.parse((await check('127.0.0.3', ['--format', 'json'])).stdout) as {
+        contact: string;
+        nodes: Record<string, unknown>[];
+      };
       expect(json.contact).toBe(`http://127.0.0.3:${cluster().jolokiaPort}/jolokia`);
       expect(json.nodes.map((n) => [n['node'], n['dc'], n['rack'], n['backup_enabled'], n['status']])).toEqual([
         ['127.0.0.1', 'dc1', 'r1', true, 'running'],
         ['127.0.0.2', 'dc1', 'r2', true, 'running'],
         ['127.0.0.3', 'analytics', 'r1', false, 'not running'],
       ]);
-      const keys = ['address', 'backup_enabled', 'dc', 'expected', 'gossip', 'host_id', 'message', 'node', 'rack', 'reason', 'release_version', 'state', 'status', 'url'];
+      const keys = [
+        'address',
+        'backup_enabled',
+        'dc',
+        'expected',
+        'gossip',
+        'host_id',
+        'message',
+        'node',
+        'rack',
+        'reason',
+        'release_version',
+        'state',
+        'status',
+        'url',
+      ];
       for (const node of json.nodes) expect(Object.keys(node).sort()).toEqual(keys);
     } finally {
       await backup('127.0.0.3', true);
@@ -97,25 +124,38 @@ describe('the whole ring from one contact node', () => {
     await backup('127.0.0.3', false);
     try {
       const expected = await check('127.0.0.2', ['--expect-dc', 'analytics=disabled']);
-      expect([expected.code, expected.statusLine]).toEqual([0, expect.stringMatching(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 2 enabled, 1 disabled as expected \|/)]);
-      expect((await check('127.0.0.2')).statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup disabled in analytics\/r1 \|/);
+      expect([expected.code, expected.statusLine]).toEqual([
+        0,
+        expect.stringMatching(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 2 enabled, 1 disabled as expected \|/),
+      ]);
+      expect((await check('127.0.0.2')).statusLine).toMatch(
+        /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup disabled in analytics\/r1 \|/,
+      );
     } finally {
       await backup('127.0.0.3', true);
     }
     const enabledThere = await check('127.0.0.2', ['--expect-dc', 'analytics=disabled']);
-    expect(enabledThere.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup enabled in analytics\/r1 \(expected disabled\) \|/);
+    expect(enabledThere.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: backup enabled in analytics\/r1 \(expected disabled\) \|/,
+    );
   });
 
   it('--dc: only the members of one data center, whichever the contact', async () => {
     const run = await check('127.0.0.3', ['--dc', 'dc1', '--format', 'nodetool']);
     expect(run.stdout).toBe('127.0.0.1: running\n127.0.0.2: running\nSummary: 2 enabled, 0 disabled\n');
     const none = await check('127.0.0.1', ['--dc', 'nowhere']);
-    expect([none.code, none.statusLine]).toEqual([3, 'CASSANDRA CLUSTER BACKUP UNKNOWN - No member of the ring is in nowhere (the ring has dc1, analytics)']);
+    expect([none.code, none.statusLine]).toEqual([
+      3,
+      'CASSANDRA CLUSTER BACKUP UNKNOWN - No member of the ring is in nowhere (the ring has dc1, analytics)',
+    ]);
   });
 
   it('prometheus: one sample per node, labelled, that promtool accepts', async () => {
     const run = await check('127.0.0.1', ['--format', 'prometheus']);
-    for (const m of cluster().members) expect(run.stdout).toContain(`cassandra_incremental_backup_enabled{node="${m.address}",dc="${m.datacenter}",rack="${m.rack}"} 1\n`);
+    for (const m of cluster().members)
+      expect(run.stdout).toContain(
+        `cassandra_incremental_backup_enabled{node="${m.address}",dc="${m.datacenter}",rack="${m.rack}"} 1\n`,
+      );
     const lint = await runProcess('/usr/bin/promtool', ['check', 'metrics'], { input: run.stdout });
     expect([lint.code, lint.stdout + lint.stderr]).toEqual([0, '']);
   });
@@ -125,9 +165,13 @@ describe('credentials on every agent', () => {
   it('a wrong password: UNKNOWN from the contact node, and the next contact is tried', async () => {
     const run = await check('127.0.0.1', [], 'wrong');
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP UNKNOWN - Authentication failed for user monitor at http:\/\/127\.0\.0\.1:\d+\/jolokia \(HTTP 401\)/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP UNKNOWN - Authentication failed for user monitor at http:\/\/127\.0\.0\.1:\d+\/jolokia \(HTTP 401\)/,
+    );
     const two = await runPlugin(PLUGIN, ['-H', '127.0.0.1', '-H', '127.0.0.2', '-p', String(cluster().jolokiaPort)]);
-    expect(two.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP UNKNOWN - No contact node answered: The agent at http:\/\/127\.0\.0\.1:\d+\/jolokia requires authentication \(HTTP 401\): give --user and a password; The agent at http:\/\/127\.0\.0\.2/);
+    expect(two.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP UNKNOWN - No contact node answered: The agent at http:\/\/127\.0\.0\.1:\d+\/jolokia requires authentication \(HTTP 401\): give --user and a password; The agent at http:\/\/127\.0\.0\.2/,
+    );
   });
 });
 
@@ -139,9 +183,15 @@ describe('a member that does not answer', () => {
       const run = await check('127.0.0.1', ['-t', '6', '--node-timeout', '2']);
       expect(run.seconds).toBeLessThan(6);
       expect(run.code).toBe(1);
-      expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip still says up\): The agent at http:\/\/127\.0\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 2 s \|.* unreachable=1;0;;0;3 /);
+      expect(run.statusLine).toMatch(
+        /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip still says up\): The agent at http:\/\/127\.0\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 2 s \|.* unreachable=1;0;;0;3 /,
+      );
       const seed = await check('127.0.0.2', ['--format', 'nodetool']);
-      expect(seed.stdout.split('\n').slice(2)).toEqual(['127.0.0.3: unreachable', 'Summary: 2 enabled, 0 disabled, 1 unreachable', '']);
+      expect(seed.stdout.split('\n').slice(2)).toEqual([
+        '127.0.0.3: unreachable',
+        'Summary: 2 enabled, 0 disabled, 1 unreachable',
+        '',
+      ]);
       // The frozen node as the only contact: UNKNOWN, in time; a second contact is asked instead.
       const blind = await check('127.0.0.3', ['-t', '6']);
       expect([blind.code, blind.seconds < 6]).toEqual([3, true]);
@@ -164,7 +214,9 @@ describe('a member that does not answer', () => {
     }
     expect(run.seconds).toBeLessThan(5);
     expect(run.code).toBe(1);
-    expect(run.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip says down\): Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.3:\d+\/jolokia: connection refused \|/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip says down\): Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.3:\d+\/jolokia: connection refused \|/,
+    );
     const nodetoolStatus = await nodetoolOf('127.0.0.1')('status');
     expect(nodetoolStatus.stdout).toMatch(/^DN\s+127\.0\.0\.3\b/m);
   });

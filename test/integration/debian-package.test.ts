@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGINS } from '../../src/plugins/index.js';
 import { ROOT, runProcess } from '../support/process.js';
 import { cassandra } from './cassandra-context.js';
-import { buildPackage, DEBIAN_LAYOUT, DEBIAN_PACKAGE, installPackage, packageStatus, removePackage } from './debian-package.js';
+import {
+  buildPackage,
+  DEBIAN_LAYOUT,
+  DEBIAN_PACKAGE,
+  installPackage,
+  packageStatus,
+  removePackage,
+} from './debian-package.js';
 import { removeDir, requireProgram, tempDir } from './monitoring-tools.js';
 
 const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -42,7 +49,12 @@ const installed = (name: string): string => join(DEBIAN_LAYOUT.plugins, name);
 describe('the package file', () => {
   it(`is ${DEBIAN_PACKAGE}_<version>_all.deb: architecture all, on the distribution's Node`, () => {
     expect(deb).toBe(join(dir, `${DEBIAN_PACKAGE}_${version}_all.deb`));
-    expect([field('Package'), field('Version'), field('Architecture'), field('Depends')]).toEqual([DEBIAN_PACKAGE, version, 'all', 'nodejs (>= 18)']);
+    expect([field('Package'), field('Version'), field('Architecture'), field('Depends')]).toEqual([
+      DEBIAN_PACKAGE,
+      version,
+      'all',
+      'nodejs (>= 18)',
+    ]);
   });
 
   it('holds the plugins, their code, the Icinga 2 commands, the examples and the copyright; no code cache, no node_modules', () => {
@@ -67,13 +79,21 @@ describe('the package file', () => {
 
   it('lintian (Debian 12) reports nothing: no error, warning, pedantic or informational tag', async () => {
     const lintian = requireProgram('lintian');
-    const run = await runProcess(lintian, ['--info', '--pedantic', '--display-experimental', '--fail-on', 'error,warning', deb], { killAfterMs: 300_000 });
+    const run = await runProcess(
+      lintian,
+      ['--info', '--pedantic', '--display-experimental', '--fail-on', 'error,warning', deb],
+      { killAfterMs: 300_000 },
+    );
     expect(run.stdout.trim(), run.stdout).toBe('');
     expect(run.code, run.stderr).toBe(0);
     // The one override (see docs/DECISIONS.md D18) hides the plugin folder's tag and nothing else.
-    const overridden = await runProcess(lintian, ['--show-overrides', '--pedantic', '--display-experimental', deb], { killAfterMs: 300_000 });
+    const overridden = await runProcess(lintian, ['--show-overrides', '--pedantic', '--display-experimental', deb], {
+      killAfterMs: 300_000,
+    });
     const tags = overridden.stdout.split('\n').filter((line) => line.startsWith('O: '));
-    expect(tags.map((line) => line.replace(/ \[.*$/, ''))).toEqual(PLUGINS.map(() => `O: ${DEBIAN_PACKAGE}: executable-in-usr-lib`));
+    expect(tags.map((line) => line.replace(/ \[.*$/, ''))).toEqual(
+      PLUGINS.map(() => `O: ${DEBIAN_PACKAGE}: executable-in-usr-lib`),
+    );
   }, 300_000);
 });
 
@@ -100,22 +120,36 @@ describe('installed with dpkg -i', () => {
       check_cassandra_cluster_backup: /^CASSANDRA CLUSTER BACKUP (OK|WARNING) - /,
     };
     for (const plugin of PLUGINS) {
-      const run = await runProcess(installed(plugin.name), ['--url', url], { cwd: '/', env: { PATH: '/usr/bin:/bin' } });
+      const run = await runProcess(installed(plugin.name), ['--url', url], {
+        cwd: '/',
+        env: { PATH: '/usr/bin:/bin' },
+      });
       expect(run.code, run.stdout + run.stderr).toBeLessThan(3);
       expect(run.stdout).toMatch(expected[plugin.name] ?? /^$/);
     }
   });
 
   it('--find-config loads the YAML parser from the package', async () => {
-    const run = await runProcess(installed('check_cassandra_backup'), ['--url', cassandra().jolokiaUrl, '--find-config', '-v'], { cwd: '/', env: { PATH: '/usr/bin:/bin' } });
+    const run = await runProcess(
+      installed('check_cassandra_backup'),
+      ['--url', cassandra().jolokiaUrl, '--find-config', '-v'],
+      { cwd: '/', env: { PATH: '/usr/bin:/bin' } },
+    );
     expect(run.code, run.stdout + run.stderr).toBeLessThan(3);
     expect(run.stdout).toContain('has incremental_backups: false');
   });
 
   it("the installed plugins run on Debian 12's own Node 18 as well", async () => {
-    const wrapper = spawnSync('bash', [join(ROOT, 'scripts', 'debian-node.sh')], { encoding: 'utf8' }).stdout.trim().split('\n').pop() as string;
+    const wrapper = spawnSync('bash', [join(ROOT, 'scripts', 'debian-node.sh')], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .pop() as string;
     expect((await runProcess(wrapper, ['-p', 'process.versions.node'])).stdout).toMatch(/^18\./);
-    const run = await runProcess(wrapper, [installed('check_cassandra_backup'), '--url', cassandra().jolokiaUrl, '--find-config'], { cwd: '/' });
+    const run = await runProcess(
+      wrapper,
+      [installed('check_cassandra_backup'), '--url', cassandra().jolokiaUrl, '--find-config'],
+      { cwd: '/' },
+    );
     expect(run.code, run.stdout + run.stderr).toBeLessThan(3);
     expect(run.stdout).toMatch(/^CASSANDRA BACKUP (OK|WARNING) - /);
   });

@@ -18,13 +18,17 @@ function asRoot(command: string, args: string[]): Promise<ProcessRun> {
 
 /** Builds the package from dist/ (npm test built it) into `dir`; returns the .deb's path. */
 export async function buildPackage(dir: string): Promise<string> {
-  const built = await runProcess(process.execPath, [join(ROOT, 'scripts', 'deb.mjs'), '--out', dir], { cwd: ROOT, killAfterMs: 120_000 });
+  const built = await runProcess(process.execPath, [join(ROOT, 'scripts', 'deb.mjs'), '--out', dir], {
+    cwd: ROOT,
+    killAfterMs: 120_000,
+  });
   if (built.code !== 0) throw new Error(`scripts/deb.mjs failed:\n${built.stdout}\n${built.stderr}`);
   return built.stdout.trim().split('\n').pop() as string;
 }
 
 /** dpkg's status of the package: e.g. `install ok installed`, or undefined when dpkg does not know it. */
 export async function packageStatus(): Promise<string | undefined> {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${Status} is dpkg-query's own format, not ours
   const query = await runProcess('dpkg-query', ['-W', '-f=${Status}', DEBIAN_PACKAGE]);
   return query.code === 0 && query.stdout.trim() !== '' ? query.stdout.trim() : undefined;
 }

@@ -55,61 +55,105 @@ describe('the real agent through a fault-injecting proxy', () => {
   it('a delay just outside -t: UNKNOWN (or --timeout-state), no answer within the time', async () => {
     const fault: Fault = { kind: 'delay', ms: T * 1000 + 500 };
     const run = await through(fault);
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} accepted the connection but sent no answer within 1\\.\\d s$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} accepted the connection but sent no answer within 1\\.\\d s$`),
+    });
     const critical = await through(fault, ['--timeout-state', 'critical']);
     expectCleanRun(critical, { timeoutSeconds: T, code: 2, message: /sent no answer within 1\.\d s$/ });
   });
 
   it('cut (RST) in the middle of the body: says how much had arrived', async () => {
     const run = await through({ kind: 'cut', afterBytes: head + 20 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} closed the connection after \\d+ bytes of its answer$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} closed the connection after \\d+ bytes of its answer$`),
+    });
     expect(run.seconds).toBeLessThan(T);
   });
 
   it('cut (RST) in the middle of the HTTP head: the connection was reset', async () => {
     const run = await through({ kind: 'cut', afterBytes: Math.floor(head / 2) });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`),
+    });
   });
 
   it('truncated (FIN) in the middle of the body', async () => {
     const run = await through({ kind: 'truncate', afterBytes: head + 20 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} closed the connection after \\d+ bytes of its answer$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} closed the connection after \\d+ bytes of its answer$`),
+    });
   });
 
   it('truncated (FIN) one byte before the end: still not an answer', async () => {
     const run = await through({ kind: 'truncate', afterBytes: total - 1 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: /closed the connection after \d+ bytes of its answer$|is not JSON/ });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: /closed the connection after \d+ bytes of its answer$|is not JSON/,
+    });
   });
 
   it('truncated (FIN) before a single byte', async () => {
     const run = await through({ kind: 'truncate', afterBytes: 0 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`),
+    });
   });
 
   it('stalled after the head: the body never comes', async () => {
     const run = await through({ kind: 'stall', afterBytes: head });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The answer of ${AGENT} stalled after 0 bytes; gave up after 1\\.\\d s$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The answer of ${AGENT} stalled after 0 bytes; gave up after 1\\.\\d s$`),
+    });
   });
 
   it('stalled in the middle of the body', async () => {
     const run = await through({ kind: 'stall', afterBytes: head + 20 }, ['--timeout-state', 'warning']);
-    expectCleanRun(run, { timeoutSeconds: T, code: 1, message: new RegExp(`^The answer of ${AGENT} stalled after \\d+ bytes; gave up after 1\\.\\d s$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 1,
+      message: new RegExp(`^The answer of ${AGENT} stalled after \\d+ bytes; gave up after 1\\.\\d s$`),
+    });
   });
 
   it('an answer that drips in a byte at a time, slower than -t allows', async () => {
     const run = await through({ kind: 'drip', everyMs: 20 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: /(stalled after \d+ bytes|sent no answer within 1\.\d s)/ });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: /(stalled after \d+ bytes|sent no answer within 1\.\d s)/,
+    });
   });
 
   it('the request cut on its way to the agent', async () => {
     const run = await through({ kind: 'cut-request', afterBytes: 40 });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} failed to answer: the connection was reset$`),
+    });
     expect(proxy.connections.at(-1)!.answerBytes).toBe(0);
   });
 
   it('a proxy that accepts and never passes anything on', async () => {
     const run = await through({ kind: 'blackhole' });
-    expectCleanRun(run, { timeoutSeconds: T, code: 3, message: new RegExp(`^The agent at ${AGENT} accepted the connection but sent no answer within 1\\.\\d s$`) });
+    expectCleanRun(run, {
+      timeoutSeconds: T,
+      code: 3,
+      message: new RegExp(`^The agent at ${AGENT} accepted the connection but sent no answer within 1\\.\\d s$`),
+    });
   });
 
   it('the node answers as before afterwards', async () => {
@@ -133,7 +177,9 @@ describe('the authenticated agent through the proxy: faults never reveal the pas
   ])('%s, at -vvv', async (_name, fault) => {
     const { user, password } = cassandra().credentials;
     authProxy.fault = fault;
-    const run = await runPlugin(PLUGIN, ['--url', authProxy.url, '-u', user, '-t', String(T), '-vvv'], { env: { JOLOKIA_PASSWORD: password } });
+    const run = await runPlugin(PLUGIN, ['--url', authProxy.url, '-u', user, '-t', String(T), '-vvv'], {
+      env: { JOLOKIA_PASSWORD: password },
+    });
     expectCleanRun(run, { timeoutSeconds: T, verbosity: 3, ...(fault.kind === 'pass' ? {} : { code: 3 }) });
     expectNoSecret(run, password, user);
     expect(authProxy.connections.at(-1)!.requestBytes).toBeGreaterThan(0);

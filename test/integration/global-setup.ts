@@ -5,7 +5,14 @@
 import type { TestProject } from 'vitest/node';
 import { startCluster } from '../../scripts/cassandra/cluster.mjs';
 import { startCassandra } from '../../scripts/cassandra/harness.mjs';
-import { CLUSTER_MEMBERS, integrationAgents, MONITOR_PASSWORD, MONITOR_USER, type CassandraInfo, type ClusterInfo } from './cassandra-context.js';
+import {
+  CLUSTER_MEMBERS,
+  integrationAgents,
+  MONITOR_PASSWORD,
+  MONITOR_USER,
+  type CassandraInfo,
+  type ClusterInfo,
+} from './cassandra-context.js';
 
 const log = (message: string): void => {
   process.stderr.write(`[cassandra] ${message}\n`);
@@ -62,7 +69,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   project.provide('cluster', clusterInfo);
   log(`ready: pid ${node.pid}, Jolokia ${node.jolokiaUrl}, JMX ${node.jmxPort}, CQL ${node.nativePort}`);
-  log(`cluster ready after ${(ring.startupMs / 1000).toFixed(1)} s: ${ring.members.map((m) => m.address).join(', ')}, Jolokia port ${ring.jolokiaPort}`);
+  log(
+    `cluster ready after ${(ring.startupMs / 1000).toFixed(1)} s: ${ring.members.map((m) => m.address).join(', ')}, Jolokia port ${ring.jolokiaPort}`,
+  );
 
   return async () => {
     log(`stopping pid ${node.pid} and the cluster`);

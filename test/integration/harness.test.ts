@@ -120,10 +120,20 @@ describe('Jolokia 2.x, plain', () => {
   });
 
   it('reports a missing MBean / attribute as HTTP 200 with inner status 404', async () => {
-    const mbean = reply(await jolokia('plain2', { type: 'read', mbean: 'org.apache.cassandra.db:type=NoSuch', attribute: 'X' }));
-    expect(mbean).toMatchObject({ status: 404, error_type: 'javax.management.InstanceNotFoundException', error: 'org.apache.cassandra.db:type=NoSuch' });
+    const mbean = reply(
+      await jolokia('plain2', { type: 'read', mbean: 'org.apache.cassandra.db:type=NoSuch', attribute: 'X' }),
+    );
+    expect(mbean).toMatchObject({
+      status: 404,
+      error_type: 'javax.management.InstanceNotFoundException',
+      error: 'org.apache.cassandra.db:type=NoSuch',
+    });
     const attr = reply(await jolokia('plain2', { type: 'read', mbean: SS, attribute: 'NoSuchAttr' }));
-    expect(attr).toMatchObject({ status: 404, error_type: 'javax.management.AttributeNotFoundException', error: 'No such attribute: NoSuchAttr' });
+    expect(attr).toMatchObject({
+      status: 404,
+      error_type: 'javax.management.AttributeNotFoundException',
+      error: 'No such attribute: NoSuchAttr',
+    });
   });
 
   it('executes forceKeyspaceFlush with varargs as an empty array', async () => {
@@ -169,7 +179,9 @@ describe('Jolokia 1.x, plain', () => {
   });
 
   it('reports errors as HTTP 200 with an inner status (and a stacktrace)', async () => {
-    const mbean = reply(await jolokia('plain1', { type: 'read', mbean: 'org.apache.cassandra.db:type=NoSuch', attribute: 'X' }));
+    const mbean = reply(
+      await jolokia('plain1', { type: 'read', mbean: 'org.apache.cassandra.db:type=NoSuch', attribute: 'X' }),
+    );
     expect(mbean).toMatchObject({
       status: 404,
       error_type: 'javax.management.InstanceNotFoundException',
@@ -177,7 +189,12 @@ describe('Jolokia 1.x, plain', () => {
     });
     const attr = reply(await jolokia('plain1', { type: 'read', mbean: SS, attribute: 'NoSuchAttr' }));
     expect(attr).toMatchObject({ status: 404, error_type: 'javax.management.AttributeNotFoundException' });
-    const bad = await jolokia('plain1', { type: 'exec', mbean: SS, operation: 'forceKeyspaceFlush', arguments: ['system_auth'] });
+    const bad = await jolokia('plain1', {
+      type: 'exec',
+      mbean: SS,
+      operation: 'forceKeyspaceFlush',
+      arguments: ['system_auth'],
+    });
     expect(bad.status).toBe(200);
     expect(reply(bad)).toMatchObject({ status: 400, error_type: 'java.lang.IllegalArgumentException' });
   });
@@ -220,7 +237,10 @@ describe('Jolokia 2.x over HTTPS', () => {
   it('answers with the harness CA, for 127.0.0.1 and localhost', async () => {
     const c = cassandra();
     expect(reply(await jolokia('https', READ_BACKUPS))).toMatchObject({ status: 200, value: false });
-    const res = await httpRequest(c.agents.https.url.replace('127.0.0.1', 'localhost'), { body: READ_BACKUPS, caFile: c.caFile });
+    const res = await httpRequest(c.agents.https.url.replace('127.0.0.1', 'localhost'), {
+      body: READ_BACKUPS,
+      caFile: c.caFile,
+    });
     expect(res.status).toBe(200);
   });
 
@@ -230,7 +250,10 @@ describe('Jolokia 2.x over HTTPS', () => {
       () => new Error('expected a TLS error'),
       (e: unknown) => e,
     );
-    expect(err).toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: 'unable to verify the first certificate' });
+    expect(err).toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      message: 'unable to verify the first certificate',
+    });
   });
 
   it('answers plain HTTP on its port with a closed connection', async () => {
@@ -240,7 +263,8 @@ describe('Jolokia 2.x over HTTPS', () => {
 });
 
 describe('Jolokia 2.x with the project policy (docs/jolokia-access.xml)', () => {
-  const denied = (r: JolokiaReply, error: string) => expect(r).toMatchObject({ status: 403, error_type: 'java.lang.Exception', error });
+  const denied = (r: JolokiaReply, error: string) =>
+    expect(r).toMatchObject({ status: 403, error_type: 'java.lang.Exception', error });
 
   it('allows reads of StorageService and Table metrics, and the flush', async () => {
     expect(await readBackups('policy')).toBe(false);
@@ -280,8 +304,19 @@ describe('Jolokia 2.x with the project policy (docs/jolokia-access.xml)', () => 
   });
 
   it('the strict variant refuses the system properties the full policy grants', async () => {
-    const properties = { type: 'read', mbean: 'java.lang:type=Runtime', attribute: 'SystemProperties', path: 'cassandra.config' };
-    expect(reply(await jolokia('policy', properties))).toMatchObject({ status: 200, value: expect.stringMatching(/^file:\/\/.*cassandra\.yaml$/) });
-    denied(reply(await jolokia('policyStrict', properties)), 'Reading attribute SystemProperties is forbidden for MBean java.lang:type=Runtime');
+    const properties = {
+      type: 'read',
+      mbean: 'java.lang:type=Runtime',
+      attribute: 'SystemProperties',
+      path: 'cassandra.config',
+    };
+    expect(reply(await jolokia('policy', properties))).toMatchObject({
+      status: 200,
+      value: expect.stringMatching(/^file:\/\/.*cassandra\.yaml$/),
+    });
+    denied(
+      reply(await jolokia('policyStrict', properties)),
+      'Reading attribute SystemProperties is forbidden for MBean java.lang:type=Runtime',
+    );
   });
 });

@@ -19,7 +19,16 @@ import { closedPort } from '../support/fault-servers.js';
 import { runProcess, waitFor } from '../support/process.js';
 import { cassandra, cluster } from './cassandra-context.js';
 import { buildPackage, DEBIAN_LAYOUT, installPackage, removePackage } from './debian-package.js';
-import { CURRENT_USER, freePorts, removeDir, requireProgram, sampleProcesses, startDaemon, tempDir, type Daemon } from './monitoring-tools.js';
+import {
+  CURRENT_USER,
+  freePorts,
+  removeDir,
+  requireProgram,
+  sampleProcesses,
+  startDaemon,
+  tempDir,
+  type Daemon,
+} from './monitoring-tools.js';
 import { openKeyspace, safeList, setBackupByJolokia, writeRows } from './node-helpers.js';
 
 const COMMANDS_FILE = DEBIAN_LAYOUT.icingaCommands;
@@ -70,7 +79,9 @@ function defines(base: string): string[] {
 
 /** The CheckCommand objects that icinga-commands.conf defines. */
 function commandNames(): string[] {
-  return [...readFileSync(COMMANDS_FILE, 'utf8').matchAll(/^object CheckCommand "([^"]+)"/gm)].map((m) => m[1] as string);
+  return [...readFileSync(COMMANDS_FILE, 'utf8').matchAll(/^object CheckCommand "([^"]+)"/gm)].map(
+    (m) => m[1] as string,
+  );
 }
 
 /** What the daemon said, without the noise: the warning and critical lines. */
@@ -178,7 +189,15 @@ ${extra}`;
     expect(result.output).toMatch(new RegExp(`Instantiated ${commandNames().length + 4} Services`));
 
     // The apply rule matched and the agent is the one to run it.
-    const listed = await runProcess(icinga2, ['object', 'list', '--type', 'Service', '--name', 'cass1!cassandra-backup-flush', ...result.flags]);
+    const listed = await runProcess(icinga2, [
+      'object',
+      'list',
+      '--type',
+      'Service',
+      '--name',
+      'cass1!cassandra-backup-flush',
+      ...result.flags,
+    ]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain(`Object 'cass1!cassandra-backup-flush' of type 'Service'`);
     expect(listed.stdout).toContain('command_endpoint = "cass1"');
@@ -186,14 +205,17 @@ ${extra}`;
   });
 
   it('is a real validation: a command_endpoint outside a child zone is refused', async () => {
-    const result = await validate('bad', config(`
+    const result = await validate(
+      'bad',
+      config(`
 object Endpoint "elsewhere" {}
 object Zone "elsewhere" { endpoints = [ "elsewhere" ] }
 object Service "misplaced" {
   host_name = "cass1"
   check_command = "cassandra_backup"
   command_endpoint = "elsewhere"
-}`));
+}`),
+    );
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("Validation failed for object 'cass1!misplaced'");
   });
@@ -222,6 +244,7 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
   const startedAt = Date.now();
 
   /** One call to the master's REST API (TLS verified against the test's Icinga CA, identity "master"). */
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever the REST API answers, field by field
   function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
     return new Promise((resolve, reject) => {
       const req = request(
@@ -233,7 +256,10 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
           ca: readFileSync(caFile),
           servername: 'master',
           auth: `${API_USER}:${API_PASSWORD}`,
-          headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          headers: {
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
           timeout: 10_000,
         },
         (res) => {
@@ -243,7 +269,9 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
             try {
               resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
             } catch {
-              reject(new Error(`Icinga 2 API ${method} ${path}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 300)}`));
+              reject(
+                new Error(`Icinga 2 API ${method} ${path}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 300)}`),
+              );
             }
           });
         },
@@ -263,7 +291,11 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
   /** Asks Icinga 2 to run the check now, and waits for the result of that run. */
   async function checkNow(service: string): Promise<CheckResult> {
     const since = Date.now() / 1000;
-    const res = await api('POST', '/v1/actions/reschedule-check', { type: 'Service', filter: `service.__name == "${service}"`, force: true });
+    const res = await api('POST', '/v1/actions/reschedule-check', {
+      type: 'Service',
+      filter: `service.__name == "${service}"`,
+      force: true,
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     return waitFor(
       async () => {
@@ -284,7 +316,13 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
     const line = plugin.stdout.replace(/\n$/, '');
     const bar = line.indexOf('|');
     const text = bar < 0 ? line : line.slice(0, bar);
-    const perfdata = bar < 0 ? [] : line.slice(bar + 1).trim().split(/\s+/);
+    const perfdata =
+      bar < 0
+        ? []
+        : line
+            .slice(bar + 1)
+            .trim()
+            .split(/\s+/);
     return { plugin, text, perfdata };
   }
 
@@ -311,7 +349,15 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
       for (const name of ['master', 'cass1']) {
         const certs = join(dir, name, 'data', 'certs');
         mkdirSync(certs, { recursive: true });
-        await pkiRun('new-cert', '--cn', name, '--key', join(certs, `${name}.key`), '--csr', join(certs, `${name}.csr`));
+        await pkiRun(
+          'new-cert',
+          '--cn',
+          name,
+          '--key',
+          join(certs, `${name}.key`),
+          '--csr',
+          join(certs, `${name}.csr`),
+        );
         await pkiRun('sign-csr', '--csr', join(certs, `${name}.csr`), '--cert', join(certs, `${name}.crt`));
         copyFileSync(caFile, join(certs, 'ca.crt'));
       }
@@ -421,7 +467,8 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
       writeFileSync(file, text);
       const flags = defines(base);
       const checked = await runProcess(icinga2, ['daemon', '-C', '-c', file, ...flags]);
-      if (checked.code !== 0) throw new Error(`icinga2 daemon -C (${name}) failed:\n${problems(checked.stdout + checked.stderr)}`);
+      if (checked.code !== 0)
+        throw new Error(`icinga2 daemon -C (${name}) failed:\n${problems(checked.stdout + checked.stderr)}`);
       const daemon = startDaemon(`icinga2-${name}`, icinga2, ['daemon', '-c', file, ...flags], { dir: base });
       if (name === 'master') master = daemon;
       else agent = daemon;
@@ -481,7 +528,11 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
       expect(same.plugin.code).toBe(result.exit_status);
       expect(result.output).toBe(same.text);
       expect(timeless(result.performance_data)).toEqual(timeless(same.perfdata));
-      expect(result.output.trimEnd()).toBe(enabled ? 'CASSANDRA BACKUP OK - Incremental backup is enabled' : 'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled)');
+      expect(result.output.trimEnd()).toBe(
+        enabled
+          ? 'CASSANDRA BACKUP OK - Incremental backup is enabled'
+          : 'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled)',
+      );
       expect(result.performance_data[0]).toBe(`backup_enabled=${enabled ? 1 : 0};;;0;1`);
       expect(result.performance_data[1]).toMatch(/^time=\d+(\.\d+)?s;;;0$/);
     }
@@ -490,28 +541,36 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
     expect(sampled.samples).toBeGreaterThan(10);
     expect(sampled.secretInArgv).toEqual([]);
     // Only the plugins Icinga 2 started (the test's own direct runs have the password in their env too).
-    const plugins = sampled.matches.filter((p) => p.cmdline.includes(join(PLUGIN_DIR, 'check_cassandra_backup')) && p.parentName === 'icinga2');
+    const plugins = sampled.matches.filter(
+      (p) => p.cmdline.includes(join(PLUGIN_DIR, 'check_cassandra_backup')) && p.parentName === 'icinga2',
+    );
     expect(plugins.length, `plugin processes seen in ${sampled.samples} samples`).toBeGreaterThan(0);
     for (const p of plugins) expect(p.cmdline).not.toContain(password);
     expect(plugins.some((p) => p.environ?.includes(`JOLOKIA_PASSWORD=${password}`))).toBe(true);
   });
 
-  it('UNKNOWN from the plugin reaches Icinga 2 as UNKNOWN, with the plugin\'s own words', async () => {
+  it("UNKNOWN from the plugin reaches Icinga 2 as UNKNOWN, with the plugin's own words", async () => {
     // Change where the check looks at runtime (a closed port), through the API as an operator would.
     const closed = await closedPort();
-    const changed = await api('POST', '/v1/objects/services/cass1!backup', { attrs: { 'vars.cassandra_backup_port': closed } });
+    const changed = await api('POST', '/v1/objects/services/cass1!backup', {
+      attrs: { 'vars.cassandra_backup_port': closed },
+    });
     expect(changed.status, JSON.stringify(changed.json)).toBe(200);
     try {
       const result = await checkNow('cass1!backup');
       expect(result.exit_status).toBe(3);
       expect(result.state).toBe(3);
-      expect(result.output.trimEnd()).toBe(`CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:${closed}/jolokia: connection refused`);
+      expect(result.output.trimEnd()).toBe(
+        `CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:${closed}/jolokia: connection refused`,
+      );
       const same = await direct(result.command, { JOLOKIA_PASSWORD: cassandra().credentials.password });
       expect(same.plugin.code).toBe(3);
       expect(result.output).toBe(same.text);
       expect(timeless(result.performance_data)).toEqual(timeless(same.perfdata));
     } finally {
-      await api('POST', '/v1/objects/services/cass1!backup', { attrs: { 'vars.cassandra_backup_port': cassandra().agents.auth.port } });
+      await api('POST', '/v1/objects/services/cass1!backup', {
+        attrs: { 'vars.cassandra_backup_port': cassandra().agents.auth.port },
+      });
     }
   });
 
@@ -523,7 +582,7 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
     expect(result.output.trimEnd()).toBe('CASSANDRA BACKUP OK - Incremental backup is enabled');
   });
 
-  it('the flush check runs on the node\'s agent (command_endpoint), and the new SSTables are in backups/', async () => {
+  it("the flush check runs on the node's agent (command_endpoint), and the new SSTables are in backups/", async () => {
     await setBackupByJolokia(true);
     await writeRows(cql!, KEYSPACE, 'orders', 20, { body: (id) => `order ${id}` });
     const result = await checkNow('cass1!backup-flush');
@@ -556,13 +615,15 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
     expect(command).toContain('--dc dc1');
     expect(command).toContain('-v');
     expect(command).not.toContain(cluster().credentials.password);
-    expect(result.performance_data).toEqual(expect.arrayContaining(['members=2;;;0', 'enabled=2;;;0;2', 'disabled=0;0;;0;2', 'unreachable=0;0;;0;2']));
+    expect(result.performance_data).toEqual(
+      expect.arrayContaining(['members=2;;;0', 'enabled=2;;;0;2', 'disabled=0;0;;0;2', 'unreachable=0;0;;0;2']),
+    );
   });
 
   it('touched none of the packaged paths (/etc, /var, /run of icinga2)', () => {
     const changed: string[] = [];
     const walk = (p: string): void => {
-      let st;
+      let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(p);
       } catch {
@@ -571,7 +632,15 @@ object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
       if (st.mtimeMs >= startedAt) changed.push(p);
       if (st.isDirectory()) for (const name of safeList(p)) walk(join(p, name));
     };
-    for (const root of ['/etc/icinga2', '/var/lib/icinga2', '/var/log/icinga2', '/var/cache/icinga2', '/var/spool/icinga2', '/run/icinga2']) walk(root);
+    for (const root of [
+      '/etc/icinga2',
+      '/var/lib/icinga2',
+      '/var/log/icinga2',
+      '/var/cache/icinga2',
+      '/var/spool/icinga2',
+      '/run/icinga2',
+    ])
+      walk(root);
     expect(changed).toEqual([]);
   });
 });

@@ -3,7 +3,17 @@
 // start daemons in their own temp dir and process group, and make sure none outlives the test run.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, constants, closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,7 +36,9 @@ export function requireProgram(name: keyof typeof PROGRAMS): string {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(`${path} is missing: this test runs the real ${name} from Debian's package ${pkg}. Install it with: bash scripts/install-monitoring.sh`);
+    throw new Error(
+      `${path} is missing: this test runs the real ${name} from Debian's package ${pkg}. Install it with: bash scripts/install-monitoring.sh`,
+    );
   }
   return path;
 }
@@ -95,16 +107,29 @@ export interface Daemon {
 }
 
 /** Starts a daemon in the foreground of its own process group; its command line must name `options.dir` (the watchdog checks). */
-export function startDaemon(name: string, command: string, args: readonly string[], options: { dir: string; env?: NodeJS.ProcessEnv }): Daemon {
+export function startDaemon(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { dir: string; env?: NodeJS.ProcessEnv },
+): Daemon {
   installExitHook();
   const logFile = join(options.dir, `${name}.out`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, [...args], { cwd: options.dir, env: options.env ?? process.env, stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(command, [...args], {
+    cwd: options.dir,
+    env: options.env ?? process.env,
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const pid = child.pid;
   liveGroups.add(pid);
-  spawn('sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(pid), options.dir], { detached: true, stdio: 'ignore' }).unref();
+  spawn('sh', ['-c', WATCHDOG, 'watchdog', String(process.pid), String(pid), options.dir], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
   let exitedAt: number | undefined;
   const exit = new Promise<void>((resolve) => {
     child.on('exit', () => {
@@ -137,7 +162,9 @@ export function startDaemon(name: string, command: string, args: readonly string
       await exit;
       clearTimeout(timer);
       // Whatever the leader left in its group (a worker, a plugin still running) goes too.
-      await waitFor(() => !groupAlive(pid), `${name}'s process group to end`, { timeoutMs: 5_000 }).catch(() => killGroup('SIGKILL'));
+      await waitFor(() => !groupAlive(pid), `${name}'s process group to end`, { timeoutMs: 5_000 }).catch(() =>
+        killGroup('SIGKILL'),
+      );
       liveGroups.delete(pid);
     },
   };
@@ -193,7 +220,11 @@ export function processTable(withEnviron = false): ProcessEntry[] {
  * matching `watch` that contained `secret`. (Not every process: the suite's Cassandra JVM carries the
  * test agent's password in its own -javaagent options.)
  */
-export function sampleProcesses(pattern: RegExp, secret: string, watch: RegExp): { stop(): { matches: ProcessEntry[]; secretInArgv: string[]; samples: number } } {
+export function sampleProcesses(
+  pattern: RegExp,
+  secret: string,
+  watch: RegExp,
+): { stop(): { matches: ProcessEntry[]; secretInArgv: string[]; samples: number } } {
   const matches = new Map<number, ProcessEntry>();
   const secretInArgv: string[] = [];
   let samples = 0;

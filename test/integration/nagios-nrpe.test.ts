@@ -34,7 +34,10 @@ const DOCS = join(ROOT, 'docs');
 function daemonUser(): { name: string; uid: number; gid: number } {
   if (!IS_ROOT) return { name: CURRENT_USER, uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0 };
   const ids = userIds('nagios');
-  if (ids === undefined) throw new Error("user nagios is missing: Debian's nagios4 / nagios-nrpe-server packages create it (bash scripts/install-monitoring.sh)");
+  if (ids === undefined)
+    throw new Error(
+      "user nagios is missing: Debian's nagios4 / nagios-nrpe-server packages create it (bash scripts/install-monitoring.sh)",
+    );
   return { name: 'nagios', ...ids };
 }
 
@@ -70,8 +73,12 @@ describe('nagios4 -v verifies docs/nagios/commands.cfg and services.cfg', () => 
     giveTo(base, user);
     giveTo(join(base, 'checkresults'), user);
     const stock = readFileSync('/etc/nagios4/nagios.cfg', 'utf8');
-    const stockObjects = stock.split('\n').filter((l) => /^(cfg_file|cfg_dir)=/.test(l) && !l.includes('/etc/nagios4/conf.d'));
-    const illegal = stock.split('\n').find((l) => l.startsWith('illegal_macro_output_chars=')) ?? 'illegal_macro_output_chars=`~$&|\'"<>';
+    const stockObjects = stock
+      .split('\n')
+      .filter((l) => /^(cfg_file|cfg_dir)=/.test(l) && !l.includes('/etc/nagios4/conf.d'));
+    const illegal =
+      stock.split('\n').find((l) => l.startsWith('illegal_macro_output_chars=')) ??
+      'illegal_macro_output_chars=`~$&|\'"<>';
     writeFileSync(join(base, 'resource.cfg'), '$USER1$=/usr/lib/nagios/plugins\n');
     const file = join(base, 'nagios.cfg');
     writeFileSync(
@@ -167,7 +174,9 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
 
     const plugin = join(pluginDir, PLUGIN);
     // The documented status line (docs/nrpe.cfg), pointed at this suite's auth agent and password file.
-    const documented = /^command\[check_cassandra_backup\]=(.*)$/m.exec(readFileSync(join(DOCS, 'nrpe.cfg'), 'utf8'))?.[1];
+    const documented = /^command\[check_cassandra_backup\]=(.*)$/m.exec(
+      readFileSync(join(DOCS, 'nrpe.cfg'), 'utf8'),
+    )?.[1];
     if (documented === undefined) throw new Error('docs/nrpe.cfg has no command[check_cassandra_backup] line');
     commands = {
       check_cassandra_backup: documented
@@ -225,7 +234,9 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   });
 
   function viaNrpe(command: string, timeout = '30:UNKNOWN') {
-    return runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', command, '-t', timeout], { killAfterMs: 90_000 });
+    return runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', command, '-t', timeout], {
+      killAfterMs: 90_000,
+    });
   }
 
   /** The command line NRPE runs, run directly by the test. */
@@ -237,25 +248,30 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   it.each([
     ['OK', true, 0],
     ['WARNING', false, 1],
-  ] as const)('%s: exit code, status line and perfdata arrive unchanged (the documented line, password from its file)', async (_state, enabled, code) => {
-    await setBackupByJolokia(enabled);
-    const remote = await viaNrpe('check_cassandra_backup');
-    const local = await direct('check_cassandra_backup');
-    expect(remote.code, remote.stdout).toBe(code);
-    expect(local.code).toBe(code);
-    expect(timeless(remote.stdout)).toBe(timeless(local.stdout));
-    expect(remote.stdout).toMatch(
-      enabled
-        ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;;;0;1 time=\d+(\.\d+)?s;;;0\n$/
-        : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \| backup_enabled=0;;;0;1 time=\d+(\.\d+)?s;;;0\n$/,
-    );
-  });
+  ] as const)(
+    '%s: exit code, status line and perfdata arrive unchanged (the documented line, password from its file)',
+    async (_state, enabled, code) => {
+      await setBackupByJolokia(enabled);
+      const remote = await viaNrpe('check_cassandra_backup');
+      const local = await direct('check_cassandra_backup');
+      expect(remote.code, remote.stdout).toBe(code);
+      expect(local.code).toBe(code);
+      expect(timeless(remote.stdout)).toBe(timeless(local.stdout));
+      expect(remote.stdout).toMatch(
+        enabled
+          ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;;;0;1 time=\d+(\.\d+)?s;;;0\n$/
+          : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \| backup_enabled=0;;;0;1 time=\d+(\.\d+)?s;;;0\n$/,
+      );
+    },
+  );
 
-  it('UNKNOWN: the plugin\'s own reason arrives, with exit code 3', async () => {
+  it("UNKNOWN: the plugin's own reason arrives, with exit code 3", async () => {
     const remote = await viaNrpe('check_cassandra_backup_down');
     const local = await direct('check_cassandra_backup_down');
     expect(remote.code).toBe(3);
-    expect(remote.stdout).toMatch(/^CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.1:\d+\/jolokia: connection refused/);
+    expect(remote.stdout).toMatch(
+      /^CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http:\/\/127\.0\.0\.1:\d+\/jolokia: connection refused/,
+    );
     expect(timeless(remote.stdout)).toBe(timeless(local.stdout));
   });
 
@@ -268,7 +284,7 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
     expect(timeless(remote.stdout)).toBe(timeless(local.stdout));
   });
 
-  it('the timeout chain: plugin -t < check_nrpe -t, so the plugin\'s own message arrives', async () => {
+  it("the timeout chain: plugin -t < check_nrpe -t, so the plugin's own message arrives", async () => {
     const nested = await viaNrpe('check_cassandra_backup_hang', '20:UNKNOWN');
     expect(nested.code).toBe(3);
     expect(nested.stdout).toMatch(/^CASSANDRA BACKUP UNKNOWN - .*127\.0\.0\.1:\d+.*(timeout|timed out|no answer)/i);
@@ -281,10 +297,17 @@ describe('the real NRPE daemon runs the plugin, the real check_nrpe brings back 
   });
 
   it('no arguments from the client: NRPE refuses a request that carries any (dont_blame_nrpe=0)', async () => {
-    const result = await runProcess(checkNrpe, ['-H', '127.0.0.1', '-p', String(port), '-c', 'check_cassandra_backup', '-a', '--expect', 'disabled'], { killAfterMs: 30_000 });
+    const result = await runProcess(
+      checkNrpe,
+      ['-H', '127.0.0.1', '-p', String(port), '-c', 'check_cassandra_backup', '-a', '--expect', 'disabled'],
+      { killAfterMs: 30_000 },
+    );
     expect(result.code).not.toBe(0);
     expect(result.stdout).not.toMatch(/^CASSANDRA BACKUP/);
-    await waitFor(() => safeRead(join(dir, 'nrpe.log')).includes('Request contained command arguments'), "NRPE's log to say why");
+    await waitFor(
+      () => safeRead(join(dir, 'nrpe.log')).includes('Request contained command arguments'),
+      "NRPE's log to say why",
+    );
   });
 
   it('an unknown command is refused by NRPE, not run', async () => {

@@ -10,7 +10,11 @@ let node: CassandraNode;
 let url: string;
 
 beforeAll(async () => {
-  node = await startCassandra({ agents: { main: {} }, incrementalBackups: true, log: (m) => process.stderr.write(`[node-down] ${m}\n`) });
+  node = await startCassandra({
+    agents: { main: {} },
+    incrementalBackups: true,
+    log: (m) => process.stderr.write(`[node-down] ${m}\n`),
+  });
   url = node.jolokiaUrl;
 });
 afterAll(async () => {
@@ -29,7 +33,9 @@ describe('a node that hangs, then stops', () => {
     try {
       const run = await runPlugin(PLUGIN, ['--url', url, '-t', '3']);
       expect(run.code).toBe(3);
-      expect(run.statusLine).toMatch(/^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127.0.0.1:\d+\/jolokia\/ accepted the connection but sent no answer within 2\.\d s$/);
+      expect(run.statusLine).toMatch(
+        /^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127.0.0.1:\d+\/jolokia\/ accepted the connection but sent no answer within 2\.\d s$/,
+      );
       expect(run.seconds).toBeLessThan(4);
       const critical = await runPlugin(PLUGIN, ['--url', url, '-t', '2', '--timeout-state', 'critical']);
       expect(critical.code).toBe(2);
@@ -44,7 +50,9 @@ describe('a node that hangs, then stops', () => {
     await node.stop();
     const run = await runPlugin(PLUGIN, ['--url', url, '-t', '5']);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http:\/\/127.0.0.1:\d+\/jolokia\/: connection refused$/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http:\/\/127.0.0.1:\d+\/jolokia\/: connection refused$/,
+    );
     expect(run.seconds).toBeLessThan(5);
   });
 });

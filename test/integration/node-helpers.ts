@@ -31,7 +31,12 @@ export async function setBackupByNodetool(enabled: boolean, run: Nodetool = node
 
 /** Switches incremental backup with a Jolokia write to StorageService: no nodetool JVM to start. */
 export async function setBackupByJolokia(enabled: boolean, agent: AgentName = 'plain2'): Promise<void> {
-  const res = await jolokia(agent, { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: enabled });
+  const res = await jolokia(agent, {
+    type: 'write',
+    mbean: 'org.apache.cassandra.db:type=StorageService',
+    attribute: 'IncrementalBackupsEnabled',
+    value: enabled,
+  });
   expect((res.json as { status: number }).status, res.text).toBe(200);
 }
 
@@ -40,11 +45,18 @@ export async function setBackupByJolokia(enabled: boolean, agent: AgentName = 'p
  * keyspace (SimpleStrategy, one replica) and the tables `(id int PRIMARY KEY, body text)` made if
  * they were not there.
  */
-export async function openKeyspace(keyspace: string, tables: readonly string[], nativePort = cassandra().nativePort): Promise<Client> {
+export async function openKeyspace(
+  keyspace: string,
+  tables: readonly string[],
+  nativePort = cassandra().nativePort,
+): Promise<Client> {
   const cql = new Client({ contactPoints: [`127.0.0.1:${nativePort}`], localDataCenter: 'datacenter1' });
   await cql.connect();
-  await cql.execute(`CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
-  for (const table of tables) await cql.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (id int PRIMARY KEY, body text)`);
+  await cql.execute(
+    `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
+  );
+  for (const table of tables)
+    await cql.execute(`CREATE TABLE IF NOT EXISTS ${keyspace}.${table} (id int PRIMARY KEY, body text)`);
   return cql;
 }
 
@@ -77,7 +89,11 @@ export function safeList(directory: string): string[] {
 export function liveDataFiles(tableDirectories: readonly string[]): { name: string; linked: boolean }[] {
   const result: { name: string; linked: boolean }[] = [];
   for (const directory of tableDirectories) {
-    const backups = new Set(safeList(join(directory, 'backups')).map((name) => statSync(join(directory, 'backups', name), { bigint: true }).ino));
+    const backups = new Set(
+      safeList(join(directory, 'backups')).map(
+        (name) => statSync(join(directory, 'backups', name), { bigint: true }).ino,
+      ),
+    );
     for (const name of safeList(directory).filter((n) => n.endsWith('-Data.db'))) {
       result.push({ name, linked: backups.has(statSync(join(directory, name), { bigint: true }).ino) });
     }
@@ -101,7 +117,12 @@ export function runAsNobody(plugin: string, args: readonly string[]): SpawnSyncR
   const home = tempDir('it-nobody-');
   try {
     cpSync(join(ROOT, 'dist', `${plugin}.cjs`), join(home, 'check.cjs'));
-    return spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), ...args], { uid: NOBODY, gid: NOBODY, encoding: 'utf8', timeout: 30_000 });
+    return spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), ...args], {
+      uid: NOBODY,
+      gid: NOBODY,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
   } finally {
     removeDir(home);
   }

@@ -33,13 +33,22 @@ beforeAll(async () => {
   exporter = startDaemon(
     'node_exporter',
     requireProgram('node_exporter'),
-    ['--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${textfiles}`, `--web.listen-address=127.0.0.1:${port}`],
+    [
+      '--collector.disable-defaults',
+      '--collector.textfile',
+      `--collector.textfile.directory=${textfiles}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
     { dir },
   );
-  await waitFor(async () => {
-    if (exporter?.exited()) throw new Error(`node_exporter exited:\n${exporter.log()}`);
-    return (await httpRequest(exporterUrl, { timeoutMs: 2000 })).status === 200;
-  }, 'node_exporter to serve /metrics', { timeoutMs: 20_000, intervalMs: 200 });
+  await waitFor(
+    async () => {
+      if (exporter?.exited()) throw new Error(`node_exporter exited:\n${exporter.log()}`);
+      return (await httpRequest(exporterUrl, { timeoutMs: 2000 })).status === 200;
+    },
+    'node_exporter to serve /metrics',
+    { timeoutMs: 20_000, intervalMs: 200 },
+  );
 
   cql = await openKeyspace(KS, ['written', 'quiet', 'unsaved']);
   // Data flushed while backup was off: SSTables that no backup holds.
@@ -58,18 +67,41 @@ afterAll(async () => {
 
 /** The status line with the numbers that are measured, not decided, as `#`. */
 function normalise(line: string): string {
-  return line
-    .replace(/time=[\d.]+s/, 'time=#s')
-    .replace(/backup_age=\d+s/, 'backup_age=#s')
-    .replace(/backup_files=\d+/, 'backup_files=#')
-    .replace(/within \d+s/, 'within #s')
-    // A flush writes one SSTable per data directory that gets a share of the data.
-    .replace(/\d+ SSTable\(s\)/, '# SSTable(s)')
-    .replace(/127\.0\.0\.1:\d+/, '127.0.0.1:#');
+  return (
+    line
+      .replace(/time=[\d.]+s/, 'time=#s')
+      .replace(/backup_age=\d+s/, 'backup_age=#s')
+      .replace(/backup_files=\d+/, 'backup_files=#')
+      .replace(/within \d+s/, 'within #s')
+      // A flush writes one SSTable per data directory that gets a share of the data.
+      .replace(/\d+ SSTable\(s\)/, '# SSTable(s)')
+      .replace(/127\.0\.0\.1:\d+/, '127.0.0.1:#')
+  );
 }
 
-const STATUS_KEYS = ['backup_enabled', 'status', 'expected', 'cassandra_version', 'jolokia_url', 'round_trip_seconds', 'state', 'exit_code', 'message'];
-const TABLE_KEYS = ['keyspace', 'table', 'state', 'message', 'flushed', 'had_data', 'new_sstables', 'unlinked_sstables', 'backup_files', 'newest_backup_age_seconds'];
+const STATUS_KEYS = [
+  'backup_enabled',
+  'status',
+  'expected',
+  'cassandra_version',
+  'jolokia_url',
+  'round_trip_seconds',
+  'state',
+  'exit_code',
+  'message',
+];
+const TABLE_KEYS = [
+  'keyspace',
+  'table',
+  'state',
+  'message',
+  'flushed',
+  'had_data',
+  'new_sstables',
+  'unlinked_sstables',
+  'backup_files',
+  'newest_backup_age_seconds',
+];
 
 interface Case {
   readonly name: string;
@@ -93,16 +125,25 @@ const CASES: Case[] = [
     code: 0,
     statusLine: 'CASSANDRA BACKUP OK - Incremental backup is enabled | backup_enabled=1;;;0;1 time=#s;;;0',
     jsonKeys: STATUS_KEYS,
-    metrics: ['cassandra_incremental_backup_enabled', 'cassandra_jolokia_request_duration_seconds', 'cassandra_backup_check_state'],
+    metrics: [
+      'cassandra_incremental_backup_enabled',
+      'cassandra_jolokia_request_duration_seconds',
+      'cassandra_backup_check_state',
+    ],
   },
   {
     name: 'status: backup disabled',
     setup: () => setBackupByNodetool(false),
     args: url,
     code: 1,
-    statusLine: 'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled) | backup_enabled=0;;;0;1 time=#s;;;0',
+    statusLine:
+      'CASSANDRA BACKUP WARNING - Incremental backup is disabled (expected enabled) | backup_enabled=0;;;0;1 time=#s;;;0',
     jsonKeys: STATUS_KEYS,
-    metrics: ['cassandra_incremental_backup_enabled', 'cassandra_jolokia_request_duration_seconds', 'cassandra_backup_check_state'],
+    metrics: [
+      'cassandra_incremental_backup_enabled',
+      'cassandra_jolokia_request_duration_seconds',
+      'cassandra_backup_check_state',
+    ],
   },
   {
     name: 'freshness: a flush proven, a table with nothing to flush',
@@ -134,14 +175,21 @@ const CASES: Case[] = [
     statusLine: `CASSANDRA BACKUP WARNING - ${KS}.unsaved: # SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude ${KS}.unsaved | backup_enabled=1;;;0;1 time=#s;;;0 backup_age=U;86400;;0 backup_files=#;;;0 tables_flushed=0;;;0`,
     jsonKeys: [...STATUS_KEYS, 'data_directories', 'tables'],
     tables: TABLE_KEYS,
-    metrics: ['cassandra_incremental_backup_enabled', 'cassandra_jolokia_request_duration_seconds', 'cassandra_backups_files', 'cassandra_backup_table_state', 'cassandra_backup_check_state'],
+    metrics: [
+      'cassandra_incremental_backup_enabled',
+      'cassandra_jolokia_request_duration_seconds',
+      'cassandra_backups_files',
+      'cassandra_backup_table_state',
+      'cassandra_backup_check_state',
+    ],
   },
   {
     name: 'could not find out: nothing listens',
     setup: async () => undefined,
     args: async () => ['-H', '127.0.0.1', '-p', String(await closedPort())],
     code: 3,
-    statusLine: "CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:#/jolokia: connection refused",
+    statusLine:
+      "CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:#/jolokia: connection refused",
     jsonKeys: ['backup_enabled', 'status', 'state', 'exit_code', 'message'],
     metrics: ['cassandra_backup_check_state'],
   },
@@ -163,7 +211,11 @@ describe.each(CASES)('$name', (c) => {
     expect(run.stdout.split('\n')).toHaveLength(2);
     const body = JSON.parse(run.stdout) as Record<string, unknown> & { tables?: Record<string, unknown>[] };
     expect(Object.keys(body).sort()).toEqual([...c.jsonKeys].sort());
-    expect(normalise(`${String(body['message'])}`)).toBe(normalise(c.statusLine).replace(/^CASSANDRA BACKUP \w+ - /, '').split(' | ')[0]);
+    expect(normalise(`${String(body['message'])}`)).toBe(
+      normalise(c.statusLine)
+        .replace(/^CASSANDRA BACKUP \w+ - /, '')
+        .split(' | ')[0],
+    );
     for (const table of body.tables ?? []) expect(Object.keys(table).sort()).toEqual([...(c.tables ?? [])].sort());
   });
 
@@ -181,7 +233,8 @@ describe.each(CASES)('$name', (c) => {
     renameSync(join(textfiles, 'cassandra_backup.prom.tmp'), join(textfiles, 'cassandra_backup.prom'));
     const scraped = parseSamples((await httpRequest(exporterUrl)).text);
     expect(scraped.find((s) => s.name === 'node_textfile_scrape_error')?.value).toBe(0);
-    for (const sample of samples) expect(scraped, `${sample.name}${JSON.stringify(sample.labels)}`).toContainEqual(sample);
+    for (const sample of samples)
+      expect(scraped, `${sample.name}${JSON.stringify(sample.labels)}`).toContainEqual(sample);
     rmSync(join(textfiles, 'cassandra_backup.prom'));
   });
 });

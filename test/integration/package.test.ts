@@ -3,7 +3,16 @@
 // dependencies only, each plugin answers --version and runs a real check against the suite's node,
 // also through a symlink in a plugin folder, as Nagios ($USER1$) and Icinga 2 (PluginContribDir) use it.
 
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGINS as REGISTRY } from '../../src/plugins/index.js';
@@ -12,7 +21,11 @@ import { ROOT } from '../support/run-plugin.js';
 import { cassandra, jolokia } from './cassandra-context.js';
 import { removeDir, tempDir } from './monitoring-tools.js';
 
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; bin: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+};
 /** Every plugin of the registry. */
 const PLUGINS = REGISTRY.map((p) => p.name);
 
@@ -24,7 +37,11 @@ let installLog: string;
 
 /** Runs an installed plugin by name, found through PATH alone (nothing from the checkout). */
 function runInstalled(name: string, args: string[], path = join(prefix, 'bin')) {
-  return runProcess(name, args, { cwd: dir, env: { PATH: `${path}:/usr/local/bin:/usr/bin:/bin` }, killAfterMs: 30_000 });
+  return runProcess(name, args, {
+    cwd: dir,
+    env: { PATH: `${path}:/usr/local/bin:/usr/bin:/bin` },
+    killAfterMs: 30_000,
+  });
 }
 
 beforeAll(async () => {
@@ -41,15 +58,26 @@ beforeAll(async () => {
   const out = join(dir, 'out');
   mkdirSync(out);
   const npmEnv = { ...process.env, npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' };
-  const packed = await runProcess('npm', ['pack', '--pack-destination', out, '--json', '--no-audit', '--no-fund'], { cwd: staging, env: npmEnv, killAfterMs: 120_000 });
+  const packed = await runProcess('npm', ['pack', '--pack-destination', out, '--json', '--no-audit', '--no-fund'], {
+    cwd: staging,
+    env: npmEnv,
+    killAfterMs: 120_000,
+  });
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stdout}\n${packed.stderr}`);
-  const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
+  const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   tarball = join(out, info[0]?.filename as string);
   packedFiles = (info[0]?.files ?? []).map((f) => f.path);
 
   // Production dependencies only, offline: the package must need nothing from a registry.
   prefix = join(dir, 'prefix');
-  const installed = await runProcess('npm', ['install', '--global', '--prefix', prefix, '--omit=dev', '--offline', '--no-audit', '--no-fund', tarball], { cwd: dir, env: npmEnv, killAfterMs: 120_000 });
+  const installed = await runProcess(
+    'npm',
+    ['install', '--global', '--prefix', prefix, '--omit=dev', '--offline', '--no-audit', '--no-fund', tarball],
+    { cwd: dir, env: npmEnv, killAfterMs: 120_000 },
+  );
   installLog = `${installed.stdout}\n${installed.stderr}`;
   if (installed.code !== 0) throw new Error(`npm install of the tarball failed:\n${installLog}`);
 });
@@ -63,7 +91,14 @@ describe('npm pack', () => {
       expect(packedFiles).toContain(`plugins/${name}`);
       expect(packedFiles).toContain(`dist/${name}.cjs`);
     }
-    for (const file of ['package.json', 'README.md', 'icinga-commands.conf', 'docs/nagios/commands.cfg', 'docs/nagios/services.cfg', 'docs/nrpe.cfg']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'icinga-commands.conf',
+      'docs/nagios/commands.cfg',
+      'docs/nagios/services.cfg',
+      'docs/nrpe.cfg',
+    ]) {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.filter((f) => /^(src|test|scripts|\.ci|\.cache|node_modules)\//.test(f))).toEqual([]);
@@ -98,18 +133,34 @@ describe('installed from the tarball into a prefix, production dependencies only
   it('check_cassandra_backup from PATH: a real check against the node, OK then WARNING', async () => {
     const url = cassandra().jolokiaUrl;
     for (const enabled of [true, false]) {
-      const res = await jolokia('plain2', { type: 'write', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled', value: enabled });
+      const res = await jolokia('plain2', {
+        type: 'write',
+        mbean: 'org.apache.cassandra.db:type=StorageService',
+        attribute: 'IncrementalBackupsEnabled',
+        value: enabled,
+      });
       expect((res.json as { status: number }).status).toBe(200);
       const result = await runInstalled('check_cassandra_backup', ['--url', url]);
       expect(result.code, result.stdout + result.stderr).toBe(enabled ? 0 : 1);
-      expect(result.stdout).toMatch(enabled ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;/ : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled/);
+      expect(result.stdout).toMatch(
+        enabled
+          ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;/
+          : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled/,
+      );
     }
   });
 
   it('check_cassandra_backup --find-config from PATH: the YAML parser shipped beside the bundles', async () => {
     expect(packedFiles).toContain('dist/js-yaml.cjs');
-    expect(readFileSync(join(installedPackage(), 'dist', 'js-yaml.cjs'), 'utf8')).toMatch(/^\/\*! js-yaml \d+\.\d+\.\d+\n\(The MIT License\)/);
-    const result = await runInstalled('check_cassandra_backup', ['--url', cassandra().jolokiaUrl, '--find-config', '-v']);
+    expect(readFileSync(join(installedPackage(), 'dist', 'js-yaml.cjs'), 'utf8')).toMatch(
+      /^\/\*! js-yaml \d+\.\d+\.\d+\n\(The MIT License\)/,
+    );
+    const result = await runInstalled('check_cassandra_backup', [
+      '--url',
+      cassandra().jolokiaUrl,
+      '--find-config',
+      '-v',
+    ]);
     expect(result.code, result.stdout + result.stderr).toBeLessThan(3);
     expect(result.stdout).toContain('has incremental_backups: false');
   });
@@ -118,7 +169,11 @@ describe('installed from the tarball into a prefix, production dependencies only
     const pluginFolder = join(dir, 'nagios-plugins');
     mkdirSync(pluginFolder);
     for (const name of PLUGINS) symlinkSync(join(prefix, 'bin', name), join(pluginFolder, name));
-    const result = await runInstalled(join(pluginFolder, 'check_cassandra_backup'), ['--url', cassandra().jolokiaUrl, '--format', 'nodetool'], '/nonexistent');
+    const result = await runInstalled(
+      join(pluginFolder, 'check_cassandra_backup'),
+      ['--url', cassandra().jolokiaUrl, '--format', 'nodetool'],
+      '/nonexistent',
+    );
     expect(result.stderr).toBe('');
     expect(['running\n', 'not running\n']).toContain(result.stdout);
   });

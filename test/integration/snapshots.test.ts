@@ -32,7 +32,16 @@ interface Answer {
   snapshot_count: number;
   true_size_bytes: number;
   expired_count: number;
-  snapshots: { snapshot: string; state: string; tables: string[]; true_size_bytes: number; size_on_disk_bytes: number; created: string | null; expires: string | null; age_seconds: number | null }[];
+  snapshots: {
+    snapshot: string;
+    state: string;
+    tables: string[];
+    true_size_bytes: number;
+    size_on_disk_bytes: number;
+    created: string | null;
+    expires: string | null;
+    age_seconds: number | null;
+  }[];
 }
 
 beforeAll(async () => {
@@ -50,13 +59,28 @@ async function listsnapshots(): Promise<Listed[]> {
   const lines = (await nodetoolOk(['listsnapshots'])).stdout.split('\n');
   const header = lines.findIndex((l) => l.startsWith('Snapshot name'));
   if (header === -1) return [];
-  const columns = ['Snapshot name', 'Keyspace name', 'Column family name', 'True size', 'Size on disk', 'Creation time', 'Expiration time'].map((c) => lines[header]!.indexOf(c));
+  const columns = [
+    'Snapshot name',
+    'Keyspace name',
+    'Column family name',
+    'True size',
+    'Size on disk',
+    'Creation time',
+    'Expiration time',
+  ].map((c) => lines[header]!.indexOf(c));
   return lines
     .slice(header + 1)
     .filter((l) => l.trim() !== '' && !l.startsWith('Total'))
     .map((l) => {
-      const cell = (i: number) => l.slice(columns[i], i + 1 < columns.length && columns[i + 1]! >= 0 ? columns[i + 1] : undefined).trim();
-      return { tag: cell(0), table: `${cell(1)}.${cell(2)}`, trueSize: parseCassandraSize(cell(3)) as number, created: cell(5), expires: cell(6) };
+      const cell = (i: number) =>
+        l.slice(columns[i], i + 1 < columns.length && columns[i + 1]! >= 0 ? columns[i + 1] : undefined).trim();
+      return {
+        tag: cell(0),
+        table: `${cell(1)}.${cell(2)}`,
+        trueSize: parseCassandraSize(cell(3)) as number,
+        created: cell(5),
+        expires: cell(6),
+      };
     })
     .filter((r) => r.table.startsWith(`${KS}.`));
 }
@@ -77,7 +101,8 @@ function expectSameSnapshots(folders: Answer, details: Answer): void {
     expect(Math.abs(local.size_on_disk_bytes - over.size_on_disk_bytes), local.snapshot).toBeLessThanOrEqual(rounding);
     expect(Math.abs((ms(local.created) ?? 0) - (ms(over.created) ?? 0)), local.snapshot).toBeLessThanOrEqual(10);
     expect(local.expires === null, local.snapshot).toBe(over.expires === null);
-    if (local.expires !== null) expect(Math.abs((ms(local.expires) ?? 0) - (ms(over.expires) ?? 0))).toBeLessThanOrEqual(10);
+    if (local.expires !== null)
+      expect(Math.abs((ms(local.expires) ?? 0) - (ms(over.expires) ?? 0))).toBeLessThanOrEqual(10);
   }
 }
 
@@ -109,36 +134,64 @@ describe('on the real node, against nodetool listsnapshots', () => {
     expect(answer.snapshots.find((s) => s.snapshot === 'withttl')?.expires).not.toBeNull();
   });
 
-  it('the node\'s folders (--data-dir, no agent) tell the same tags, tables, times and true sizes', async () => {
+  it("the node's folders (--data-dir, no agent) tell the same tags, tables, times and true sizes", async () => {
     const remote = await check(['--url', cassandra().agents.plain1.url]);
     const local = await check(cassandra().dataDirs.flatMap((d) => ['--data-dir', d]));
     expectSameSnapshots(local, remote);
   });
 
   it('Jolokia 2.x cuts SnapshotDetails short at a snapshot without TTL: on the node the check reads the folders instead', async () => {
-    const cut = await fetch(cassandra().jolokiaUrl, { method: 'POST', body: JSON.stringify({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'SnapshotDetails' }) });
+    const cut = await fetch(cassandra().jolokiaUrl, {
+      method: 'POST',
+      body: JSON.stringify({
+        type: 'read',
+        mbean: 'org.apache.cassandra.db:type=StorageService',
+        attribute: 'SnapshotDetails',
+      }),
+    });
     const text = await cut.text();
     expect(() => JSON.parse(text) as unknown, text).toThrow();
     const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '-v']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('could not send SnapshotDetails');
-    expectSameSnapshots(await check(['--url', cassandra().jolokiaUrl]), await check(['--url', cassandra().agents.plain1.url]));
+    expectSameSnapshots(
+      await check(['--url', cassandra().jolokiaUrl]),
+      await check(['--url', cassandra().agents.plain1.url]),
+    );
   });
 
   it('away from the node (the folders not readable), that is UNKNOWN saying what to do', async () => {
     const home = mkdtempSync(join(tmpdir(), 'it-nobody-'));
     chmodSync(home, 0o755);
     cpSync(join(ROOT, 'dist', `${PLUGIN}.cjs`), join(home, 'check.cjs'));
-    const run = spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(PLUGIN_NODE, [join(home, 'check.cjs'), '--url', cassandra().jolokiaUrl], {
+      uid: 65534,
+      gid: 65534,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     rmSync(home, { recursive: true, force: true });
     expect(run.status, run.stdout).toBe(3);
-    expect(run.stdout).toMatch(/^CASSANDRA SNAPSHOTS UNKNOWN - The agent at \S+ sent SnapshotDetails cut short, as Jolokia 2\.x agents do while a snapshot has no TTL: run the check on the node/);
+    expect(run.stdout).toMatch(
+      /^CASSANDRA SNAPSHOTS UNKNOWN - The agent at \S+ sent SnapshotDetails cut short, as Jolokia 2\.x agents do while a snapshot has no TTL: run the check on the node/,
+    );
   });
 
   it('age thresholds name the snapshots past them; --exclude-tag leaves one out', async () => {
-    const run = await runPlugin(PLUGIN, ['--url', cassandra().jolokiaUrl, '--warning-age', '0', '--critical-age', '1d', '--exclude-tag', 'with*']);
+    const run = await runPlugin(PLUGIN, [
+      '--url',
+      cassandra().jolokiaUrl,
+      '--warning-age',
+      '0',
+      '--critical-age',
+      '1d',
+      '--exclude-tag',
+      'with*',
+    ]);
     expect(run.code, run.stdout).toBe(1);
-    expect(run.statusLine).toMatch(/^CASSANDRA SNAPSHOTS WARNING - plain: \d+s old \(warning over 0s\); 2 tables, true size [\d.]+ \S+ \([\d.]+ \S+ on disk\)/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA SNAPSHOTS WARNING - plain: \d+s old \(warning over 0s\); 2 tables, true size [\d.]+ \S+ \([\d.]+ \S+ on disk\)/,
+    );
     expect(run.statusLine).not.toContain('withttl:');
   });
 

@@ -26,7 +26,10 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
       cassandraVersion: version,
       agents: { main: {} },
       configFromClassPath: true,
-      extraJvmArgs: ['-Dcassandra.config.allow_system_properties=true', '-Dcassandra.settings.incremental_backups=true'],
+      extraJvmArgs: [
+        '-Dcassandra.config.allow_system_properties=true',
+        '-Dcassandra.settings.incremental_backups=true',
+      ],
       log: (m) => process.stderr.write(`[cassandra ${version}] ${m}\n`),
     });
     cql = await openKeyspace(KS, ['orders'], node.nativePort);
@@ -48,19 +51,37 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     const yaml = join(node!.workDir, 'conf', 'cassandra.yaml');
     expect((await node!.nodetool('statusbackup')).stdout).toBe(honoured ? 'running\n' : 'not running\n');
     const started = await runPlugin(PLUGIN, ['--url', url(), '--find-config', '-v']);
-    expect(started.stdout).toContain(`configuration: ${yaml} (found through the node's class path (cassandra.yaml)) has incremental_backups: false`);
+    expect(started.stdout).toContain(
+      `configuration: ${yaml} (found through the node's class path (cassandra.yaml)) has incremental_backups: false`,
+    );
     if (honoured) {
-      expect([started.code, started.statusLine]).toEqual([0, expect.stringMatching(/^CASSANDRA BACKUP OK - Incremental backup is enabled \|.* backup_after_restart=1;;;0;1$/)]);
-      expect(started.stdout).toContain('the node was started with -Dcassandra.settings.incremental_backups=true, which overrides the file');
+      expect([started.code, started.statusLine]).toEqual([
+        0,
+        expect.stringMatching(
+          /^CASSANDRA BACKUP OK - Incremental backup is enabled \|.* backup_after_restart=1;;;0;1$/,
+        ),
+      ]);
+      expect(started.stdout).toContain(
+        'the node was started with -Dcassandra.settings.incremental_backups=true, which overrides the file',
+      );
       await setBackupByNodetool(false, node!.nodetool);
       const disabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
-      expect(disabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\); a restart would turn it back on \(someone ran nodetool disablebackup\) \|/);
+      expect(disabled.statusLine).toMatch(
+        /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\); a restart would turn it back on \(someone ran nodetool disablebackup\) \|/,
+      );
     } else {
-      expect([started.code, started.statusLine]).toEqual([1, expect.stringMatching(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|.* backup_after_restart=0;;;0;1$/)]);
+      expect([started.code, started.statusLine]).toEqual([
+        1,
+        expect.stringMatching(
+          /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|.* backup_after_restart=0;;;0;1$/,
+        ),
+      ]);
       expect(started.stdout).not.toContain('overrides the file');
       await setBackupByNodetool(true, node!.nodetool);
       const enabled = await runPlugin(PLUGIN, ['--url', url(), '--find-config']);
-      expect(enabled.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - enabled until the next restart: cassandra.yaml has incremental_backups: false \|/);
+      expect(enabled.statusLine).toMatch(
+        /^CASSANDRA BACKUP WARNING - enabled until the next restart: cassandra.yaml has incremental_backups: false \|/,
+      );
     }
   });
 
@@ -74,7 +95,11 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
       const nagios = await runPlugin(PLUGIN, ['--url', url()]);
       expect([nagios.code, nagios.statusLine]).toEqual([
         enabled ? 0 : 1,
-        expect.stringMatching(enabled ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;/ : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|/),
+        expect.stringMatching(
+          enabled
+            ? /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;/
+            : /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \|/,
+        ),
       ]);
     }
   });
@@ -84,12 +109,18 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     await writeRows(cql!, KS, 'orders', 50, { body: (id) => `order ${id}` });
     const run = await runPlugin(PLUGIN, ['--url', url(), '--flush', `${KS}.orders`, '-t', '60', '--format', 'json']);
     expect(run.code, run.stdout).toBe(0);
-    const body = JSON.parse(run.stdout) as { tables: { table: string; state: string; had_data: boolean; new_sstables: number }[] };
+    const body = JSON.parse(run.stdout) as {
+      tables: { table: string; state: string; had_data: boolean; new_sstables: number }[];
+    };
     expect(body.tables).toEqual([expect.objectContaining({ table: 'orders', state: 'OK', had_data: true })]);
     expect(body.tables[0]!.new_sstables).toBeGreaterThan(0);
 
     // Independently of the plugin: every live Data file of the table has its inode in backups/.
-    const directories = node!.dataDirs.flatMap((d) => readdirSync(join(d, KS)).filter((t) => t.startsWith('orders-')).map((t) => join(d, KS, t)));
+    const directories = node!.dataDirs.flatMap((d) =>
+      readdirSync(join(d, KS))
+        .filter((t) => t.startsWith('orders-'))
+        .map((t) => join(d, KS, t)),
+    );
     const live = liveDataFiles(directories);
     expect(live.length).toBeGreaterThan(0);
     for (const file of live) expect(file.linked, file.name).toBe(true);
@@ -99,9 +130,19 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
     await writeRows(cql!, KS, 'orders', 10, { from: 1000, body: () => 'for the snapshot' });
     await nodetoolOk(['snapshot', '-t', 'versions-snap', KS], node!.nodetool);
     expect((await node!.nodetool('listsnapshots')).stdout).toMatch(new RegExp(`^versions-snap +${KS} +orders `, 'm'));
-    const run = await runPlugin('check_cassandra_snapshots', ['--url', url(), '--warning-age', '1h', '--format', 'json', '-v']);
+    const run = await runPlugin('check_cassandra_snapshots', [
+      '--url',
+      url(),
+      '--warning-age',
+      '1h',
+      '--format',
+      'json',
+      '-v',
+    ]);
     expect(run.code, run.stdout).toBe(0);
-    const answer = JSON.parse(run.stdout) as { snapshots: { snapshot: string; tables: string[]; age_seconds: number | null }[] };
+    const answer = JSON.parse(run.stdout) as {
+      snapshots: { snapshot: string; tables: string[]; age_seconds: number | null }[];
+    };
     const snapshot = answer.snapshots.find((s) => s.snapshot === 'versions-snap');
     expect(snapshot?.tables).toEqual([`${KS}.orders`]);
     expect(snapshot?.age_seconds).toBeLessThan(600);

@@ -5,7 +5,15 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CASSANDRA_VALUES, jolokia, requireAuth, respond, startFakeAgent, type FakeAgent, type Handler } from '../support/fake-agent.js';
+import {
+  CASSANDRA_VALUES,
+  jolokia,
+  requireAuth,
+  respond,
+  startFakeAgent,
+  type FakeAgent,
+  type Handler,
+} from '../support/fake-agent.js';
 import { closedPort } from '../support/fault-servers.js';
 import { runPlugin } from '../support/run-plugin.js';
 
@@ -30,17 +38,21 @@ async function against(handler: Handler, args: string[] = [], env: NodeJS.Proces
 }
 
 describe('status', () => {
-  it('enabled is OK with nodetool\'s words and perfdata', async () => {
+  it("enabled is OK with nodetool's words and perfdata", async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(true)));
     expect(run.code).toBe(0);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;;;0;1 time=\d+(\.\d+)?s;;;0$/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP OK - Incremental backup is enabled \| backup_enabled=1;;;0;1 time=\d+(\.\d+)?s;;;0$/,
+    );
     expect(run.stdout.split('\n')).toHaveLength(2); // one line and the final newline
   });
 
   it('disabled is WARNING', async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(false)));
     expect(run.code).toBe(1);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \| backup_enabled=0;;;0;1 /);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP WARNING - Incremental backup is disabled \(expected enabled\) \| backup_enabled=0;;;0;1 /,
+    );
   });
 
   it('--disabled-state critical makes disabled CRITICAL', async () => {
@@ -69,8 +81,14 @@ describe('status', () => {
     expect(agent!.received).toHaveLength(1);
     const sent = JSON.parse(agent!.received[0]!.body) as { type: string; mbean: string; attribute: string }[];
     expect(Array.isArray(sent)).toBe(true);
-    expect(sent[0]).toEqual({ type: 'read', mbean: 'org.apache.cassandra.db:type=StorageService', attribute: 'IncrementalBackupsEnabled' });
-    expect(agent!.received[0]!.url).toBe('/jolokia/?mimeType=application/json&includeStackTrace=false&serializeException=false');
+    expect(sent[0]).toEqual({
+      type: 'read',
+      mbean: 'org.apache.cassandra.db:type=StorageService',
+      attribute: 'IncrementalBackupsEnabled',
+    });
+    expect(agent!.received[0]!.url).toBe(
+      '/jolokia/?mimeType=application/json&includeStackTrace=false&serializeException=false',
+    );
   });
 });
 
@@ -78,14 +96,20 @@ describe('could not find out: UNKNOWN with a sentence that says what and where',
   it('MBean missing (inner status 404)', async () => {
     const run = await against(jolokia({}, { mbeanMissing: true }));
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127.0.0.1:\d+\/jolokia has no MBean org.apache.cassandra.db:type=StorageService \(is this a Cassandra node/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127.0.0.1:\d+\/jolokia has no MBean org.apache.cassandra.db:type=StorageService \(is this a Cassandra node/,
+    );
     expect(run.statusLine).toContain('is this a Cassandra node');
   });
 
   it('HTTP 500', async () => {
-    const run = await against((_q, _b, res) => respond(res, 500, '{"error":"java.lang.IllegalStateException : boom","status":500}'));
+    const run = await against((_q, _b, res) =>
+      respond(res, 500, '{"error":"java.lang.IllegalStateException : boom","status":500}'),
+    );
     expect(run.code).toBe(3);
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127\.0\.0\.1:\d+\/jolokia answered HTTP 500: java.lang.IllegalStateException : boom$/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP UNKNOWN - The agent at http:\/\/127\.0\.0\.1:\d+\/jolokia answered HTTP 500: java.lang.IllegalStateException : boom$/,
+    );
   });
 
   it('a body that is not JSON', async () => {
@@ -97,7 +121,9 @@ describe('could not find out: UNKNOWN with a sentence that says what and where',
   it('a value of the wrong type ("true" as a string)', async () => {
     const run = await against(jolokia(CASSANDRA_VALUES('true')));
     expect(run.code).toBe(3);
-    expect(run.statusLine).toContain('gave the string "true" for IncrementalBackupsEnabled, where Cassandra has a boolean');
+    expect(run.statusLine).toContain(
+      'gave the string "true" for IncrementalBackupsEnabled, where Cassandra has a boolean',
+    );
   });
 
   it('an agent that accepts and never answers: ends within -t + 1 s', async () => {
@@ -117,7 +143,9 @@ describe('could not find out: UNKNOWN with a sentence that says what and where',
     const port = await closedPort();
     const run = await runPlugin(PLUGIN, ['-H', '127.0.0.1', '-p', String(port)]);
     expect(run.code).toBe(3);
-    expect(run.statusLine).toBe(`CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:${port}/jolokia: connection refused`);
+    expect(run.statusLine).toBe(
+      `CASSANDRA BACKUP UNKNOWN - Cannot connect to Cassandra's Jolokia agent at http://127.0.0.1:${port}/jolokia: connection refused`,
+    );
   });
 
   it('error text full of | and newlines stays one line, with no perfdata of its own', async () => {
@@ -162,7 +190,10 @@ describe('authentication', () => {
   });
 
   it('user and password from --extra-opts are OK, and the command line wins', async () => {
-    const ini = writeSecret('plugins.ini', `[other]\nuser=nobody\n\n[${PLUGIN}]\n# the monitoring user\nuser = monitor\npassword = ${PASSWORD}\nexpect=disabled\n`);
+    const ini = writeSecret(
+      'plugins.ini',
+      `[other]\nuser=nobody\n\n[${PLUGIN}]\n# the monitoring user\nuser = monitor\npassword = ${PASSWORD}\nexpect=disabled\n`,
+    );
     const run = await against(guarded(), [`--extra-opts=@${ini}`, '--expect', 'enabled', '-vv']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`extra-opts: read [${PLUGIN}]@${ini}`);
@@ -177,11 +208,18 @@ describe('authentication', () => {
 });
 
 describe('formats keep the exit codes', () => {
-  it('json carries the health line\'s keys plus state and message', async () => {
+  it("json carries the health line's keys plus state and message", async () => {
     const run = await against(jolokia(CASSANDRA_VALUES(true)), ['--format', 'json']);
     expect(run.code).toBe(0);
     const body = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(body).toMatchObject({ backup_enabled: true, status: 'running', state: 'OK', exit_code: 0, message: 'Incremental backup is enabled', cassandra_version: '5.0.6' });
+    expect(body).toMatchObject({
+      backup_enabled: true,
+      status: 'running',
+      state: 'OK',
+      exit_code: 0,
+      message: 'Incremental backup is enabled',
+      cassandra_version: '5.0.6',
+    });
   });
 
   it('json when disabled, and when unknown', async () => {
@@ -191,7 +229,12 @@ describe('formats keep the exit codes', () => {
     const port = await closedPort();
     const unknown = await runPlugin(PLUGIN, ['-p', String(port), '--format', 'json']);
     expect(unknown.code).toBe(3);
-    expect(JSON.parse(unknown.stdout)).toMatchObject({ backup_enabled: null, status: 'unknown', state: 'UNKNOWN', exit_code: 3 });
+    expect(JSON.parse(unknown.stdout)).toMatchObject({
+      backup_enabled: null,
+      status: 'unknown',
+      state: 'UNKNOWN',
+      exit_code: 3,
+    });
   });
 
   it('prometheus has HELP, TYPE and the backup metric', async () => {
@@ -242,7 +285,14 @@ describe('options', () => {
   it('-h prints a help with options, states and examples; exit 3', async () => {
     const run = await runPlugin(PLUGIN, ['-h']);
     expect(run.code).toBe(3);
-    for (const text of ['Usage: check_cassandra_backup', '--password-file=FILE', 'States:', 'UNKNOWN (3)', 'Examples:', '--format nodetool']) {
+    for (const text of [
+      'Usage: check_cassandra_backup',
+      '--password-file=FILE',
+      'States:',
+      'UNKNOWN (3)',
+      'Examples:',
+      '--format nodetool',
+    ]) {
       expect(run.stdout).toContain(text);
     }
   });

@@ -33,12 +33,21 @@ describe('a backlog of 40,000 files', () => {
     expectCleanRun(run, { plugin: entry, timeoutSeconds: 10, code: 0, verbosity: 1 });
     expect(run.statusLine).toMatch(/^CASSANDRA BACKUP BACKLOG OK - 40000 files, 39\.1 KiB waiting in backups\/; /);
     expect(run.stdout).toMatch(/read by [2-9] threads/);
-    expect(run.stdout.split('\n').filter((line) => /^OK: shop\.t\d+: oldest file \d+s old; 1000 files, 1000 B$/.test(line))).toHaveLength(TABLES);
+    expect(
+      run.stdout.split('\n').filter((line) => /^OK: shop\.t\d+: oldest file \d+s old; 1000 files, 1000 B$/.test(line)),
+    ).toHaveLength(TABLES);
   });
 
   it('JSON and Prometheus carry every table', async () => {
-    const json = JSON.parse((await runPlugin(PLUGIN, ['--data-dir', data, '--format', 'json'])).stdout) as { files: number; tables: { files: number }[] };
-    expect([json.files, json.tables.length, json.tables.every((t) => t.files === FILES_PER_TABLE)]).toEqual([TABLES * FILES_PER_TABLE, TABLES, true]);
+    const json = JSON.parse((await runPlugin(PLUGIN, ['--data-dir', data, '--format', 'json'])).stdout) as {
+      files: number;
+      tables: { files: number }[];
+    };
+    expect([json.files, json.tables.length, json.tables.every((t) => t.files === FILES_PER_TABLE)]).toEqual([
+      TABLES * FILES_PER_TABLE,
+      TABLES,
+      true,
+    ]);
     const prometheus = (await runPlugin(PLUGIN, ['--data-dir', data, '--format', 'prometheus'])).stdout;
     expect(prometheus.split('\n').filter((line) => line.startsWith('cassandra_backups_files{'))).toHaveLength(TABLES);
   });
@@ -48,6 +57,8 @@ describe('a backlog of 40,000 files', () => {
     const run = await runPlugin(PLUGIN, ['--data-dir', data, '-t', '0.05', '--timeout-state', 'critical']);
     expect(Date.now() - started).toBeLessThan(5000);
     expectCleanRun(run, { plugin: entry, timeoutSeconds: 0.05, code: 2 });
-    expect(run.statusLine).toMatch(/^CASSANDRA BACKUP BACKLOG CRITICAL - (still reading .*backups at the timeout|no result within the timeout of 0\.05 s)$/);
+    expect(run.statusLine).toMatch(
+      /^CASSANDRA BACKUP BACKLOG CRITICAL - (still reading .*backups at the timeout|no result within the timeout of 0\.05 s)$/,
+    );
   });
 });

@@ -8,7 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startSimulatedCluster, type SimulatedCluster, type SimulationOptions } from '../../scripts/simulated-cluster.mjs';
+import {
+  startSimulatedCluster,
+  type SimulatedCluster,
+  type SimulationOptions,
+} from '../../scripts/simulated-cluster.mjs';
 import { entry } from '../../src/plugins/check_cassandra_cluster_backup.js';
 import { expectCleanRun } from '../support/plugin-output.js';
 import { runPlugin } from '../support/run-plugin.js';
@@ -29,10 +33,26 @@ async function against(options: Omit<SimulationOptions, 'latencyMs'>, args: stri
 
 describe('every member accounted for, each on its own', () => {
   it('one agent of each kind: the counts, a line each, and the worst state', async () => {
-    const run = await against({ size: 7, behaviours: { 1: 'disabled', 2: 'hang', 3: 'refuse', 4: 'stranger', 5: 'impostor', 6: 'garbage' } }, ['-t', '5', '--node-timeout', '1', '--format', 'json']);
+    const run = await against(
+      { size: 7, behaviours: { 1: 'disabled', 2: 'hang', 3: 'refuse', 4: 'stranger', 5: 'impostor', 6: 'garbage' } },
+      ['-t', '5', '--node-timeout', '1', '--format', 'json'],
+    );
     expect(run.code).toBe(3);
-    const body = JSON.parse(run.stdout) as { members: number; enabled: number; disabled: number; unreachable: number; unknown: number; nodes: { node: string; backup_enabled: boolean | null; status: string; state: string; message: string }[] };
-    expect({ members: body.members, enabled: body.enabled, disabled: body.disabled, unreachable: body.unreachable, unknown: body.unknown }).toEqual({ members: 7, enabled: 1, disabled: 1, unreachable: 1, unknown: 4 });
+    const body = JSON.parse(run.stdout) as {
+      members: number;
+      enabled: number;
+      disabled: number;
+      unreachable: number;
+      unknown: number;
+      nodes: { node: string; backup_enabled: boolean | null; status: string; state: string; message: string }[];
+    };
+    expect({
+      members: body.members,
+      enabled: body.enabled,
+      disabled: body.disabled,
+      unreachable: body.unreachable,
+      unknown: body.unknown,
+    }).toEqual({ members: 7, enabled: 1, disabled: 1, unreachable: 1, unknown: 4 });
     // A member's backup as every plugin says it: backup_enabled, and nodetool's word as its status.
     expect(body.nodes.map((n) => [n.backup_enabled, n.status, n.state])).toEqual([
       [true, 'running', 'OK'],
@@ -43,18 +63,34 @@ describe('every member accounted for, each on its own', () => {
       [null, 'wrong-node', 'UNKNOWN'],
       [null, 'unknown', 'UNKNOWN'],
     ]);
-    expect(body.nodes[2]!.message).toMatch(/^unreachable in dc3\/rack1 \(gossip still says up\): The agent at http:\/\/127\.2\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 1 s$/);
-    expect(body.nodes[5]!.message).toMatch(/answers for host 11111111-1111-4111-8111-111111111111, not 00000000-0000-4000-8000-000000000005/);
+    expect(body.nodes[2]!.message).toMatch(
+      /^unreachable in dc3\/rack1 \(gossip still says up\): The agent at http:\/\/127\.2\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 1 s$/,
+    );
+    expect(body.nodes[5]!.message).toMatch(
+      /answers for host 11111111-1111-4111-8111-111111111111, not 00000000-0000-4000-8000-000000000005/,
+    );
   });
 
   it('the nagios line stays one clean line, whatever the agents said', async () => {
-    const run = await against({ size: 5, behaviours: { 1: 'garbage', 2: 'refuse', 3: 'hang' } }, ['-t', '4', '--node-timeout', '1']);
+    const run = await against({ size: 5, behaviours: { 1: 'garbage', 2: 'refuse', 3: 'hang' } }, [
+      '-t',
+      '4',
+      '--node-timeout',
+      '1',
+    ]);
     expectCleanRun(run, { timeoutSeconds: 4, code: 3, plugin: entry, partialUnknown: true });
   });
 
-  it('--format nodetool: the cluster-wide loop\'s lines and Summary', async () => {
-    const run = await against({ size: 4, behaviours: { 2: 'disabled', 3: 'hang' } }, ['--node-timeout', '1', '--format', 'nodetool']);
-    expect(run.stdout).toBe('127.2.0.1: running\n127.2.0.2: running\n127.2.0.3: not running\n127.2.0.4: unreachable\nSummary: 2 enabled, 1 disabled, 1 unreachable\n');
+  it("--format nodetool: the cluster-wide loop's lines and Summary", async () => {
+    const run = await against({ size: 4, behaviours: { 2: 'disabled', 3: 'hang' } }, [
+      '--node-timeout',
+      '1',
+      '--format',
+      'nodetool',
+    ]);
+    expect(run.stdout).toBe(
+      '127.2.0.1: running\n127.2.0.2: running\n127.2.0.3: not running\n127.2.0.4: unreachable\nSummary: 2 enabled, 1 disabled, 1 unreachable\n',
+    );
     expect(run.code).toBe(1);
   });
 });
@@ -65,7 +101,13 @@ describe('time', () => {
     // Each member's deadline is cut to what is left of -t: the hung ones are unreachable, not a timeout.
     expect(run.seconds).toBeLessThan(3.5);
     const body = JSON.parse(run.stdout) as { state: string; members: number; unreachable: number; nodes: unknown[] };
-    expect([run.code, body.state, body.members, body.unreachable, body.nodes.length]).toEqual([1, 'WARNING', 40, 19, 40]);
+    expect([run.code, body.state, body.members, body.unreachable, body.nodes.length]).toEqual([
+      1,
+      'WARNING',
+      40,
+      19,
+      40,
+    ]);
   });
 
   it('--parallel bounds the agents asked at once; all are still asked', async () => {
@@ -83,8 +125,15 @@ describe('where the agents are', () => {
       const file = join(dir, 'agents.txt');
       writeFileSync(file, `# NAT\n127.2.0.3 http://${second.members[0]!.address}:${second.port}/jolokia\n`);
       const run = await runPlugin(PLUGIN, ['--url', cluster.contactUrl, '--node-url-file', file, '-v']);
-      expect(run.stdout).toContain(`UNKNOWN: 127.2.0.3: another node answers in dc3/rack1: the agent at http://127.3.0.1:${second.port}/jolokia answers for host`);
-      const template = await runPlugin(PLUGIN, ['--url', cluster.contactUrl, '--node-url', `http://{host}:${cluster.port}/jolokia`]);
+      expect(run.stdout).toContain(
+        `UNKNOWN: 127.2.0.3: another node answers in dc3/rack1: the agent at http://127.3.0.1:${second.port}/jolokia answers for host`,
+      );
+      const template = await runPlugin(PLUGIN, [
+        '--url',
+        cluster.contactUrl,
+        '--node-url',
+        `http://{host}:${cluster.port}/jolokia`,
+      ]);
       expect(template.statusLine).toMatch(/^CASSANDRA CLUSTER BACKUP OK - 3 members: 3 enabled \|/);
     } finally {
       await second.close();
@@ -92,25 +141,47 @@ describe('where the agents are', () => {
   });
 
   it('--node: the nodes named, placed in the ring by their host id; one the ring does not hold is a WARNING', async () => {
-    const run = await against({ size: 4, missingFromRing: 1 }, ['--node', '127.2.0.2', '--node', '127.2.0.4', '--format', 'nodetool', '-v']);
+    const run = await against({ size: 4, missingFromRing: 1 }, [
+      '--node',
+      '127.2.0.2',
+      '--node',
+      '127.2.0.4',
+      '--format',
+      'nodetool',
+      '-v',
+    ]);
     expect(run.stdout).toBe('127.2.0.2: running\n127.2.0.4: running\nSummary: 2 enabled, 0 disabled\n');
     expect(run.code).toBe(1);
     const json = await runPlugin(PLUGIN, ['--url', cluster!.contactUrl, '--node', '127.2.0.4', '--format', 'json']);
-    expect(JSON.parse(json.stdout).nodes[0]).toMatchObject({ node: '127.2.0.4', state: 'WARNING', message: 'not in the ring; backup enabled in ?/?' });
+    expect(JSON.parse(json.stdout).nodes[0]).toMatchObject({
+      node: '127.2.0.4',
+      state: 'WARNING',
+      message: 'not in the ring; backup enabled in ?/?',
+    });
   });
 
   it('one contact node down: the next is asked; all down: UNKNOWN naming each', async () => {
     cluster = await startSimulatedCluster({ size: 3, latencyMs: [0, 1], behaviours: { 0: 'hang' } });
     const other = `http://${cluster.members[1]!.address}:${cluster.port}/jolokia`;
     const run = await runPlugin(PLUGIN, ['--url', cluster.contactUrl, '--url', other, '--node-timeout', '1', '-v']);
-    expect(run.stdout).toMatch(/contact not used: The agent at http:\/\/127\.2\.0\.1:\d+\/jolokia accepted the connection but sent no answer within 1 s/);
+    expect(run.stdout).toMatch(
+      /contact not used: The agent at http:\/\/127\.2\.0\.1:\d+\/jolokia accepted the connection but sent no answer within 1 s/,
+    );
     expect(run.stdout).toContain(`ring from ${other}`);
     const none = await runPlugin(PLUGIN, ['--url', cluster.contactUrl, '--node-timeout', '1']);
-    expect([none.code, none.statusLine]).toEqual([3, expect.stringMatching(/^CASSANDRA CLUSTER BACKUP UNKNOWN - The agent at http:\/\/127\.2\.0\.1:\d+\/jolokia accepted the connection but sent no answer within 1 s$/)]);
+    expect([none.code, none.statusLine]).toEqual([
+      3,
+      expect.stringMatching(
+        /^CASSANDRA CLUSTER BACKUP UNKNOWN - The agent at http:\/\/127\.2\.0\.1:\d+\/jolokia accepted the connection but sent no answer within 1 s$/,
+      ),
+    ]);
   });
 
   it.each([
-    [['--node-url', 'http://cass:8778/jolokia'], "--node-url: 'http://cass:8778/jolokia' has no {host} for the member's address"],
+    [
+      ['--node-url', 'http://cass:8778/jolokia'],
+      "--node-url: 'http://cass:8778/jolokia' has no {host} for the member's address",
+    ],
     [['--expect-dc', 'analytics'], "--expect-dc: 'analytics' is not DC=enabled or DC=disabled"],
     [['--parallel', '0'], "--parallel: '0' is not a whole number from 1 to 4096"],
     [['--warning-disabled', 'x'], "--warning-disabled: 'x' is not a range ('x' is not a number)"],

@@ -35,21 +35,38 @@ describe.each(PLUGINS)('$name', (plugin) => {
     const copy = join(dir, `${plugin.name}.cjs`);
     copyFileSync(bundle, copy);
     writeFileSync(join(dir, `${plugin.name}.cache`), 'not a code cache');
-    const run = await node(`process.argv.push('--version');\nrequire(${JSON.stringify(launcher)}).launch(${JSON.stringify(copy)}, ${JSON.stringify(plugin.service)});\n`);
-    expect([run.code, run.stdout.trim()]).toEqual([3, expect.stringMatching(new RegExp(`^${plugin.name} \\d+\\.\\d+\\.\\d+`))]);
+    const run = await node(
+      `process.argv.push('--version');\nrequire(${JSON.stringify(launcher)}).launch(${JSON.stringify(copy)}, ${JSON.stringify(plugin.service)});\n`,
+    );
+    expect([run.code, run.stdout.trim()]).toEqual([
+      3,
+      expect.stringMatching(new RegExp(`^${plugin.name} \\d+\\.\\d+\\.\\d+`)),
+    ]);
   });
 
   it('a missing bundle is one UNKNOWN line, exit 3', async () => {
-    const run = await node(`require(${JSON.stringify(launcher)}).launch(${JSON.stringify(join(dir, 'gone.cjs'))}, ${JSON.stringify(plugin.service)});\n`);
+    const run = await node(
+      `require(${JSON.stringify(launcher)}).launch(${JSON.stringify(join(dir, 'gone.cjs'))}, ${JSON.stringify(plugin.service)});\n`,
+    );
     expect(run.code).toBe(3);
-    expect(run.stdout).toMatch(new RegExp(`^${plugin.service} UNKNOWN - cannot start the plugin: ENOENT: no such file or directory, open '.*gone\\.cjs' \\(reinstall it, or run npm run build in a checkout\\)\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^${plugin.service} UNKNOWN - cannot start the plugin: ENOENT: no such file or directory, open '.*gone\\.cjs' \\(reinstall it, or run npm run build in a checkout\\)\\n$`,
+      ),
+    );
     expect(run.stderr).toBe('');
   });
 
   it('a bundle that throws while loading (e.g. on a Node too old for it) is one UNKNOWN line, exit 3', async () => {
     const broken = join(dir, `broken-${plugin.name}.cjs`);
     writeFileSync(broken, "'use strict';\nconst text = 'x';\ntext.notInThisNode();\n");
-    const run = await node(`require(${JSON.stringify(launcher)}).launch(${JSON.stringify(broken)}, ${JSON.stringify(plugin.service)});\n`);
-    expect([run.code, run.stdout, run.stderr]).toEqual([3, `${plugin.service} UNKNOWN - cannot start the plugin: TypeError: text.notInThisNode is not a function (please report it)\n`, '']);
+    const run = await node(
+      `require(${JSON.stringify(launcher)}).launch(${JSON.stringify(broken)}, ${JSON.stringify(plugin.service)});\n`,
+    );
+    expect([run.code, run.stdout, run.stderr]).toEqual([
+      3,
+      `${plugin.service} UNKNOWN - cannot start the plugin: TypeError: text.notInThisNode is not a function (please report it)\n`,
+      '',
+    ]);
   });
 });

@@ -26,8 +26,15 @@ afterAll(async () => {
 /** Runs check_cassandra_backup and reports whether dist/js-yaml.cjs was loaded by the time it exited. */
 async function loadsParser(args: string[]): Promise<{ code: number | null; loaded: boolean }> {
   const probe = join(dir, 'probe.cjs');
-  writeFileSync(probe, `process.on('exit', () => process.stderr.write('parser loaded: ' + (${JSON.stringify(PARSER)} in require.cache) + '\\n'));\n`);
-  const run = await runProcess(PLUGIN_NODE, ['--require', probe, join(ROOT, 'plugins', 'check_cassandra_backup'), '--url', agent.url, ...args], { env: { PATH: process.env['PATH'] } });
+  writeFileSync(
+    probe,
+    `process.on('exit', () => process.stderr.write('parser loaded: ' + (${JSON.stringify(PARSER)} in require.cache) + '\\n'));\n`,
+  );
+  const run = await runProcess(
+    PLUGIN_NODE,
+    ['--require', probe, join(ROOT, 'plugins', 'check_cassandra_backup'), '--url', agent.url, ...args],
+    { env: { PATH: process.env['PATH'] } },
+  );
   const answer = /parser loaded: (true|false)/.exec(run.stderr);
   expect(answer, run.stderr).not.toBeNull();
   return { code: run.code, loaded: answer?.[1] === 'true' };
@@ -35,7 +42,10 @@ async function loadsParser(args: string[]): Promise<{ code: number | null; loade
 
 describe('the YAML parser', () => {
   it('is in no plugin bundle, only in its own file with its licence', () => {
-    for (const plugin of PLUGINS) expect(readFileSync(join(ROOT, 'dist', `${plugin.name}.cjs`), 'utf8'), plugin.name).not.toContain('YAMLException');
+    for (const plugin of PLUGINS)
+      expect(readFileSync(join(ROOT, 'dist', `${plugin.name}.cjs`), 'utf8'), plugin.name).not.toContain(
+        'YAMLException',
+      );
     const parser = readFileSync(PARSER, 'utf8');
     expect(parser).toMatch(/^\/\*! js-yaml \d+\.\d+\.\d+\n\(The MIT License\)\n\nCopyright/);
     expect(parser).toContain('YAMLException');

@@ -4,7 +4,16 @@
 import { linkSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const COMPONENTS = ['Data.db', 'Index.db', 'Filter.db', 'Statistics.db', 'Summary.db', 'TOC.txt', 'Digest.crc32', 'CompressionInfo.db'];
+export const COMPONENTS = [
+  'Data.db',
+  'Index.db',
+  'Filter.db',
+  'Statistics.db',
+  'Summary.db',
+  'TOC.txt',
+  'Digest.crc32',
+  'CompressionInfo.db',
+];
 
 export function tableDirectory(dataDir: string, keyspace: string, table: string, id: string): string {
   const directory = join(dataDir, keyspace, `${table}-${id}`);
@@ -16,7 +25,11 @@ export function tableDirectory(dataDir: string, keyspace: string, table: string,
  * Writes an SSTable's components into the table directory and, unless `backup` is false, hard
  * links them into backups/ as Cassandra does at flush. Returns the Data component's path.
  */
-export function writeSSTable(directory: string, generation: number, options: { backup?: boolean; mtime?: Date } = {}): string {
+export function writeSSTable(
+  directory: string,
+  generation: number,
+  options: { backup?: boolean; mtime?: Date } = {},
+): string {
   for (const component of COMPONENTS) {
     const file = join(directory, `nb-${generation}-big-${component}`);
     writeFileSync(file, `${component} of generation ${generation}`);

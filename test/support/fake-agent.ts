@@ -37,7 +37,10 @@ export function startFakeAgent(handler: Handler, options: FakeAgentOptions = {})
  * Answers like a Jolokia 2.x agent: one result per request in the bulk, each echoing its
  * request. `values` maps attribute names to values; a missing attribute gets a 404 answer.
  */
-export function jolokia(values: Record<string, unknown>, options: { contentType?: string; mbeanMissing?: boolean } = {}): Handler {
+export function jolokia(
+  values: Record<string, unknown>,
+  options: { contentType?: string; mbeanMissing?: boolean } = {},
+): Handler {
   return attributeValues(values, options);
 }
 

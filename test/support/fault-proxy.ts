@@ -102,7 +102,8 @@ export async function startFaultProxy(agentUrl: string): Promise<FaultProxy> {
 
     upstream.on('data', (chunk: Buffer) => {
       seen.answerBytes += chunk.length;
-      if (seen.answerStart.length < 65536) seen.answerStart = Buffer.concat([seen.answerStart, chunk]).subarray(0, 65536);
+      if (seen.answerStart.length < 65536)
+        seen.answerStart = Buffer.concat([seen.answerStart, chunk]).subarray(0, 65536);
       switch (fault.kind) {
         case 'pass':
           forward(chunk);

@@ -11,7 +11,10 @@ const CODES = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 
 /** `SERVICE STATE - text[ | perfdata]`: the text holds no `|`, the line no control character. */
 export function statusLine(service: string): RegExp {
-  return new RegExp(`^${service} (OK|WARNING|CRITICAL|UNKNOWN) - [^|\\p{Cc}\\p{Zl}\\p{Zp}]+?( \\| [^|\\p{Cc}\\p{Zl}\\p{Zp}]+)?$`, 'u');
+  return new RegExp(
+    `^${service} (OK|WARNING|CRITICAL|UNKNOWN) - [^|\\p{Cc}\\p{Zl}\\p{Zp}]+?( \\| [^|\\p{Cc}\\p{Zl}\\p{Zp}]+)?$`,
+    'u',
+  );
 }
 
 /** check_cassandra_backup's status line. */
@@ -59,7 +62,8 @@ export function expectCleanRun(run: PluginRun, expected: CleanRun): keyof typeof
     expect(line, context).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}]/u);
   }
   const perfdata = run.statusLine.split(' | ')[1];
-  if (word === 'UNKNOWN' && expected.partialUnknown !== true) expect(perfdata, 'UNKNOWN carries no perfdata').toBeUndefined();
+  if (word === 'UNKNOWN' && expected.partialUnknown !== true)
+    expect(perfdata, 'UNKNOWN carries no perfdata').toBeUndefined();
   for (const item of perfdata?.split(' ') ?? []) expect(ownLabels, context).toContain(item.split('=')[0]);
   if ((expected.verbosity ?? 0) < 3) expect(run.stdout + run.stderr, 'no stack trace').not.toMatch(/\n\s+at .*[(:]\d+/);
   for (const secret of expected.secrets ?? []) expectNoSecret(run, secret);

@@ -42,7 +42,11 @@ export interface ProcessOptions {
   readonly input?: string;
 }
 
-export function runProcess(command: string, args: readonly string[], options: ProcessOptions = {}): Promise<ProcessRun> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: ProcessOptions = {},
+): Promise<ProcessRun> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
@@ -74,7 +78,11 @@ export function runProcess(command: string, args: readonly string[], options: Pr
  * Polls `probe` until it returns a truthy value, which is returned; an exception counts as "not
  * yet" and is quoted if time runs out. Throws after `timeoutMs`.
  */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, { timeoutMs = 5000, intervalMs = 20 } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  what: string,
+  { timeoutMs = 5000, intervalMs = 20 } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -84,7 +92,8 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, { ti
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`);
+    if (Date.now() > deadline)
+      throw new Error(`waited ${timeoutMs} ms for ${what}${lastError === undefined ? '' : `: ${String(lastError)}`}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

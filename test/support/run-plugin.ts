@@ -12,7 +12,11 @@ export interface PluginRun extends ProcessRun {
 }
 
 /** Runs plugins/<name> with only PATH (and `options.env`) in its environment, under PLUGIN_NODE. */
-export async function runPlugin(name: string, args: readonly string[], options: ProcessOptions = {}): Promise<PluginRun> {
+export async function runPlugin(
+  name: string,
+  args: readonly string[],
+  options: ProcessOptions = {},
+): Promise<PluginRun> {
   const run = await runProcess(join(ROOT, 'plugins', name), args, {
     killAfterMs: 30_000,
     ...options,

@@ -15,7 +15,9 @@ const generated = generatedFiles(PLUGINS, read);
 
 /** The files whose committed text differs from what the registry says. */
 function drifted(readFile: (path: string) => string): string[] {
-  return [...generatedFiles(PLUGINS, readFile)].filter(([path, content]) => readFile(path) !== content).map(([path]) => path);
+  return [...generatedFiles(PLUGINS, readFile)]
+    .filter(([path, content]) => readFile(path) !== content)
+    .map(([path]) => path);
 }
 
 describe('generated files', () => {
@@ -25,9 +27,13 @@ describe('generated files', () => {
 
   it('a hand edit of a generated file is caught', () => {
     expect(drifted(read)).toEqual([]);
-    const edited = (path: string): string => (path === 'icinga-commands.conf' ? read(path).replace('repeat_key = true', 'repeat_key = false') : read(path));
+    const edited = (path: string): string =>
+      path === 'icinga-commands.conf' ? read(path).replace('repeat_key = true', 'repeat_key = false') : read(path);
     expect(drifted(edited)).toEqual(['icinga-commands.conf']);
-    const readme = (path: string): string => (path === 'README.md' ? read(path).replace('command[check_cassandra_backup]=', 'command[check_backup]=') : read(path));
+    const readme = (path: string): string =>
+      path === 'README.md'
+        ? read(path).replace('command[check_cassandra_backup]=', 'command[check_backup]=')
+        : read(path);
     expect(drifted(readme)).toEqual(['README.md']);
   });
 
@@ -42,7 +48,9 @@ describe.each(PLUGINS)('the registry entry of $name', (plugin) => {
   const block = conf.slice(start, conf.indexOf('\n}\n', start));
 
   it('lives in src/plugins/<name>.ts as `entry`', async () => {
-    const module = (await import(/* @vite-ignore */ join(ROOT, 'src', 'plugins', `${plugin.name}.ts`))) as { entry: unknown };
+    const module = (await import(/* @vite-ignore */ join(ROOT, 'src', 'plugins', `${plugin.name}.ts`))) as {
+      entry: unknown;
+    };
     expect(module.entry).toBe(plugin);
   });
 

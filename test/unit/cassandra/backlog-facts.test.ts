@@ -34,24 +34,34 @@ describe('readBacklog', () => {
   });
 
   it('without: AllDataFileLocations from the node, in the status request, and whether backup is on', async () => {
-    const agent = stubAgent(byAttribute({ IncrementalBackupsEnabled: false, ReleaseVersion: '4.1.10', AllDataFileLocations: [data] }));
+    const agent = stubAgent(
+      byAttribute({ IncrementalBackupsEnabled: false, ReleaseVersion: '4.1.10', AllDataFileLocations: [data] }),
+    );
     const facts = await readBacklog(() => sourceOf(agent), { filter: EVERYTHING }, FAR);
     expect(agent.sent.map(described)).toEqual([
-      ['IncrementalBackupsEnabled', 'ReleaseVersion', 'AllDataFileLocations'].map((a) => `org.apache.cassandra.db:type=StorageService ${a}`),
+      ['IncrementalBackupsEnabled', 'ReleaseVersion', 'AllDataFileLocations'].map(
+        (a) => `org.apache.cassandra.db:type=StorageService ${a}`,
+      ),
     ]);
     expect(facts.node).toEqual({ where: WHERE, backupEnabled: false });
     expect(facts.scan.tables[0]?.files).toBe(8);
   });
 
   it('the filter reaches the scan', async () => {
-    const facts = await readBacklog(noAgent, { dataDirectories: [data], filter: { only: [], exclude: [{ keyspace: 'shop' }] } }, FAR);
+    const facts = await readBacklog(
+      noAgent,
+      { dataDirectories: [data], filter: { only: [], exclude: [{ keyspace: 'shop' }] } },
+      FAR,
+    );
     expect(facts.scan.tables).toEqual([]);
     expect(facts.scan.leftOut).toEqual(['shop']);
   });
 
   it('a node that reports no data directories, or one that is not here: a DataDirectoryError that says what to do', async () => {
     const none = stubAgent(byAttribute({ IncrementalBackupsEnabled: true, AllDataFileLocations: [] }));
-    await expect(readBacklog(() => sourceOf(none), { filter: EVERYTHING }, FAR)).rejects.toThrow(new DataDirectoryError('The node reports no data directories: give --data-dir'));
+    await expect(readBacklog(() => sourceOf(none), { filter: EVERYTHING }, FAR)).rejects.toThrow(
+      new DataDirectoryError('The node reports no data directories: give --data-dir'),
+    );
     const elsewhere = join(data, 'not-here');
     await expect(readBacklog(noAgent, { dataDirectories: [elsewhere], filter: EVERYTHING }, FAR)).rejects.toThrow(
       `Data directory ${elsewhere} does not exist here: run the check on the Cassandra node itself (NRPE or an Icinga 2 agent), or give --data-dir`,

@@ -17,7 +17,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A node with one table, shop.orders, whose files are under `data`. */
 function node(enabled: boolean, data: string, extra: Responder = forbidden): Responder {
-  const status = byAttribute({ IncrementalBackupsEnabled: enabled, ReleaseVersion: '5.0.9', AllDataFileLocations: [data] }, extra);
+  const status = byAttribute(
+    { IncrementalBackupsEnabled: enabled, ReleaseVersion: '5.0.9', AllDataFileLocations: [data] },
+    extra,
+  );
   return (r: JolokiaRequest) => {
     if (r.type === 'search') return value(['org.apache.cassandra.db:type=Tables,keyspace=shop,table=orders']);
     if (r.type === 'read' && r.attribute === 'DataPaths') return value([join(data, 'shop', `orders-${ID}`)]);
@@ -57,16 +60,24 @@ describe('readBackupFacts', () => {
     const file = join(dir, 'missing.yaml');
     const facts = await readBackupFacts(sourceOf(stubAgent(node(false, dir))), { configuration: { file } });
     expect(facts.status.incrementalBackupsEnabled).toBe(false);
-    expect(facts.configuration?.value).toEqual({ unreadable: `Cannot read ${file} (no such file): give --config the node's cassandra.yaml as seen from here` });
+    expect(facts.configuration?.value).toEqual({
+      unreadable: `Cannot read ${file} (no such file): give --config the node's cassandra.yaml as seen from here`,
+    });
   });
 
   it('--find-config: the file the node found on its class path, read from here', async () => {
     const conf = mkdtempSync(join(dir, 'conf-'));
     writeFileSync(join(conf, 'cassandra.yaml'), 'incremental_backups: false\n');
-    const classPath = (r: JolokiaRequest) => (r.type === 'read' && r.attribute === 'ClassPath' ? value(`/usr/share/cassandra/lib/x.jar:${conf}`) : value(null));
+    const classPath = (r: JolokiaRequest) =>
+      r.type === 'read' && r.attribute === 'ClassPath' ? value(`/usr/share/cassandra/lib/x.jar:${conf}`) : value(null);
     const facts = await readBackupFacts(sourceOf(stubAgent(node(true, dir, classPath))), { configuration: {} });
     expect(facts.configuration).toEqual({
-      node: { file: join(conf, 'cassandra.yaml'), foundBy: "the node's class path (cassandra.yaml)", override: undefined, loader: undefined },
+      node: {
+        file: join(conf, 'cassandra.yaml'),
+        foundBy: "the node's class path (cassandra.yaml)",
+        override: undefined,
+        loader: undefined,
+      },
       file: join(conf, 'cassandra.yaml'),
       named: false,
       value: { found: false },
@@ -75,7 +86,9 @@ describe('readBackupFacts', () => {
 
   it('tables asked for while backup is off: nothing more is sent, nothing flushed', async () => {
     const agent = stubAgent(node(false, dir));
-    const facts = await readBackupFacts(sourceOf(agent), { freshness: { flush: [{ keyspace: 'shop' }], look: [], exclude: [] } });
+    const facts = await readBackupFacts(sourceOf(agent), {
+      freshness: { flush: [{ keyspace: 'shop' }], look: [], exclude: [] },
+    });
     expect(agent.sent).toHaveLength(1);
     expect(facts).not.toHaveProperty('freshness');
   });
@@ -84,8 +97,14 @@ describe('readBackupFacts', () => {
     const data = mkdtempSync(join(dir, 'data-'));
     writeSSTable(tableDirectory(data, 'shop', 'orders', ID), 1);
     const agent = stubAgent(node(true, data));
-    const facts = await readBackupFacts(sourceOf(agent), { freshness: { flush: [], look: [{ keyspace: 'shop' }], exclude: [] } });
-    expect(described(agent.sent[0]!)).toEqual([`${SS} IncrementalBackupsEnabled`, `${SS} ReleaseVersion`, `${SS} AllDataFileLocations`]);
+    const facts = await readBackupFacts(sourceOf(agent), {
+      freshness: { flush: [], look: [{ keyspace: 'shop' }], exclude: [] },
+    });
+    expect(described(agent.sent[0]!)).toEqual([
+      `${SS} IncrementalBackupsEnabled`,
+      `${SS} ReleaseVersion`,
+      `${SS} AllDataFileLocations`,
+    ]);
     expect(facts.freshness?.dataDirectories).toEqual([data]);
     expect(facts.freshness?.tables.map((t) => t.table)).toEqual([{ keyspace: 'shop', table: 'orders' }]);
   });
@@ -94,7 +113,9 @@ describe('readBackupFacts', () => {
     const data = mkdtempSync(join(dir, 'data-'));
     tableDirectory(data, 'shop', 'orders', ID);
     const agent = stubAgent(node(true, '/not/here'));
-    const facts = await readBackupFacts(sourceOf(agent), { freshness: { flush: [], look: [{ keyspace: 'shop', table: 'orders' }], exclude: [], dataDirectories: [data] } });
+    const facts = await readBackupFacts(sourceOf(agent), {
+      freshness: { flush: [], look: [{ keyspace: 'shop', table: 'orders' }], exclude: [], dataDirectories: [data] },
+    });
     expect(described(agent.sent[0]!)).toEqual([`${SS} IncrementalBackupsEnabled`, `${SS} ReleaseVersion`]);
     expect(facts.freshness?.dataDirectories).toEqual([data]);
   });

@@ -30,7 +30,7 @@ describe('readPersistedSetting', () => {
     expect(await readPersistedSetting(yaml(`cluster_name: x\nincremental_backups: ${text}\n`), 'found')).toBe(expected);
   });
 
-  it('absent, empty or null is false: Cassandra\'s default', async () => {
+  it("absent, empty or null is false: Cassandra's default", async () => {
     expect(await readPersistedSetting(yaml('cluster_name: x\n'), 'found')).toBe(false);
     expect(await readPersistedSetting(yaml(''), 'found')).toBe(false);
     expect(await readPersistedSetting(yaml('# only comments\n'), 'found')).toBe(false);
@@ -38,25 +38,37 @@ describe('readPersistedSetting', () => {
   });
 
   it('a commented-out line does not count', async () => {
-    expect(await readPersistedSetting(yaml('# incremental_backups: true\nincremental_backups: false\n'), 'found')).toBe(false);
+    expect(await readPersistedSetting(yaml('# incremental_backups: true\nincremental_backups: false\n'), 'found')).toBe(
+      false,
+    );
   });
 
   it('a value Cassandra would refuse is an error naming it', async () => {
     const file = yaml('incremental_backups: maybe\n');
-    await expect(readPersistedSetting(file, 'found')).rejects.toThrow(new CheckError(`${file} has incremental_backups: maybe, which Cassandra does not read as true or false`));
+    await expect(readPersistedSetting(file, 'found')).rejects.toThrow(
+      new CheckError(`${file} has incremental_backups: maybe, which Cassandra does not read as true or false`),
+    );
   });
 
   it('not YAML, or not a mapping: an error naming the file', async () => {
     const broken = yaml('incremental_backups: [true\n');
-    await expect(readPersistedSetting(broken, 'found')).rejects.toThrow(new RegExp(`^Cannot parse ${broken} as YAML \\(.+\\): is it the node's cassandra.yaml\\? Give --config$`));
+    await expect(readPersistedSetting(broken, 'found')).rejects.toThrow(
+      new RegExp(`^Cannot parse ${broken} as YAML \\(.+\\): is it the node's cassandra.yaml\\? Give --config$`),
+    );
     const list = yaml('- incremental_backups\n');
-    await expect(readPersistedSetting(list, 'by --config')).rejects.toThrow(`${list} is not a cassandra.yaml (no settings in it)`);
+    await expect(readPersistedSetting(list, 'by --config')).rejects.toThrow(
+      `${list} is not a cassandra.yaml (no settings in it)`,
+    );
   });
 
   it('a missing file: the fix depends on who named it', async () => {
     const missing = join(dir, 'missing.yaml');
-    await expect(readPersistedSetting(missing, 'found')).rejects.toThrow(`Cannot read ${missing} (no such file): run the check on the Cassandra node itself, or give --config`);
-    await expect(readPersistedSetting(missing, 'by --config')).rejects.toThrow(`Cannot read ${missing} (no such file): give --config the node's cassandra.yaml as seen from here`);
+    await expect(readPersistedSetting(missing, 'found')).rejects.toThrow(
+      `Cannot read ${missing} (no such file): run the check on the Cassandra node itself, or give --config`,
+    );
+    await expect(readPersistedSetting(missing, 'by --config')).rejects.toThrow(
+      `Cannot read ${missing} (no such file): give --config the node's cassandra.yaml as seen from here`,
+    );
   });
 });
 

@@ -29,16 +29,19 @@ const tableOf = (mbean: string): string => /(?:table|scope)=(\w+)/.exec(mbean)?.
  */
 function shop(tables: string[], options: { dirty?: string[]; onFlush?: (table: string) => void } = {}): Responder {
   return (r: JolokiaRequest) => {
-    if (r.type === 'search') return value(tables.map((t) => `org.apache.cassandra.db:type=Tables,keyspace=shop,table=${t}`));
+    if (r.type === 'search')
+      return value(tables.map((t) => `org.apache.cassandra.db:type=Tables,keyspace=shop,table=${t}`));
     if (r.type === 'exec') {
       for (const t of (r.arguments?.[1] as string[]) ?? []) options.onFlush?.(t);
       return value(null);
     }
-    if (r.type === 'read' && r.attribute === 'DataPaths') return value([join('/var/lib/cassandra/data/shop', `${tableOf(r.mbean)}-${ID}`)]);
+    if (r.type === 'read' && r.attribute === 'DataPaths')
+      return value([join('/var/lib/cassandra/data/shop', `${tableOf(r.mbean)}-${ID}`)]);
     return value(options.dirty?.includes(tableOf(r.mbean)) === true ? 7 : 0);
   };
 }
-const kinds = (sent: JolokiaRequest[][]): string[] => sent.map((bulk) => [...new Set(bulk.map((r) => (r.type === 'read' ? r.attribute : r.type)))].join('+'));
+const kinds = (sent: JolokiaRequest[][]): string[] =>
+  sent.map((bulk) => [...new Set(bulk.map((r) => (r.type === 'read' ? r.attribute : r.type)))].join('+'));
 
 describe('readFreshness', () => {
   it('without a flush: one look at each table, nothing added, nothing sent but the search and DataPaths', async () => {
@@ -51,26 +54,46 @@ describe('readFreshness', () => {
     expect(facts.excluded).toEqual([]);
     expect(facts.tables.map((t) => t.table.table)).toEqual(['carts', 'orders']);
     const orders = facts.tables[1]!.reading;
-    expect('found' in orders && orders.found).toMatchObject({ flushed: false, hadData: false, added: { live: [], backups: [] } });
-    expect('found' in orders && orders.found.files.backupData.map((f) => basename(f.path))).toEqual(['nb-1-big-Data.db']);
+    expect('found' in orders && orders.found).toMatchObject({
+      flushed: false,
+      hadData: false,
+      added: { live: [], backups: [] },
+    });
+    expect('found' in orders && orders.found.files.backupData.map((f) => basename(f.path))).toEqual([
+      'nb-1-big-Data.db',
+    ]);
   });
 
   it('--exclude leaves tables out, and says which; every table left out is an error', async () => {
     for (const t of ['orders', 'carts']) tableDirectory(data, 'shop', t, ID);
-    const facts = await readFreshness(sourceOf(stubAgent(shop(['orders', 'carts']))), request({ look: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop', table: 'carts' }] }), [data]);
+    const facts = await readFreshness(
+      sourceOf(stubAgent(shop(['orders', 'carts']))),
+      request({ look: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop', table: 'carts' }] }),
+      [data],
+    );
     expect(facts.excluded).toEqual([{ keyspace: 'shop', table: 'carts' }]);
     expect(facts.tables.map((t) => t.table.table)).toEqual(['orders']);
-    await expect(readFreshness(sourceOf(stubAgent(shop(['orders']))), request({ flush: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop' }] }), [data])).rejects.toThrow(
-      new CheckError('Every table asked for is left out by --exclude: shop.orders'),
-    );
+    await expect(
+      readFreshness(
+        sourceOf(stubAgent(shop(['orders']))),
+        request({ flush: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop' }] }),
+        [data],
+      ),
+    ).rejects.toThrow(new CheckError('Every table asked for is left out by --exclude: shop.orders'));
   });
 
   it('a flush: the tables asked for are flushed, the new SSTable and its hard link are what was added', async () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
     writeSSTable(orders, 1);
     tableDirectory(data, 'shop', 'carts', ID);
-    const agent = stubAgent(shop(['orders', 'carts'], { dirty: ['orders'], onFlush: (t) => t === 'orders' && writeSSTable(orders, 2) }));
-    const facts = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop', table: 'orders' }], look: [{ keyspace: 'shop', table: 'carts' }] }), [data]);
+    const agent = stubAgent(
+      shop(['orders', 'carts'], { dirty: ['orders'], onFlush: (t) => t === 'orders' && writeSSTable(orders, 2) }),
+    );
+    const facts = await readFreshness(
+      sourceOf(agent),
+      request({ flush: [{ keyspace: 'shop', table: 'orders' }], look: [{ keyspace: 'shop', table: 'carts' }] }),
+      [data],
+    );
     expect(kinds(agent.sent)).toEqual(['DataPaths', 'Value+exec']);
     const [flushed, looked] = facts.tables.map((t) => t.reading);
     expect(facts.tables.map((t) => t.table.table)).toEqual(['orders', 'carts']);
@@ -80,25 +103,34 @@ describe('readFreshness', () => {
     expect(added?.backups.map((f) => basename(f.path))).toEqual(['nb-2-big-Data.db']);
     // The same inode under both names: the link is proven, not guessed.
     expect(added?.live[0]?.identity).toBe(added?.backups[0]?.identity);
-    expect(looked && 'found' in looked && looked.found).toMatchObject({ flushed: false, added: { live: [], backups: [] } });
+    expect(looked && 'found' in looked && looked.found).toMatchObject({
+      flushed: false,
+      added: { live: [], backups: [] },
+    });
   });
 
   it('a table whose directory is not under the data directories: nothing is flushed', async () => {
     tableDirectory(data, 'shop', 'orders', ID);
     const agent = stubAgent(shop(['orders', 'carts'], { dirty: ['orders', 'carts'] }));
-    const error = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]).catch((e: unknown) => e);
+    const error = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DataDirectoryError);
-    expect((error as Error).message).toBe(`No directory shop/carts-${ID} under ${data}: are these the node's data directories? Give --data-dir as seen from here`);
+    expect((error as Error).message).toBe(
+      `No directory shop/carts-${ID} under ${data}: are these the node's data directories? Give --data-dir as seen from here`,
+    );
     expect(agent.sent.flat().some((r) => r.type === 'exec')).toBe(false);
   });
 
   it('a data directory that does not exist here: an error before anything is flushed', async () => {
     const agent = stubAgent(shop(['orders'], { dirty: ['orders'] }));
-    await expect(readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [join(data, 'missing')])).rejects.toThrow(/^Data directory .*missing does not exist here/);
+    await expect(
+      readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [join(data, 'missing')]),
+    ).rejects.toThrow(/^Data directory .*missing does not exist here/);
     expect(agent.sent.flat().some((r) => r.type === 'exec')).toBe(false);
   });
 
-  it('a table that cannot be read after the flush is that table\'s Reading, the others are still read', async () => {
+  it("a table that cannot be read after the flush is that table's Reading, the others are still read", async () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
     const carts = tableDirectory(data, 'shop', 'carts', ID);
     writeSSTable(carts, 1);
@@ -107,19 +139,33 @@ describe('readFreshness', () => {
       rmSync(join(orders, 'backups'), { recursive: true });
       symlinkSync('backups', join(orders, 'backups'));
     };
-    const agent = stubAgent(shop(['orders', 'carts'], { dirty: ['carts'], onFlush: (t) => (t === 'orders' ? breakOrders() : writeSSTable(carts, 2)) }));
+    const agent = stubAgent(
+      shop(['orders', 'carts'], {
+        dirty: ['carts'],
+        onFlush: (t) => (t === 'orders' ? breakOrders() : writeSSTable(carts, 2)),
+      }),
+    );
     const facts = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]);
     const byName = Object.fromEntries(facts.tables.map((t) => [t.table.table, t.reading]));
     expect(byName['orders']).toEqual({ unreadable: `Cannot read ${join(orders, 'backups')} (ELOOP)` });
-    expect(byName['carts'] && 'found' in byName['carts'] && byName['carts'].found.added.live.map((f) => basename(f.path))).toEqual(['nb-2-big-Data.db']);
+    expect(
+      byName['carts'] && 'found' in byName['carts'] && byName['carts'].found.added.live.map((f) => basename(f.path)),
+    ).toEqual(['nb-2-big-Data.db']);
   });
 
   it('past the deadline the scan ends the check, as a timeout, before any flush', async () => {
     mkdirSync(join(data, 'shop'));
     tableDirectory(data, 'shop', 'orders', ID);
     const agent = stubAgent(shop(['orders'], { dirty: ['orders'] }));
-    const error = await readFreshness(sourceOf(agent, { deadline: Date.now() - 1 }), request({ flush: [{ keyspace: 'shop' }] }), [data]).catch((e: unknown) => e);
-    expect(error).toMatchObject({ timedOut: true, message: 'The data directories were still being read at the timeout (0 of 1 tables done)' });
+    const error = await readFreshness(
+      sourceOf(agent, { deadline: Date.now() - 1 }),
+      request({ flush: [{ keyspace: 'shop' }] }),
+      [data],
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      timedOut: true,
+      message: 'The data directories were still being read at the timeout (0 of 1 tables done)',
+    });
     expect(agent.sent.flat().some((r) => r.type === 'exec')).toBe(false);
   });
 });

@@ -1,7 +1,13 @@
 // The MBean names and attributes the plugins ask for, as Cassandra's StorageServiceMBean names
 // them, and nodetool's words for its status flags. A typo here would be a 404 on every node.
 import { describe, expect, it } from 'vitest';
-import { FAILURE_DETECTOR, NODETOOL_BACKUP_WORDS, nodetoolStatusWord, STORAGE_SERVICE, StorageServiceAttribute } from '../../../src/cassandra/mbeans.js';
+import {
+  FAILURE_DETECTOR,
+  NODETOOL_BACKUP_WORDS,
+  nodetoolStatusWord,
+  STORAGE_SERVICE,
+  StorageServiceAttribute,
+} from '../../../src/cassandra/mbeans.js';
 
 describe('MBeans', () => {
   it('StorageService and FailureDetector by their JMX names', () => {

@@ -24,7 +24,17 @@ describe('readNodeHealth', () => {
     const agent = stubAgent(byAttribute(NODE_50));
     const health = await readNodeHealth(sourceOf(agent));
     expect(agent.sent.map(described)).toEqual([
-      ['NativeTransportRunning', 'GossipRunning', 'IncrementalBackupsEnabled', 'OperationMode', 'Joined', 'Drained', 'Draining', 'Decommissioning', 'ReleaseVersion'].map((a) => `${SS} ${a}`),
+      [
+        'NativeTransportRunning',
+        'GossipRunning',
+        'IncrementalBackupsEnabled',
+        'OperationMode',
+        'Joined',
+        'Drained',
+        'Draining',
+        'Decommissioning',
+        'ReleaseVersion',
+      ].map((a) => `${SS} ${a}`),
     ]);
     expect(health).toEqual({
       binary: true,
@@ -42,13 +52,23 @@ describe('readNodeHealth', () => {
   });
 
   it('4.x has no Decommissioning, and a policy may forbid the other flags: undefined, not an error', async () => {
-    const without = (...attributes: string[]) => Object.fromEntries(Object.entries(NODE_50).filter(([name]) => !attributes.includes(name)));
+    const without = (...attributes: string[]) =>
+      Object.fromEntries(Object.entries(NODE_50).filter(([name]) => !attributes.includes(name)));
     // Decommissioning before 5.0: AttributeNotFoundException.
-    const fromOld = await readNodeHealth(sourceOf(stubAgent(byAttribute({ ...without('Decommissioning'), ReleaseVersion: '4.0.19' }))));
+    const fromOld = await readNodeHealth(
+      sourceOf(stubAgent(byAttribute({ ...without('Decommissioning'), ReleaseVersion: '4.0.19' }))),
+    );
     expect(fromOld).toMatchObject({ decommissioning: undefined, releaseVersion: '4.0.19', joined: true });
     const required = without('Joined', 'Drained', 'Draining', 'ReleaseVersion');
     const restricted = await readNodeHealth(sourceOf(stubAgent(byAttribute(required, forbidden))));
-    expect(restricted).toMatchObject({ binary: true, mode: 'NORMAL', joined: undefined, drained: undefined, draining: undefined, releaseVersion: undefined });
+    expect(restricted).toMatchObject({
+      binary: true,
+      mode: 'NORMAL',
+      joined: undefined,
+      drained: undefined,
+      draining: undefined,
+      releaseVersion: undefined,
+    });
   });
 
   it('a flag the agent sends as text is undefined, not a guess', async () => {
@@ -60,7 +80,9 @@ describe('readNodeHealth', () => {
     const rest = Object.fromEntries(Object.entries(NODE_50).filter(([name]) => name !== 'GossipRunning'));
     const error = await readNodeHealth(sourceOf(stubAgent(byAttribute(rest, forbidden)))).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JolokiaAgentError);
-    expect((error as Error).message).toBe(`The Jolokia access policy of the agent at ${WHERE} forbids read of attribute GossipRunning of MBean ${SS}: Reading attribute GossipRunning is forbidden`);
+    expect((error as Error).message).toBe(
+      `The Jolokia access policy of the agent at ${WHERE} forbids read of attribute GossipRunning of MBean ${SS}: Reading attribute GossipRunning is forbidden`,
+    );
   });
 
   it('a mode that is not text is a protocol error', async () => {
@@ -70,6 +92,8 @@ describe('readNodeHealth', () => {
   });
 
   it('no StorageService: not a Cassandra node, said so', async () => {
-    await expect(readNodeHealth(sourceOf(stubAgent(noMBean)))).rejects.toThrow(`has no MBean ${SS} (is this a Cassandra node, and has it finished starting?)`);
+    await expect(readNodeHealth(sourceOf(stubAgent(noMBean)))).rejects.toThrow(
+      `has no MBean ${SS} (is this a Cassandra node, and has it finished starting?)`,
+    );
   });
 });

@@ -35,7 +35,11 @@ describe('parseEndpointStates', () => {
       INTERNAL_ADDRESS_AND_PORT: '127.0.0.1:37753',
       STATUS_WITH_PORT: 'NORMAL,-9223372036854775808',
     });
-    expect(states.get('127.0.0.2:37753')).toMatchObject({ DC: 'dc1', RACK: 'r2', STATUS: 'NORMAL,-3074457345618258603' });
+    expect(states.get('127.0.0.2:37753')).toMatchObject({
+      DC: 'dc1',
+      RACK: 'r2',
+      STATUS: 'NORMAL,-3074457345618258603',
+    });
   });
 
   it('an empty or refused answer is an empty map', () => {

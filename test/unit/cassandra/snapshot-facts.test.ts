@@ -62,37 +62,64 @@ describe('readNodeSnapshots', () => {
       [`${SS} SnapshotDetails`],
     ]);
     expect(facts.source).toEqual({ description: `SnapshotDetails from ${WHERE} (Cassandra 5.0.9)` });
-    expect(facts.snapshots).toEqual([{ tag: 'daily', tables: ['shop.orders'], trueSizeBytes: 1024, sizeOnDiskBytes: 2048, createdMs: Date.parse(CREATED), expiresMs: undefined, ephemeral: false }]);
+    expect(facts.snapshots).toEqual([
+      {
+        tag: 'daily',
+        tables: ['shop.orders'],
+        trueSizeBytes: 1024,
+        sizeOnDiskBytes: 2048,
+        createdMs: Date.parse(CREATED),
+        expiresMs: undefined,
+        ephemeral: false,
+      },
+    ]);
     expect(facts.unreadable).toEqual([]);
   });
 
   it('4.0 on the node: the creation time from the snapshot folder', async () => {
     folder('weekly');
-    const facts = await readNodeSnapshots(sourceOf(stubAgent(node('4.0.19', data, () => value(details('weekly', false))))));
+    const facts = await readNodeSnapshots(
+      sourceOf(stubAgent(node('4.0.19', data, () => value(details('weekly', false))))),
+    );
     expect(facts.snapshots[0]).toMatchObject({ tag: 'weekly', createdMs: Date.parse(CREATED), trueSizeBytes: 1024 });
-    expect(facts.source).toEqual({ description: `SnapshotDetails from ${WHERE} (Cassandra 4.0.19); creation times from the snapshot folders in ${data}` });
+    expect(facts.source).toEqual({
+      description: `SnapshotDetails from ${WHERE} (Cassandra 4.0.19); creation times from the snapshot folders in ${data}`,
+    });
   });
 
   it('4.0 away from the node: no creation time, and the source says why and what to do', async () => {
-    const facts = await readNodeSnapshots(sourceOf(stubAgent(node('4.0.19', join(data, 'not-here'), () => value(details('weekly', false))))));
+    const facts = await readNodeSnapshots(
+      sourceOf(stubAgent(node('4.0.19', join(data, 'not-here'), () => value(details('weekly', false))))),
+    );
     expect(facts.snapshots[0]?.createdMs).toBeUndefined();
-    expect(facts.source.noCreationTime).toBe('Cassandra 4.0.19 does not report it: run the check on the node, where the snapshot folders can be read');
+    expect(facts.source.noCreationTime).toBe(
+      'Cassandra 4.0.19 does not report it: run the check on the node, where the snapshot folders can be read',
+    );
   });
 
   it('a release that cannot be read is not named in the words', async () => {
-    const facts = await readNodeSnapshots(sourceOf(stubAgent(node(undefined, join(data, 'not-here'), () => value(details('weekly', false))))));
-    expect(facts.source).toEqual({ description: `SnapshotDetails from ${WHERE}`, noCreationTime: expect.stringMatching(/^This Cassandra release does not report it/) });
+    const facts = await readNodeSnapshots(
+      sourceOf(stubAgent(node(undefined, join(data, 'not-here'), () => value(details('weekly', false))))),
+    );
+    expect(facts.source).toEqual({
+      description: `SnapshotDetails from ${WHERE}`,
+      noCreationTime: expect.stringMatching(/^This Cassandra release does not report it/),
+    });
   });
 
   it('SnapshotDetails cut short (Jolokia 2.x, a snapshot without TTL), on the node: the folders instead', async () => {
     folder('no-ttl');
     const facts = await readNodeSnapshots(sourceOf(stubAgent(node('5.0.9', data, () => value('[truncated')))));
     expect(facts.snapshots.map((s) => s.tag)).toEqual(['no-ttl']);
-    expect(facts.source.description).toBe(`the snapshot folders in ${data} (the agent at ${WHERE} could not send SnapshotDetails)`);
+    expect(facts.source.description).toBe(
+      `the snapshot folders in ${data} (the agent at ${WHERE} could not send SnapshotDetails)`,
+    );
   });
 
   it('cut short away from the node: an error that says where to run the check', async () => {
-    const error = await readNodeSnapshots(sourceOf(stubAgent(node('5.0.9', join(data, 'not-here'), () => value('[truncated'))))).catch((e: unknown) => e);
+    const error = await readNodeSnapshots(
+      sourceOf(stubAgent(node('5.0.9', join(data, 'not-here'), () => value('[truncated')))),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JolokiaProtocolError);
     expect((error as Error).message).toBe(
       `The agent at ${WHERE} sent SnapshotDetails cut short, as Jolokia 2.x agents do while a snapshot has no TTL: run the check on the node, where it reads the snapshot folders instead, or ask a Jolokia 1.x agent`,
@@ -111,7 +138,9 @@ describe('readSnapshotFolders', () => {
   it('the folders of the data directories, without an agent', () => {
     folder('daily');
     const facts = readSnapshotFolders([data]);
-    expect(facts.snapshots.map((s) => [s.tag, s.tables, s.createdMs])).toEqual([['daily', ['shop.orders'], Date.parse(CREATED)]]);
+    expect(facts.snapshots.map((s) => [s.tag, s.tables, s.createdMs])).toEqual([
+      ['daily', ['shop.orders'], Date.parse(CREATED)],
+    ]);
     expect(facts.source).toEqual({ description: `the snapshot folders in ${data}` });
   });
 

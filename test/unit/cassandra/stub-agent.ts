@@ -23,7 +23,12 @@ export interface StubAgent extends AgentClient {
 }
 
 export function stubAgent(respond: Responder, where = WHERE): StubAgent {
-  const party = { where, label: "Cassandra's Jolokia agent", redactor: new Redactor(undefined, undefined), system: 'Cassandra' };
+  const party = {
+    where,
+    label: "Cassandra's Jolokia agent",
+    redactor: new Redactor(undefined, undefined),
+    system: 'Cassandra',
+  };
   const sent: JolokiaRequest[][] = [];
   const limits: CallLimits[] = [];
   const bulk = async (requests: readonly JolokiaRequest[], callLimits: CallLimits): Promise<Answer[]> => {
@@ -49,25 +54,46 @@ export function value(v: unknown, request?: JolokiaRequest): JolokiaResponse {
 
 /** No such MBean (`javax.management.InstanceNotFoundException`), as inside a 200. */
 export function noMBean(request: JolokiaRequest): JolokiaResponse {
-  return { status: 404, error_type: 'javax.management.InstanceNotFoundException', error: `javax.management.InstanceNotFoundException : ${request.mbean}` };
+  return {
+    status: 404,
+    error_type: 'javax.management.InstanceNotFoundException',
+    error: `javax.management.InstanceNotFoundException : ${request.mbean}`,
+  };
 }
 
 /** No such attribute, e.g. Decommissioning before 5.0. */
 export function noAttribute(request: JolokiaRequest): JolokiaResponse {
-  return { status: 404, error_type: 'javax.management.AttributeNotFoundException', error: `No such attribute: ${request.type === 'read' ? String(request.attribute) : ''}` };
+  return {
+    status: 404,
+    error_type: 'javax.management.AttributeNotFoundException',
+    error: `No such attribute: ${request.type === 'read' ? String(request.attribute) : ''}`,
+  };
 }
 
 /** The agent's access policy says no. */
 export function forbidden(request: JolokiaRequest): JolokiaResponse {
-  return { status: 403, error_type: 'java.lang.SecurityException', error: `Reading attribute ${request.type === 'read' ? String(request.attribute) : ''} is forbidden` };
+  return {
+    status: 403,
+    error_type: 'java.lang.SecurityException',
+    error: `Reading attribute ${request.type === 'read' ? String(request.attribute) : ''} is forbidden`,
+  };
 }
 
 /** A responder for reads by attribute name; anything else is answered `otherwise` (default: no such attribute). */
 export function byAttribute(values: Readonly<Record<string, unknown>>, otherwise: Responder = noAttribute): Responder {
-  return (request) => (request.type === 'read' && request.attribute !== undefined && request.attribute in values ? value(values[request.attribute]) : otherwise(request));
+  return (request) =>
+    request.type === 'read' && request.attribute !== undefined && request.attribute in values
+      ? value(values[request.attribute])
+      : otherwise(request);
 }
 
 /** `mbean attribute` of each read, `mbean operation` of each exec, `search mbean` of each search. */
 export function described(requests: readonly JolokiaRequest[]): string[] {
-  return requests.map((r) => (r.type === 'read' ? `${r.mbean} ${r.attribute ?? ''}${r.path === undefined ? '' : ` ${r.path}`}` : r.type === 'exec' ? `${r.mbean} ${r.operation}` : `${r.type} ${r.mbean}`));
+  return requests.map((r) =>
+    r.type === 'read'
+      ? `${r.mbean} ${r.attribute ?? ''}${r.path === undefined ? '' : ` ${r.path}`}`
+      : r.type === 'exec'
+        ? `${r.mbean} ${r.operation}`
+        : `${r.type} ${r.mbean}`,
+  );
 }

@@ -28,7 +28,8 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(data, { recursive: true, force: true }));
 
-const bytesOf = (generation: number): number => COMPONENTS.reduce((n, c) => n + `${c} of generation ${generation}`.length, 0);
+const bytesOf = (generation: number): number =>
+  COMPONENTS.reduce((n, c) => n + `${c} of generation ${generation}`.length, 0);
 const hoursAgo = (hours: number): Date => new Date(Date.now() - hours * 3_600_000);
 const age = (spec: string): Range => Range.parse(spec, '--warning-age', (t) => parseDuration(t, '--warning-age'));
 
@@ -46,7 +47,13 @@ describe('scanBacklog', () => {
     const scan = await scanBacklog([data], EVERYTHING, FAR);
     expect(scan.tables).toHaveLength(1);
     const [t] = scan.tables;
-    expect(t).toMatchObject({ keyspace: 'shop', table: 'orders', files: 16, bytes: bytesOf(1) + bytesOf(2), liveSharedBytes: bytesOf(1) });
+    expect(t).toMatchObject({
+      keyspace: 'shop',
+      table: 'orders',
+      files: 16,
+      bytes: bytesOf(1) + bytesOf(2),
+      liveSharedBytes: bytesOf(1),
+    });
     expect(scan.dataDirectories[0]).toMatchObject({ path: data, files: 16, bytes: bytesOf(1) + bytesOf(2) });
     expect(scan.dataDirectories[0]?.filesystemBytes).toBeGreaterThan(0);
   });
@@ -55,14 +62,22 @@ describe('scanBacklog', () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
     mkdirSync(join(orders, 'backups', '.orders_by_customer'));
     writeFileSync(join(orders, 'backups', '.orders_by_customer', 'nb-1-big-Data.db'), 'index data');
-    expect((await scanBacklog([data], EVERYTHING, FAR)).tables[0]).toMatchObject({ files: 1, bytes: 'index data'.length, liveSharedBytes: 0 });
+    expect((await scanBacklog([data], EVERYTHING, FAR)).tables[0]).toMatchObject({
+      files: 1,
+      bytes: 'index data'.length,
+      liveSharedBytes: 0,
+    });
   });
 
   it('a file linked twice in backups/ takes its bytes once', async () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
     writeFileSync(join(orders, 'backups', 'nb-1-big-Data.db'), '12345');
     linkSync(join(orders, 'backups', 'nb-1-big-Data.db'), join(orders, 'backups', 'nb-1-big-Data.db.copy'));
-    expect((await scanBacklog([data], EVERYTHING, FAR)).tables[0]).toMatchObject({ files: 2, bytes: 5, liveSharedBytes: 0 });
+    expect((await scanBacklog([data], EVERYTHING, FAR)).tables[0]).toMatchObject({
+      files: 2,
+      bytes: 5,
+      liveSharedBytes: 0,
+    });
   });
 
   it('adds the old incarnation of a dropped and re-created table to the same table, over every data directory', async () => {
@@ -74,7 +89,10 @@ describe('scanBacklog', () => {
     shippedLate(tableDirectory(data2, 'shop', 'orders', ID), 2);
     const scan = await scanBacklog(dirs, EVERYTHING, FAR);
     expect(scan.tables).toHaveLength(1);
-    expect(scan.tables[0]).toMatchObject({ files: 16, directories: [join(dirs[0] as string, 'shop', `orders-${OLD_ID}`), join(data2, 'shop', `orders-${ID}`)] });
+    expect(scan.tables[0]).toMatchObject({
+      files: 16,
+      directories: [join(dirs[0] as string, 'shop', `orders-${OLD_ID}`), join(data2, 'shop', `orders-${ID}`)],
+    });
     expect(scan.dataDirectories.map((d) => d.files)).toEqual([8, 8]);
   });
 
@@ -88,12 +106,25 @@ describe('scanBacklog', () => {
   });
 
   it('--keyspace and --exclude choose keyspaces and tables, and the rest is listed as left out', async () => {
-    for (const [ks, t] of [['shop', 'orders'], ['shop', 'sessions'], ['billing', 'invoices'], ['system', 'local']] as const) shippedLate(tableDirectory(data, ks, t, ID), 1);
-    const names = async (filter: BacklogFilter) => (await scanBacklog([data], filter, FAR)).tables.map((t) => `${t.keyspace}.${t.table}`);
+    for (const [ks, t] of [
+      ['shop', 'orders'],
+      ['shop', 'sessions'],
+      ['billing', 'invoices'],
+      ['system', 'local'],
+    ] as const)
+      shippedLate(tableDirectory(data, ks, t, ID), 1);
+    const names = async (filter: BacklogFilter) =>
+      (await scanBacklog([data], filter, FAR)).tables.map((t) => `${t.keyspace}.${t.table}`);
     expect(await names(EVERYTHING)).toEqual(['billing.invoices', 'shop.orders', 'shop.sessions', 'system.local']);
-    expect(await names({ only: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop', table: 'sessions' }] })).toEqual(['shop.orders']);
-    expect(await names({ only: [{ keyspace: 'shop', table: 'sessions' }, { keyspace: 'billing' }], exclude: [] })).toEqual(['billing.invoices', 'shop.sessions']);
-    expect((await scanBacklog([data], { only: [], exclude: [{ keyspace: 'system' }] }, FAR)).leftOut).toEqual(['system']);
+    expect(await names({ only: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop', table: 'sessions' }] })).toEqual([
+      'shop.orders',
+    ]);
+    expect(
+      await names({ only: [{ keyspace: 'shop', table: 'sessions' }, { keyspace: 'billing' }], exclude: [] }),
+    ).toEqual(['billing.invoices', 'shop.sessions']);
+    expect((await scanBacklog([data], { only: [], exclude: [{ keyspace: 'system' }] }, FAR)).leftOut).toEqual([
+      'system',
+    ]);
   });
 
   it('a large backlog is shared with worker threads, and they count what this thread would', async () => {
@@ -108,7 +139,9 @@ describe('scanBacklog', () => {
     expect(process.cwd()).toBe(cwd);
     const alone = directories.map((d) => measureTable(fs, d, FAR));
     expect(scan.tables.map((t) => [t.table, t.files, t.bytes])).toEqual(
-      directories.map((_, t) => [`t${t}`, 1000, 1000 * t]).sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
+      directories
+        .map((_, t) => [`t${t}`, 1000, 1000 * t])
+        .sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1)),
     );
     expect(alone.every((m) => m.kind === 'measured' && m.files === 1000)).toBe(true);
     // 30,000 files to write first: seconds here, more on a busy CI machine.
@@ -124,16 +157,24 @@ describe('scanBacklog', () => {
   it('keeps -t: a scan past its deadline ends as a timeout, not a hang', async () => {
     const orders = tableDirectory(data, 'shop', 'orders', ID);
     for (let i = 0; i < 5000; i++) writeFileSync(join(orders, 'backups', `nb-${i}-big-Data.db`), '');
-    await expect(scanBacklog([data], EVERYTHING, Date.now() - 1)).rejects.toThrow(expect.objectContaining({ timedOut: true, message: expect.stringContaining('still reading') }));
+    await expect(scanBacklog([data], EVERYTHING, Date.now() - 1)).rejects.toThrow(
+      expect.objectContaining({ timedOut: true, message: expect.stringContaining('still reading') }),
+    );
   });
 });
 
 describe('judgeBacklog', () => {
   it('a shipper that keeps up: OK, with the oldest table named', async () => {
     shippedLate(tableDirectory(data, 'shop', 'orders', ID), 1, hoursAgo(0.5));
-    const report = judgeBacklog(await scanBacklog([data], EVERYTHING, FAR), { ...NO_LIMITS, age: { warning: age('2h'), critical: age('6h') } }, Date.now());
+    const report = judgeBacklog(
+      await scanBacklog([data], EVERYTHING, FAR),
+      { ...NO_LIMITS, age: { warning: age('2h'), critical: age('6h') } },
+      Date.now(),
+    );
     expect(reportState(report)).toBe(OK);
-    expect(summaryText(report, 200)).toBe(`8 files, ${bytesOf(1)} B waiting in backups/; ${data}: 0.0% of its file system; 1 table waiting, oldest file 30m (shop.orders)`);
+    expect(summaryText(report, 200)).toBe(
+      `8 files, ${bytesOf(1)} B waiting in backups/; ${data}: 0.0% of its file system; 1 table waiting, oldest file 30m (shop.orders)`,
+    );
     expect(report.perfdata.map(formatPerfdata)).toEqual([
       expect.stringMatching(/^oldest_age=18\d\ds;7200;21600;0$/),
       `bytes=${bytesOf(1)}B;;;0`,
@@ -150,7 +191,9 @@ describe('judgeBacklog', () => {
     const policy = { ...NO_LIMITS, age: { warning: age('2h'), critical: age('6h') } };
     const warned = judgeBacklog(await scanBacklog([data], EVERYTHING, FAR), policy, Date.now());
     expect(reportState(warned)).toBe(WARNING);
-    expect(summaryText(warned, 200)).toBe(`shop.orders: oldest file 3h old (warning over 2h); 8 files, ${bytesOf(1)} B`);
+    expect(summaryText(warned, 200)).toBe(
+      `shop.orders: oldest file 3h old (warning over 2h); 8 files, ${bytesOf(1)} B`,
+    );
     const later = judgeBacklog(await scanBacklog([data], EVERYTHING, FAR), policy, Date.now() + 4 * 3_600_000);
     expect(reportState(later)).toBe(CRITICAL);
     expect(summaryText(later, 200)).toMatch(/^shop\.orders: oldest file 7h old \(critical over 6h\)/);
@@ -158,7 +201,11 @@ describe('judgeBacklog', () => {
 
   it('the total size and the file-system share have ranges of their own', async () => {
     shippedLate(tableDirectory(data, 'shop', 'orders', ID), 1);
-    const policy: BacklogPolicy = { age: {}, size: { warning: Range.parse('100') }, share: { critical: Range.parse('@0:100') } };
+    const policy: BacklogPolicy = {
+      age: {},
+      size: { warning: Range.parse('100') },
+      share: { critical: Range.parse('@0:100') },
+    };
     const report = judgeBacklog(await scanBacklog([data], EVERYTHING, FAR), policy, Date.now());
     expect(reportState(report)).toBe(CRITICAL);
     expect(report.results.map((r) => [r.state, r.summary])).toEqual([
@@ -169,7 +216,11 @@ describe('judgeBacklog', () => {
 
   it('nothing waiting is OK, and the age is 0, not unknown', async () => {
     tableDirectory(data, 'shop', 'orders', ID);
-    const report = judgeBacklog(await scanBacklog([data], EVERYTHING, FAR), { ...NO_LIMITS, age: { critical: age('1h') } }, Date.now());
+    const report = judgeBacklog(
+      await scanBacklog([data], EVERYTHING, FAR),
+      { ...NO_LIMITS, age: { critical: age('1h') } },
+      Date.now(),
+    );
     expect(reportState(report)).toBe(OK);
     expect(summaryText(report, 200)).toMatch(/^nothing waiting in backups\/ \(1 table have one\); /);
     expect(formatPerfdata(report.perfdata[0]!)).toBe('oldest_age=0s;;3600;0');
@@ -180,11 +231,17 @@ describe('judgeBacklog', () => {
     shippedLate(tableDirectory(data, 'shop', 'orders', ID), 1);
     // Permissions do not stop root, who runs this suite: the scan's record of the failure is given
     // here, and a real unreadable folder is read as nobody in test/plugin/backup-backlog.test.ts.
-    const scan = { ...(await scanBacklog([data], EVERYTHING, FAR)), unreadable: [{ name: 'shop.carts', reason: 'Cannot read /d/shop/carts-1/backups (permission denied)' }] };
+    const scan = {
+      ...(await scanBacklog([data], EVERYTHING, FAR)),
+      unreadable: [{ name: 'shop.carts', reason: 'Cannot read /d/shop/carts-1/backups (permission denied)' }],
+    };
     const report = judgeBacklog(scan, NO_LIMITS, Date.now());
     expect(reportState(report).name).toBe('UNKNOWN');
     expect(summaryText(report, 200)).toBe('shop.carts: Cannot read /d/shop/carts-1/backups (permission denied)');
-    expect(report.subjects?.results.map((r) => [r.subject.name, r.state.name])).toEqual([['shop.orders', 'OK'], ['shop.carts', 'UNKNOWN']]);
+    expect(report.subjects?.results.map((r) => [r.subject.name, r.state.name])).toEqual([
+      ['shop.orders', 'OK'],
+      ['shop.carts', 'UNKNOWN'],
+    ]);
   });
 
   it('a file that is not a folder where backups/ should be is no backups/ at all', async () => {

@@ -7,7 +7,11 @@ import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
 
 const EXPECT_ENABLED: BackupExpectation = { expect: 'enabled', disabledState: WARNING, enabledState: WARNING };
 const EXPECT_DISABLED: BackupExpectation = { ...EXPECT_ENABLED, expect: 'disabled' };
-const file = (value: boolean, override?: boolean): PersistedSetting => ({ value, file: '/etc/cassandra/cassandra.yaml', override });
+const file = (value: boolean, override?: boolean): PersistedSetting => ({
+  value,
+  file: '/etc/cassandra/cassandra.yaml',
+  override,
+});
 
 describe('afterRestart', () => {
   it('is the file, unless a 4.1+ system property overrides it', () => {
@@ -26,26 +30,42 @@ describe('judgeDrift', () => {
   });
 
   it('running as expected, lost at the next restart: the drift state, naming the file', () => {
-    expect(judgeDrift(true, file(false), EXPECT_ENABLED, WARNING, OK)).toEqual([{ state: WARNING, summary: 'enabled until the next restart: cassandra.yaml has incremental_backups: false' }]);
-    expect(judgeDrift(true, file(false), EXPECT_ENABLED, CRITICAL, OK)).toEqual([{ state: CRITICAL, summary: expect.stringContaining('enabled until the next restart') }]);
-    expect(judgeDrift(false, file(true), EXPECT_DISABLED, WARNING, OK)).toEqual([{ state: WARNING, summary: 'disabled until the next restart: cassandra.yaml has incremental_backups: true' }]);
+    expect(judgeDrift(true, file(false), EXPECT_ENABLED, WARNING, OK)).toEqual([
+      { state: WARNING, summary: 'enabled until the next restart: cassandra.yaml has incremental_backups: false' },
+    ]);
+    expect(judgeDrift(true, file(false), EXPECT_ENABLED, CRITICAL, OK)).toEqual([
+      { state: CRITICAL, summary: expect.stringContaining('enabled until the next restart') },
+    ]);
+    expect(judgeDrift(false, file(true), EXPECT_DISABLED, WARNING, OK)).toEqual([
+      { state: WARNING, summary: 'disabled until the next restart: cassandra.yaml has incremental_backups: true' },
+    ]);
   });
 
   it('names the system property when that is what the restart reads', () => {
     expect(judgeDrift(true, file(true, false), EXPECT_ENABLED, WARNING, OK)).toEqual([
-      { state: WARNING, summary: 'enabled until the next restart: the node was started with -Dcassandra.settings.incremental_backups=false' },
+      {
+        state: WARNING,
+        summary:
+          'enabled until the next restart: the node was started with -Dcassandra.settings.incremental_backups=false',
+      },
     ]);
   });
 
-  it('not as expected, set right by a restart: said beside the alarm, in the alarm\'s state', () => {
-    expect(judgeDrift(false, file(true), EXPECT_ENABLED, WARNING, CRITICAL)).toEqual([{ state: CRITICAL, summary: 'a restart would turn it back on (someone ran nodetool disablebackup)' }]);
-    expect(judgeDrift(true, file(false), EXPECT_DISABLED, WARNING, WARNING)).toEqual([{ state: WARNING, summary: 'a restart would turn it back off (someone ran nodetool enablebackup)' }]);
+  it("not as expected, set right by a restart: said beside the alarm, in the alarm's state", () => {
+    expect(judgeDrift(false, file(true), EXPECT_ENABLED, WARNING, CRITICAL)).toEqual([
+      { state: CRITICAL, summary: 'a restart would turn it back on (someone ran nodetool disablebackup)' },
+    ]);
+    expect(judgeDrift(true, file(false), EXPECT_DISABLED, WARNING, WARNING)).toEqual([
+      { state: WARNING, summary: 'a restart would turn it back off (someone ran nodetool enablebackup)' },
+    ]);
   });
 });
 
 describe('driftMetrics', () => {
   it('is 1 when the restart enables backup', () => {
-    expect(driftMetrics(file(false, true))).toEqual([expect.objectContaining({ name: 'cassandra_incremental_backup_after_restart', type: 'gauge', value: 1 })]);
+    expect(driftMetrics(file(false, true))).toEqual([
+      expect.objectContaining({ name: 'cassandra_incremental_backup_after_restart', type: 'gauge', value: 1 }),
+    ]);
     expect(driftMetrics(file(false))[0]?.value).toBe(0);
   });
 });

@@ -5,8 +5,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirectoryError, newFiles, requireDataDirectories, scanTable, type TableFiles } from '../../../src/cassandra/data-layout.js';
-import { freshnessPerfdata, freshnessSubjects, judgeTable, type FreshnessPolicy } from '../../../src/checks/backup-freshness.js';
+import {
+  DataDirectoryError,
+  newFiles,
+  requireDataDirectories,
+  scanTable,
+  type TableFiles,
+} from '../../../src/cassandra/data-layout.js';
+import {
+  freshnessPerfdata,
+  freshnessSubjects,
+  judgeTable,
+  type FreshnessPolicy,
+} from '../../../src/checks/backup-freshness.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
 import { attempt, judgeSubject, type Report } from '../../../src/runtime/result.js';
 import { upperLimits } from '../../../src/runtime/thresholds.js';
@@ -42,13 +53,22 @@ const identity = (path: string): string => {
 };
 
 /** Measures as the check does (a second scan and the new files' inodes after a flush), then judges. */
-function judge(observation: { flushed?: boolean; hadData?: boolean; before?: TableFiles; after?: TableFiles } = {}, policy: FreshnessPolicy = NO_AGES, now = Date.now()) {
+function judge(
+  observation: { flushed?: boolean; hadData?: boolean; before?: TableFiles; after?: TableFiles } = {},
+  policy: FreshnessPolicy = NO_AGES,
+  now = Date.now(),
+) {
   const { flushed = false, hadData = false } = observation;
   const before = observation.before ?? scan();
   const after = observation.after ?? scan();
   const added = flushed ? newFiles(before, after) : { live: [], backups: [] };
   const verdict = judgeTable(table, { flushed, hadData, files: after, added }, policy, now);
-  return { ...verdict, line: subjectLine(verdict), newSSTables: verdict.measured.newSSTables, unlinked: verdict.measured.unlinked };
+  return {
+    ...verdict,
+    line: subjectLine(verdict),
+    newSSTables: verdict.measured.newSSTables,
+    unlinked: verdict.measured.unlinked,
+  };
 }
 
 describe('scanTable', () => {
@@ -57,7 +77,10 @@ describe('scanTable', () => {
     writeSSTable(tableDirectory(data2, 'shop', 'orders', ID), 2);
     const files = scan();
     expect(files.directories).toHaveLength(2);
-    expect(files.liveData.map((path) => path.split('/').pop()).sort()).toEqual(['nb-1-big-Data.db', 'nb-2-big-Data.db']);
+    expect(files.liveData.map((path) => path.split('/').pop()).sort()).toEqual([
+      'nb-1-big-Data.db',
+      'nb-2-big-Data.db',
+    ]);
     expect(files.backupFileCount).toBe(16);
     expect(new Set(files.backupData.map((f) => identity(f.path)))).toEqual(new Set(files.liveData.map(identity)));
   });
@@ -84,7 +107,9 @@ describe('scanTable', () => {
 
   it('a data directory that does not exist here says to run on the node', () => {
     expect(() => requireDataDirectories([data1, join(root, 'nowhere')])).toThrow(DataDirectoryError);
-    expect(() => requireDataDirectories([join(root, 'nowhere')])).toThrow(/does not exist here: run the check on the Cassandra node itself/);
+    expect(() => requireDataDirectories([join(root, 'nowhere')])).toThrow(
+      /does not exist here: run the check on the Cassandra node itself/,
+    );
     expect(() => requireDataDirectories([])).toThrow('The node reports no data directories: give --data-dir');
   });
 });
@@ -131,7 +156,9 @@ describe('judgeTable after a flush', () => {
     writeSSTable(directory, 3, { backup: false }); // the compaction's output
     const verdict = judge({ flushed: true, hadData: true, before, after: scan() });
     expect(verdict.state).toBe(OK);
-    expect(verdict.line).toContain('flushed: 1 new SSTable(s) hard-linked in backups/ (not linked, as compaction output never is: nb-3-big-Data.db)');
+    expect(verdict.line).toContain(
+      'flushed: 1 new SSTable(s) hard-linked in backups/ (not linked, as compaction output never is: nb-3-big-Data.db)',
+    );
   });
 
   it('OK "nothing to flush" for a table whose memtable was clean', () => {
@@ -143,7 +170,9 @@ describe('judgeTable after a flush', () => {
 
   it('WARNING when the memtable held data but the flush wrote nothing', () => {
     tableDirectory(data1, 'shop', 'orders', ID);
-    expect(judge({ flushed: true, hadData: true }).line).toContain('the flush wrote no new SSTable although the memtable held data');
+    expect(judge({ flushed: true, hadData: true }).line).toContain(
+      'the flush wrote no new SSTable although the memtable held data',
+    );
   });
 });
 
@@ -154,11 +183,27 @@ describe('a table that may have opted out of incremental backup (Cassandra 5.0)'
     writeSSTable(directory, 1, { backup: false });
     writeSSTable(directory, 2, { backup: false });
     const after = scan();
-    const flushed = judgeTable(table, { flushed: true, hadData: true, files: after, added: newFiles(before, after) }, NO_AGES, Date.now(), { tablesMayOptOut: true });
-    expect(flushed.line).toBe('new SSTables nb-1-big-Data.db, nb-2-big-Data.db have no hard link in backups/; opted out WITH incremental_backups = false? then --exclude shop.orders');
+    const flushed = judgeTable(
+      table,
+      { flushed: true, hadData: true, files: after, added: newFiles(before, after) },
+      NO_AGES,
+      Date.now(),
+      { tablesMayOptOut: true },
+    );
+    expect(flushed.line).toBe(
+      'new SSTables nb-1-big-Data.db, nb-2-big-Data.db have no hard link in backups/; opted out WITH incremental_backups = false? then --exclude shop.orders',
+    );
     expect(flushed.state).toBe(WARNING);
-    const looked = judgeTable(table, { flushed: false, hadData: false, files: after, added: { live: [], backups: [] } }, NO_AGES, Date.now(), { tablesMayOptOut: true });
-    expect(looked.line).toBe('2 SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude shop.orders');
+    const looked = judgeTable(
+      table,
+      { flushed: false, hadData: false, files: after, added: { live: [], backups: [] } },
+      NO_AGES,
+      Date.now(),
+      { tablesMayOptOut: true },
+    );
+    expect(looked.line).toBe(
+      '2 SSTable(s) but no backup file; opted out WITH incremental_backups = false? then --exclude shop.orders',
+    );
   });
 
   it('before 5.0 there is no such option, and no such hint', () => {
@@ -203,7 +248,9 @@ describe('judgeTable by age', () => {
 
   it('a flushed table that had nothing to flush but was never backed up is still WARNING', () => {
     writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1, { backup: false });
-    expect(judge({ flushed: true, hadData: false }).line).toBe('shop.orders: nothing to flush; 1 SSTable(s) but no backup file');
+    expect(judge({ flushed: true, hadData: false }).line).toBe(
+      'shop.orders: nothing to flush; 1 SSTable(s) but no backup file',
+    );
   });
 });
 
@@ -212,28 +259,56 @@ describe('summary and perfdata', () => {
     const directory = tableDirectory(data1, 'shop', 'orders', ID);
     writeSSTable(directory, 1, { mtime: new Date(Date.now() - 7200_000) });
     const policy = ages(3600, 86_400);
-    const verdicts = [judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, policy, Date.now())];
+    const verdicts = [
+      judgeTable(
+        table,
+        { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } },
+        policy,
+        Date.now(),
+      ),
+    ];
     const subjects = freshnessSubjects(verdicts);
     const report: Report = { results: [], subjects, perfdata: [], details: [], facts: {}, metrics: [] };
     expect(verdicts.map((v) => v.state)).toEqual([WARNING]);
     expect(summaryParts(report)).toEqual(['shop.orders: newest backup 2h old (warning over 1h)']);
     expect(subjects.okSummary).toBe('1 table; newest backups within 2h');
-    expect(freshnessPerfdata(verdicts, policy).map(formatPerfdata)).toEqual(['backup_age=7200s;3600;86400;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
+    expect(freshnessPerfdata(verdicts, policy).map(formatPerfdata)).toEqual([
+      'backup_age=7200s;3600;86400;0',
+      'backup_files=8;;;0',
+      'tables_flushed=0;;;0',
+    ]);
   });
 
   it('a table that cannot be assessed is UNKNOWN on its own; the others are judged and counted', () => {
     writeSSTable(tableDirectory(data1, 'shop', 'orders', ID), 1);
-    const fine = judgeTable(table, { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } }, NO_AGES, Date.now());
+    const fine = judgeTable(
+      table,
+      { flushed: false, hadData: false, files: scan(), added: { live: [], backups: [] } },
+      NO_AGES,
+      Date.now(),
+    );
     const reading = attempt(() => {
       throw new CheckError('Cannot read /data/shop/audit-1 (permission denied)');
     });
-    const unreadable = judgeSubject({ name: 'shop.audit', labels: { keyspace: 'shop', table: 'audit' } }, reading, () => {
-      throw new Error('an unreadable table is not judged');
-    });
+    const unreadable = judgeSubject(
+      { name: 'shop.audit', labels: { keyspace: 'shop', table: 'audit' } },
+      reading,
+      () => {
+        throw new Error('an unreadable table is not judged');
+      },
+    );
     expect(unreadable).toMatchObject({ state: UNKNOWN, line: 'Cannot read /data/shop/audit-1 (permission denied)' });
     const subjects = freshnessSubjects([fine, unreadable]);
     expect(subjects.okSummary).toBe('2 tables; newest backups within 0s');
-    expect(freshnessPerfdata(subjects.results, NO_AGES).map(formatPerfdata)).toEqual(['backup_age=0s;;;0', 'backup_files=8;;;0', 'tables_flushed=0;;;0']);
-    expect(() => attempt(() => { throw new CheckError('late', { timedOut: true }); })).toThrow('late');
+    expect(freshnessPerfdata(subjects.results, NO_AGES).map(formatPerfdata)).toEqual([
+      'backup_age=0s;;;0',
+      'backup_files=8;;;0',
+      'tables_flushed=0;;;0',
+    ]);
+    expect(() =>
+      attempt(() => {
+        throw new CheckError('late', { timedOut: true });
+      }),
+    ).toThrow('late');
   });
 });

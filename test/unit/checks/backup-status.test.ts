@@ -35,7 +35,11 @@ describe('backupStatusReport', () => {
     const report = backupStatusReport(status(true), ENABLED);
     expect(reportState(report)).toBe(OK);
     expect(report.perfdata.map(formatPerfdata)).toEqual(['backup_enabled=1;;;0;1', 'time=0.012346s;;;0']);
-    expect(report.details).toEqual(['nodetool statusbackup would print: running', 'Cassandra 5.0.9 at http://cass1:8778/jolokia', 'expected: backup enabled']);
+    expect(report.details).toEqual([
+      'nodetool statusbackup would print: running',
+      'Cassandra 5.0.9 at http://cass1:8778/jolokia',
+      'expected: backup enabled',
+    ]);
     expect(report.facts).toEqual({
       backup_enabled: true,
       status: 'running',

@@ -2,7 +2,13 @@
 // doing, the state each one raises, and the facts every format carries.
 import { describe, expect, it } from 'vitest';
 import type { NodeHealth } from '../../../src/cassandra/node-health.js';
-import { judgeNodeHealth, NODE_FACTS_WHEN_UNKNOWN, nodetoolLines, OPERATION_MODES, type NodePolicy } from '../../../src/checks/node-health.js';
+import {
+  judgeNodeHealth,
+  NODE_FACTS_WHEN_UNKNOWN,
+  nodetoolLines,
+  OPERATION_MODES,
+  type NodePolicy,
+} from '../../../src/checks/node-health.js';
 import { formatPerfdata } from '../../../src/runtime/perfdata.js';
 import { reportState } from '../../../src/runtime/result.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
@@ -36,8 +42,16 @@ const judge = (health: Partial<NodeHealth>, policy: Partial<NodePolicy> = {}) =>
 describe('judgeNodeHealth', () => {
   it('all well: OK, every aspect said, perfdata', () => {
     const { state, line, report } = judge({});
-    expect([state, line]).toEqual([OK, 'native transport running; gossip running; incremental backup enabled; mode NORMAL']);
-    expect(report.perfdata.map(formatPerfdata)).toEqual(['binary_running=1;;;0;1', 'gossip_running=1;;;0;1', 'backup_enabled=1;;;0;1', 'time=0.004s;;;0']);
+    expect([state, line]).toEqual([
+      OK,
+      'native transport running; gossip running; incremental backup enabled; mode NORMAL',
+    ]);
+    expect(report.perfdata.map(formatPerfdata)).toEqual([
+      'binary_running=1;;;0;1',
+      'gossip_running=1;;;0;1',
+      'backup_enabled=1;;;0;1',
+      'time=0.004s;;;0',
+    ]);
   });
 
   it.each<[string, Partial<NodeHealth>, typeof OK, string]>([
@@ -55,19 +69,39 @@ describe('judgeNodeHealth', () => {
 
   it('a node drained for maintenance is fine when said so', () => {
     const drained = { binary: false, gossip: false, mode: 'DRAINED', drained: true };
-    const policy = { binary: { expect: false, state: CRITICAL }, gossip: { expect: false, state: CRITICAL }, mode: { expect: ['DRAINED'], state: WARNING } };
-    expect(judge(drained, policy)).toMatchObject({ state: OK, line: 'native transport not running; gossip not running; incremental backup enabled; mode DRAINED' });
-    expect(judge({}, policy)).toMatchObject({ state: CRITICAL, line: 'native transport running (expected not running); gossip running (expected not running)' });
+    const policy = {
+      binary: { expect: false, state: CRITICAL },
+      gossip: { expect: false, state: CRITICAL },
+      mode: { expect: ['DRAINED'], state: WARNING },
+    };
+    expect(judge(drained, policy)).toMatchObject({
+      state: OK,
+      line: 'native transport not running; gossip not running; incremental backup enabled; mode DRAINED',
+    });
+    expect(judge({}, policy)).toMatchObject({
+      state: CRITICAL,
+      line: 'native transport running (expected not running); gossip running (expected not running)',
+    });
   });
 
   it('several modes may be fine, and any state can be chosen', () => {
     expect(judge({ mode: 'DRAINING' }, { mode: { expect: ['DRAINING', 'DRAINED'], state: WARNING } }).state).toBe(OK);
-    expect(judge({ mode: 'MOVING' }, { mode: { expect: ['DRAINING', 'DRAINED'], state: UNKNOWN } })).toMatchObject({ state: UNKNOWN, line: 'mode MOVING (expected DRAINING or DRAINED)' });
-    expect(judge({ backup: true }, { backup: { expect: 'disabled', disabledState: WARNING, enabledState: CRITICAL } })).toMatchObject({ state: CRITICAL, line: 'incremental backup enabled (expected disabled)' });
+    expect(judge({ mode: 'MOVING' }, { mode: { expect: ['DRAINING', 'DRAINED'], state: UNKNOWN } })).toMatchObject({
+      state: UNKNOWN,
+      line: 'mode MOVING (expected DRAINING or DRAINED)',
+    });
+    expect(
+      judge({ backup: true }, { backup: { expect: 'disabled', disabledState: WARNING, enabledState: CRITICAL } }),
+    ).toMatchObject({ state: CRITICAL, line: 'incremental backup enabled (expected disabled)' });
   });
 
   it('JSON facts: the three words, the mode, its flags (null when the node did not say)', () => {
-    const { report } = judge({ backup: false, joined: undefined, decommissioning: undefined, releaseVersion: undefined });
+    const { report } = judge({
+      backup: false,
+      joined: undefined,
+      decommissioning: undefined,
+      releaseVersion: undefined,
+    });
     expect(report.facts).toEqual({
       binary_running: true,
       gossip_running: true,
@@ -83,7 +117,7 @@ describe('judgeNodeHealth', () => {
     });
   });
 
-  it('long output: the script\'s three lines, the mode and its flags, the release', () => {
+  it("long output: the script's three lines, the mode and its flags, the release", () => {
     expect(judge({ gossip: false, decommissioning: undefined, joined: undefined }).report.details).toEqual([
       'Binary: running',
       'Gossip: not running',
@@ -105,14 +139,29 @@ describe('judgeNodeHealth', () => {
 });
 
 describe('nodetoolLines', () => {
-  it('Binary, Gossip, Backup, with nodetool\'s words', () => {
+  it("Binary, Gossip, Backup, with nodetool's words", () => {
     expect(nodetoolLines(true, false, true)).toEqual(['Binary: running', 'Gossip: not running', 'Backup: running']);
   });
 });
 
 describe('constants', () => {
   it('the operation modes StorageService reports, and the JSON keys when nothing could be found out', () => {
-    expect(OPERATION_MODES).toEqual(['STARTING', 'NORMAL', 'JOINING', 'LEAVING', 'DECOMMISSIONED', 'MOVING', 'DRAINING', 'DRAINED']);
-    expect(NODE_FACTS_WHEN_UNKNOWN).toEqual({ binary_running: null, gossip_running: null, backup_enabled: null, status: 'unknown', operation_mode: null });
+    expect(OPERATION_MODES).toEqual([
+      'STARTING',
+      'NORMAL',
+      'JOINING',
+      'LEAVING',
+      'DECOMMISSIONED',
+      'MOVING',
+      'DRAINING',
+      'DRAINED',
+    ]);
+    expect(NODE_FACTS_WHEN_UNKNOWN).toEqual({
+      binary_running: null,
+      gossip_running: null,
+      backup_enabled: null,
+      status: 'unknown',
+      operation_mode: null,
+    });
   });
 });

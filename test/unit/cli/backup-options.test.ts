@@ -6,7 +6,11 @@ import { UsageError } from '../../../src/runtime/errors.js';
 import { parseOptions } from '../../../src/runtime/options.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
 
-const ALL = backupExpectationOptions({ group: 'Backup', who: 'this node', kept: ['expect', 'disabled-state', 'enabled-state'] });
+const ALL = backupExpectationOptions({
+  group: 'Backup',
+  who: 'this node',
+  kept: ['expect', 'disabled-state', 'enabled-state'],
+});
 const read = (argv: string[], specs = ALL) => readBackupExpectation(parseOptions(specs, argv));
 
 describe('backupExpectationOptions', () => {
@@ -23,9 +27,15 @@ describe('backupExpectationOptions', () => {
     ]);
   });
 
-  it('the help says whose backup, and the plugin\'s note on the state', () => {
-    const [expectBackup, backupState] = backupExpectationOptions({ group: 'States', who: 'the members', stateNote: ' on a member' });
-    expect(expectBackup?.help).toBe('What incremental backup on the members should be, as nodetool statusbackup reports it: enabled (running) or disabled (not running).');
+  it("the help says whose backup, and the plugin's note on the state", () => {
+    const [expectBackup, backupState] = backupExpectationOptions({
+      group: 'States',
+      who: 'the members',
+      stateNote: ' on a member',
+    });
+    expect(expectBackup?.help).toBe(
+      'What incremental backup on the members should be, as nodetool statusbackup reports it: enabled (running) or disabled (not running).',
+    );
     expect(backupState?.help).toBe('State when incremental backup is not as expected on a member.');
     expect(new Set([expectBackup?.group, backupState?.group])).toEqual(new Set(['States']));
   });
@@ -39,16 +49,25 @@ describe('readBackupExpectation', () => {
     [['--backup-state', 'critical'], { expect: 'enabled', disabledState: CRITICAL, enabledState: CRITICAL }],
     [['--backup-state', '3'], { expect: 'enabled', disabledState: UNKNOWN, enabledState: UNKNOWN }],
     [['--disabled-state', 'critical'], { expect: 'enabled', disabledState: CRITICAL, enabledState: WARNING }],
-    [['--enabled-state', 'ok', '--backup-state', 'critical'], { expect: 'enabled', disabledState: CRITICAL, enabledState: OK }],
+    [
+      ['--enabled-state', 'ok', '--backup-state', 'critical'],
+      { expect: 'enabled', disabledState: CRITICAL, enabledState: OK },
+    ],
   ])('%j', (argv, expectation) => {
     expect(read(argv)).toEqual(expectation);
   });
 
   it('values that are not words it knows: usage errors naming the option', () => {
-    expect(() => read(['--expect-backup', 'yes'])).toThrow(new UsageError("--expect-backup: 'yes' is not enabled or disabled"));
+    expect(() => read(['--expect-backup', 'yes'])).toThrow(
+      new UsageError("--expect-backup: 'yes' is not enabled or disabled"),
+    );
     expect(() => read(['--expect', 'on'])).toThrow("--expect-backup: 'on' is not enabled or disabled");
-    expect(() => read(['--backup-state', 'loud'])).toThrow("--backup-state: 'loud' is not one of ok, warning, critical, unknown");
-    expect(() => read(['--disabled-state', 'x'])).toThrow("--disabled-state: 'x' is not one of ok, warning, critical, unknown");
+    expect(() => read(['--backup-state', 'loud'])).toThrow(
+      "--backup-state: 'loud' is not one of ok, warning, critical, unknown",
+    );
+    expect(() => read(['--disabled-state', 'x'])).toThrow(
+      "--disabled-state: 'x' is not one of ok, warning, critical, unknown",
+    );
   });
 });
 

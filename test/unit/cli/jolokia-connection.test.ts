@@ -20,7 +20,12 @@ import {
   readJolokiaConnections,
   withUrl,
 } from '../../../src/cli/jolokia-connection.js';
-import { JolokiaConnectionError, JolokiaHttpError, JolokiaProtocolError, type Remedy } from '../../../src/jolokia/errors.js';
+import {
+  JolokiaConnectionError,
+  JolokiaHttpError,
+  JolokiaProtocolError,
+  type Remedy,
+} from '../../../src/jolokia/errors.js';
 import { CheckError, UsageError } from '../../../src/runtime/errors.js';
 import { parseOptions, type OptionSpec } from '../../../src/runtime/options.js';
 import type { CheckContext } from '../../../src/runtime/plugin.js';
@@ -36,13 +41,18 @@ function file(name: string, text: string, mode = 0o600): string {
   return path;
 }
 
-const connect = (argv: string[], env: NodeJS.ProcessEnv = {}) => readJolokiaConnection(parseOptions(JOLOKIA_OPTIONS, argv), env, 'check_test');
+const connect = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+  readJolokiaConnection(parseOptions(JOLOKIA_OPTIONS, argv), env, 'check_test');
 const url = (argv: string[]) => connect(argv).endpoint.url.href;
 
 describe('where the agent is', () => {
   it('by default the local agent on its default port and path, named in the User-Agent', () => {
     const { endpoint, passwordSource, warnings } = connect([]);
-    expect(endpoint).toEqual({ url: new URL('http://127.0.0.1:8778/jolokia'), userAgent: `check_test/${VERSION}`, label: "Cassandra's Jolokia agent" });
+    expect(endpoint).toEqual({
+      url: new URL('http://127.0.0.1:8778/jolokia'),
+      userAgent: `check_test/${VERSION}`,
+      label: "Cassandra's Jolokia agent",
+    });
     expect([passwordSource, warnings]).toEqual(['none', []]);
   });
 
@@ -66,7 +76,10 @@ describe('where the agent is', () => {
     [['-p', '80a'], "--port: '80a' is not a port number (1-65535)"],
     [['--path', 'jolokia'], "--path: 'jolokia' must start with / and hold no spaces, ? or #"],
     [['--path', '/jolokia?x=1'], "--path: '/jolokia?x=1' must start with / and hold no spaces, ? or #"],
-    [['--url', 'http://cass1:8778/jolokia', '-H', 'cass2', '--ssl'], '--url already says where the agent is: leave out --hostname, --ssl'],
+    [
+      ['--url', 'http://cass1:8778/jolokia', '-H', 'cass2', '--ssl'],
+      '--url already says where the agent is: leave out --hostname, --ssl',
+    ],
     [['--url', 'cass1:8778'], '--url: the scheme must be http or https, not cass1'],
     [['--url', 'not a url'], "--url: 'not a url' is not a URL"],
     [['--url', 'http://monitor:pw@'], '--url: not a valid URL (not shown: it may hold a password)'],
@@ -81,30 +94,51 @@ describe('where the agent is', () => {
 describe('who we are: the password from exactly one place', () => {
   it('--password, with the source said for -vv', () => {
     const { endpoint, passwordSource } = connect(['-u', 'monitor', '--password', 'pw']);
-    expect([endpoint.user, endpoint.password, passwordSource]).toEqual(['monitor', 'pw', '--password (or password= in --extra-opts)']);
+    expect([endpoint.user, endpoint.password, passwordSource]).toEqual([
+      'monitor',
+      'pw',
+      '--password (or password= in --extra-opts)',
+    ]);
   });
 
   it('--password-file: its first line; a file others can read is a warning', () => {
     const private_ = file('private.pw', 'from-file\nsecond line\n');
-    expect(connect(['-u', 'monitor', '--password-file', private_])).toMatchObject({ endpoint: { password: 'from-file' }, passwordSource: `--password-file ${private_}`, warnings: [] });
+    expect(connect(['-u', 'monitor', '--password-file', private_])).toMatchObject({
+      endpoint: { password: 'from-file' },
+      passwordSource: `--password-file ${private_}`,
+      warnings: [],
+    });
     const open = file('open.pw', 'from-file\r\n', 0o644);
-    expect(connect(['-u', 'monitor', '--password-file', open])).toMatchObject({ endpoint: { password: 'from-file' }, warnings: [`password file ${open} can be read by group or others: chmod 600 it`] });
+    expect(connect(['-u', 'monitor', '--password-file', open])).toMatchObject({
+      endpoint: { password: 'from-file' },
+      warnings: [`password file ${open} can be read by group or others: chmod 600 it`],
+    });
   });
 
   it('from the URL, decoded, and the URL keeps no credentials', () => {
     const { endpoint, passwordSource } = connect(['--url', 'http://mon%40itor:p%40ss@cass1:8778/jolokia']);
-    expect([endpoint.user, endpoint.password, passwordSource, endpoint.url.href]).toEqual(['mon@itor', 'p@ss', 'the URL', 'http://cass1:8778/jolokia']);
+    expect([endpoint.user, endpoint.password, passwordSource, endpoint.url.href]).toEqual([
+      'mon@itor',
+      'p@ss',
+      'the URL',
+      'http://cass1:8778/jolokia',
+    ]);
     expect(connect(['--url', 'http://someone:x@cass1:8778/jolokia', '-u', 'monitor']).endpoint.user).toBe('monitor');
   });
 
   it(`from ${PASSWORD_ENV}, when nothing else gives one; an empty one is none`, () => {
-    expect(connect(['-u', 'monitor'], { [PASSWORD_ENV]: 'from-env' })).toMatchObject({ endpoint: { password: 'from-env' }, passwordSource: `the ${PASSWORD_ENV} environment variable` });
+    expect(connect(['-u', 'monitor'], { [PASSWORD_ENV]: 'from-env' })).toMatchObject({
+      endpoint: { password: 'from-env' },
+      passwordSource: `the ${PASSWORD_ENV} environment variable`,
+    });
     expect(connect(['-u', 'monitor'], { [PASSWORD_ENV]: '' }).endpoint).not.toHaveProperty('password');
   });
 
   it('the command line before the URL, the URL before the environment', () => {
     const env = { [PASSWORD_ENV]: 'from-env' };
-    expect(connect(['--url', 'http://monitor:from-url@cass1:8778/jolokia', '--password', 'given'], env).endpoint.password).toBe('given');
+    expect(
+      connect(['--url', 'http://monitor:from-url@cass1:8778/jolokia', '--password', 'given'], env).endpoint.password,
+    ).toBe('given');
     expect(connect(['--url', 'http://monitor:from-url@cass1:8778/jolokia'], env).endpoint.password).toBe('from-url');
   });
 
@@ -112,15 +146,25 @@ describe('who we are: the password from exactly one place', () => {
     [['--password', 'pw', '--password-file', '/x'], {}, 'give either --password or --password-file, not both'],
     [['--password', 'pw'], {}, 'a password was given (--password (or password= in --extra-opts)) but no --user'],
     [[], { [PASSWORD_ENV]: 'pw' }, `a password was given (the ${PASSWORD_ENV} environment variable) but no --user`],
-    [['-u', 'monitor', '--password-file', '/nonexistent/pw'], {}, '--password-file: cannot read /nonexistent/pw (no such file)'],
-    [['--url', 'http://monitor:%E0%A4%A@cass1/jolokia'], {}, '--url: the user or password in it is not validly %-encoded'],
+    [
+      ['-u', 'monitor', '--password-file', '/nonexistent/pw'],
+      {},
+      '--password-file: cannot read /nonexistent/pw (no such file)',
+    ],
+    [
+      ['--url', 'http://monitor:%E0%A4%A@cass1/jolokia'],
+      {},
+      '--url: the user or password in it is not validly %-encoded',
+    ],
   ])('%j is a usage error that never repeats the password', (argv, env, message) => {
     expect(() => connect(argv, env)).toThrow(new UsageError(message));
   });
 
   it('an empty password file is a usage error', () => {
     const empty = file('empty.pw', '\nsecond\n');
-    expect(() => connect(['-u', 'monitor', '--password-file', empty])).toThrow(new UsageError(`--password-file: ${empty} is empty`));
+    expect(() => connect(['-u', 'monitor', '--password-file', empty])).toThrow(
+      new UsageError(`--password-file: ${empty} is empty`),
+    );
   });
 
   it('an empty user is no user', () => {
@@ -143,7 +187,9 @@ describe('TLS', () => {
   it('--insecure: kept, and warned about', () => {
     const { endpoint, warnings } = connect(['--url', 'https://cass1:8778/jolokia', '--insecure']);
     expect(endpoint.tls).toEqual({ insecure: true });
-    expect(warnings).toEqual(['TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password']);
+    expect(warnings).toEqual([
+      'TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password',
+    ]);
   });
 
   it.each<[string[], string]>([
@@ -154,28 +200,43 @@ describe('TLS', () => {
     [['--ssl', '--ca-file', notPem], `--ca-file: ${notPem} holds no PEM certificate`],
     [['--ssl', '--cert', key, '--key', key], `--cert: ${key} holds no PEM certificate`],
     [['--ssl', '--cert', ca, '--key', ca], `--key: ${ca} holds no PEM private key`],
-    [['--ssl', '--ca-file', join(dir, 'missing.pem')], `--ca-file: cannot read ${join(dir, 'missing.pem')} (no such file)`],
+    [
+      ['--ssl', '--ca-file', join(dir, 'missing.pem')],
+      `--ca-file: cannot read ${join(dir, 'missing.pem')} (no such file)`,
+    ],
   ])('%j is a usage error', (argv, message) => {
     expect(() => connect(argv)).toThrow(new UsageError(message));
   });
 });
 
-describe('several agents (the cluster audit\'s contact nodes)', () => {
+describe("several agents (the cluster audit's contact nodes)", () => {
   // As check_cassandra_cluster_backup declares them: --url and -H repeatable.
-  const CONTACTS: OptionSpec[] = JOLOKIA_OPTIONS.map((o) => (o.name === 'url' || o.name === 'hostname' ? { ...o, kind: 'list' } : o));
-  const connectAll = (argv: string[], env: NodeJS.ProcessEnv = {}) => readJolokiaConnections(parseOptions(CONTACTS, argv), env, 'check_test');
+  const CONTACTS: OptionSpec[] = JOLOKIA_OPTIONS.map((o) =>
+    o.name === 'url' || o.name === 'hostname' ? { ...o, kind: 'list' } : o,
+  );
+  const connectAll = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
+    readJolokiaConnections(parseOptions(CONTACTS, argv), env, 'check_test');
 
   it('each -H with the shared port, path and scheme; each --url as given; the same credentials for all', () => {
-    expect(connectAll(['-H', 'cass1', '-H', 'cass2', '-p', '9000', '--ssl', '-u', 'monitor', '--password', 'pw']).map((c) => [c.endpoint.url.href, c.endpoint.user, c.endpoint.password])).toEqual([
+    expect(
+      connectAll(['-H', 'cass1', '-H', 'cass2', '-p', '9000', '--ssl', '-u', 'monitor', '--password', 'pw']).map(
+        (c) => [c.endpoint.url.href, c.endpoint.user, c.endpoint.password],
+      ),
+    ).toEqual([
       ['https://cass1:9000/jolokia', 'monitor', 'pw'],
       ['https://cass2:9000/jolokia', 'monitor', 'pw'],
     ]);
-    expect(connectAll(['--url', 'http://a:1/j', '--url', 'http://b:2/j']).map((c) => c.endpoint.url.href)).toEqual(['http://a:1/j', 'http://b:2/j']);
+    expect(connectAll(['--url', 'http://a:1/j', '--url', 'http://b:2/j']).map((c) => c.endpoint.url.href)).toEqual([
+      'http://a:1/j',
+      'http://b:2/j',
+    ]);
     expect(connectAll([]).map((c) => c.endpoint.url.href)).toEqual(['http://127.0.0.1:8778/jolokia']);
   });
 
   it('--url beside -H is refused for every contact', () => {
-    expect(() => connectAll(['--url', 'http://a:1/j', '-H', 'b'])).toThrow('--url already says where the agent is: leave out --hostname');
+    expect(() => connectAll(['--url', 'http://a:1/j', '-H', 'b'])).toThrow(
+      '--url already says where the agent is: leave out --hostname',
+    );
   });
 });
 
@@ -227,7 +288,7 @@ describe('what the operator can change', () => {
     expect(connectionHint(new JolokiaConnectionError('x', { remedy }))).toBe(hint);
   });
 
-  it('nothing for a failure no option can help with, nor for one that is not the agent\'s', () => {
+  it("nothing for a failure no option can help with, nor for one that is not the agent's", () => {
     expect(connectionHint(new JolokiaProtocolError('not JSON'))).toBeUndefined();
     expect(connectionHint(new CheckError('x'))).toBeUndefined();
     expect(connectionHint('x')).toBeUndefined();
@@ -235,7 +296,9 @@ describe('what the operator can change', () => {
 
   it('a plugin that can do without the agent adds its alternative to any agent failure', () => {
     const hint = connectionHintOr('or give --data-dir, which needs no agent');
-    expect(hint(new JolokiaHttpError(404, 'No Jolokia agent', { remedy: 'agent-location' }))).toBe('check --path or --url, or give --data-dir, which needs no agent');
+    expect(hint(new JolokiaHttpError(404, 'No Jolokia agent', { remedy: 'agent-location' }))).toBe(
+      'check --path or --url, or give --data-dir, which needs no agent',
+    );
     expect(hint(new JolokiaConnectionError('refused'))).toBe('or give --data-dir, which needs no agent');
     expect(hint(new CheckError('a data directory'))).toBeUndefined();
   });
@@ -247,7 +310,10 @@ describe('describeConnection (-vv)', () => {
 
   it('the agent and user, where the password came from, never the password', () => {
     const lines = describeConnection(connect(['-H', 'cass1', '-u', 'monitor', '--password', 'pw']));
-    expect(lines).toEqual(['agent: http://cass1:8778/jolokia', 'user: monitor; password from --password (or password= in --extra-opts)']);
+    expect(lines).toEqual([
+      'agent: http://cass1:8778/jolokia',
+      'user: monitor; password from --password (or password= in --extra-opts)',
+    ]);
     expect(describeConnection(connect([]))[1]).toBe('user: (none); password from none');
   });
 

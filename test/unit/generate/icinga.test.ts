@@ -17,17 +17,29 @@ const argument = (flag: string): string => {
 
 describe('icingaCommands', () => {
   it('the header says it is generated, then one CheckCommand per entry, importing ipv4-or-ipv6', () => {
-    expect(conf.startsWith('/*\n * Icinga 2 CheckCommands for the Cassandra monitoring plugins.\n * Generated from the plugin registry')).toBe(true);
-    expect(conf).toContain('\nobject CheckCommand "x_cmd" {\n  import "ipv4-or-ipv6"\n\n  command = [ PluginContribDir + "/check_x" ]\n');
-    expect(icingaCommands([ENTRY, { ...ENTRY, icingaCommand: 'y_cmd', name: 'check_y' }]).match(/^object CheckCommand /gm)).toHaveLength(2);
+    expect(
+      conf.startsWith(
+        '/*\n * Icinga 2 CheckCommands for the Cassandra monitoring plugins.\n * Generated from the plugin registry',
+      ),
+    ).toBe(true);
+    expect(conf).toContain(
+      '\nobject CheckCommand "x_cmd" {\n  import "ipv4-or-ipv6"\n\n  command = [ PluginContribDir + "/check_x" ]\n',
+    );
+    expect(
+      icingaCommands([ENTRY, { ...ENTRY, icingaCommand: 'y_cmd', name: 'check_y' }]).match(/^object CheckCommand /gm),
+    ).toHaveLength(2);
   });
 
   it('a value: its variable and its help with the default', () => {
-    expect(argument('--expect-backup')).toBe('    "--expect-backup" = {\n      value = "$x_cmd_expect_backup$"\n      description = "Expect. --expect is an alias. Default: enabled."\n    }\n');
+    expect(argument('--expect-backup')).toBe(
+      '    "--expect-backup" = {\n      value = "$x_cmd_expect_backup$"\n      description = "Expect. --expect is an alias. Default: enabled."\n    }\n',
+    );
   });
 
   it('an alias keeps a variable of its own, so existing services keep working', () => {
-    expect(argument('--expect')).toBe('    "--expect" = {\n      value = "$x_cmd_expect$"\n      description = "Alias of --expect-backup, kept for existing configurations."\n    }\n');
+    expect(argument('--expect')).toBe(
+      '    "--expect" = {\n      value = "$x_cmd_expect$"\n      description = "Alias of --expect-backup, kept for existing configurations."\n    }\n',
+    );
     expect(conf.indexOf('"--expect" = {')).toBeGreaterThan(conf.indexOf('"--expect-backup" = {'));
   });
 
@@ -35,11 +47,15 @@ describe('icingaCommands', () => {
     expect(argument('--hostname')).toBe(
       '    "--hostname" = {\n      value = "$x_cmd_hostname$"\n      set_if = {{ macro("$x_cmd_url$") == "" }}\n      description = "Host. Default: $check_address$."\n    }\n',
     );
-    expect(argument('--ssl')).toBe('    "--ssl" = {\n      set_if = {{ macro("$x_cmd_ssl$") && macro("$x_cmd_url$") == "" }}\n      description = "HTTPS."\n    }\n');
+    expect(argument('--ssl')).toBe(
+      '    "--ssl" = {\n      set_if = {{ macro("$x_cmd_ssl$") && macro("$x_cmd_url$") == "" }}\n      description = "HTTPS."\n    }\n',
+    );
   });
 
   it('a repeatable value repeats its key; text is quoted as an Icinga 2 string', () => {
-    expect(argument('--keyspace')).toBe('    "--keyspace" = {\n      value = "$x_cmd_keyspace$"\n      repeat_key = true\n      description = "A \\"keyspace\\" \\\\ path."\n    }\n');
+    expect(argument('--keyspace')).toBe(
+      '    "--keyspace" = {\n      value = "$x_cmd_keyspace$"\n      repeat_key = true\n      description = "A \\"keyspace\\" \\\\ path."\n    }\n',
+    );
   });
 
   it('the secret goes through the environment, never as an argument; the option it excludes is not made conditional on it', () => {
@@ -49,12 +65,16 @@ describe('icingaCommands', () => {
   });
 
   it('-v, -vv and -vvv from one number; --help and --version are not offered', () => {
-    expect(argument('-v')).toContain('set_if = {{ number(macro("$x_cmd_verbose$")) == 1 }}\n      description = "More output: -v long output, -vv configuration, -vvv protocol trace. A number: 1 (-v), 2 (-vv) or 3 (-vvv)."');
-    expect(argument('-vvv')).toBe('    "-vvv" = {\n      set_if = {{ number(macro("$x_cmd_verbose$")) == 3 }}\n    }\n');
+    expect(argument('-v')).toContain(
+      'set_if = {{ number(macro("$x_cmd_verbose$")) == 1 }}\n      description = "More output: -v long output, -vv configuration, -vvv protocol trace. A number: 1 (-v), 2 (-vv) or 3 (-vvv)."',
+    );
+    expect(argument('-vvv')).toBe(
+      '    "-vvv" = {\n      set_if = {{ number(macro("$x_cmd_verbose$")) == 3 }}\n    }\n',
+    );
     expect(conf).not.toMatch(/"--help"|"--version"/);
   });
 
-  it('the standard options come after the plugin\'s own; the Icinga default is set as a variable', () => {
+  it("the standard options come after the plugin's own; the Icinga default is set as a variable", () => {
     expect(conf.indexOf('"--timeout" = {')).toBeGreaterThan(conf.indexOf('"--keyspace" = {'));
     expect(conf).toContain('\n  vars.x_cmd_hostname = "$check_address$"\n}\n');
   });

@@ -6,7 +6,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JolokiaConnectionError, JolokiaHttpError, JolokiaProtocolError, JolokiaTimeoutError } from '../../../src/jolokia/errors.js';
+import {
+  JolokiaConnectionError,
+  JolokiaHttpError,
+  JolokiaProtocolError,
+  JolokiaTimeoutError,
+} from '../../../src/jolokia/errors.js';
 import type { Party } from '../../../src/jolokia/failures.js';
 import { Redactor } from '../../../src/jolokia/redact.js';
 import { displayUrl, post, type JolokiaEndpoint } from '../../../src/jolokia/transport.js';
@@ -15,7 +20,8 @@ import { waitFor } from '../../support/process.js';
 import { CERT_127, CERT_OTHER_NAME, KEY_127, KEY_OTHER_NAME } from '../../support/tls-fixture.js';
 
 const PASSWORD = 's3cr3t-Pa55';
-const BODY = '[{"type":"read","mbean":"org.apache.cassandra.db:type=StorageService","attribute":"IncrementalBackupsEnabled"}]';
+const BODY =
+  '[{"type":"read","mbean":"org.apache.cassandra.db:type=StorageService","attribute":"IncrementalBackupsEnabled"}]';
 let agent: FakeAgent | undefined;
 let other: Server | undefined;
 afterEach(async () => {
@@ -25,7 +31,11 @@ afterEach(async () => {
   other = undefined;
 });
 
-const partyOf = (endpoint: JolokiaEndpoint): Party => ({ where: displayUrl(endpoint.url), label: "Cassandra's Jolokia agent", redactor: new Redactor(endpoint.user, endpoint.password) });
+const partyOf = (endpoint: JolokiaEndpoint): Party => ({
+  where: displayUrl(endpoint.url),
+  label: "Cassandra's Jolokia agent",
+  redactor: new Redactor(endpoint.user, endpoint.password),
+});
 const soon = (ms = 5000) => ({ deadline: Date.now() + ms });
 
 async function serve(handler: Handler, options: { tls?: { cert: string; key: string } } = {}): Promise<FakeAgent> {
@@ -38,7 +48,11 @@ function send(url: string, over: Partial<JolokiaEndpoint> = {}, limits: Paramete
   const endpoint: JolokiaEndpoint = { url: new URL(url), ...over };
   return post(endpoint, partyOf(endpoint), BODY, limits);
 }
-const fail = (promise: Promise<unknown>) => promise.then(() => new Error('it did not fail'), (e: unknown) => e as Error);
+const fail = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error('it did not fail'),
+    (e: unknown) => e as Error,
+  );
 
 describe('displayUrl', () => {
   it('no user, no password, no query, no fragment', () => {
@@ -84,10 +98,17 @@ describe('post: what goes on the wire', () => {
 
 describe('post: the trace (-vvv)', () => {
   it('request and answer, the password neither in the header line nor in an echo', async () => {
-    const { url } = await serve((_q, _b, res) => respond(res, 200, JSON.stringify({ error: `echo ${PASSWORD}` }), 'application/json;charset=utf-8'));
+    const { url } = await serve((_q, _b, res) =>
+      respond(res, 200, JSON.stringify({ error: `echo ${PASSWORD}` }), 'application/json;charset=utf-8'),
+    );
     const lines: string[] = [];
     await send(url, { user: 'monitor', password: PASSWORD }, { ...soon(), trace: (line) => lines.push(line) });
-    expect(lines).toEqual([`> POST ${url}/ (user monitor, password hidden)`, `> ${BODY}`, '< HTTP 200 application/json;charset=utf-8', '< {"error":"echo ***"}']);
+    expect(lines).toEqual([
+      `> POST ${url}/ (user monitor, password hidden)`,
+      `> ${BODY}`,
+      '< HTTP 200 application/json;charset=utf-8',
+      '< {"error":"echo ***"}',
+    ]);
   });
 
   it('long bodies are cut, with their length', async () => {
@@ -124,12 +145,16 @@ describe('post: limits', () => {
     abort.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(JolokiaTimeoutError);
-    expect(error.message).toMatch(new RegExp(`^The agent at ${url.replace(/\./g, '\\.')} accepted the connection but sent no answer within \\d+(\\.\\d)? s$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The agent at ${url.replace(/\./g, '\\.')} accepted the connection but sent no answer within \\d+(\\.\\d)? s$`,
+      ),
+    );
   });
 });
 
 describe('post: HTTP refusals', () => {
-  it('a relative redirect is resolved against the agent\'s URL and shown without its query; it is not followed', async () => {
+  it("a relative redirect is resolved against the agent's URL and shown without its query; it is not followed", async () => {
     const { url, port } = await serve((request, _b, res) => {
       if (request.url?.startsWith('/elsewhere')) return respond(res, 200, '"followed"');
       res.writeHead(302, { Location: '/elsewhere/?token=1' });
@@ -137,7 +162,9 @@ describe('post: HTTP refusals', () => {
     });
     const error = await fail(send(url));
     expect(error).toBeInstanceOf(JolokiaHttpError);
-    expect(error.message).toMatch(new RegExp(`redirects to http://127\\.0\\.0\\.1:${port}/elsewhere/ \\(HTTP 302\\); not followed`));
+    expect(error.message).toMatch(
+      new RegExp(`redirects to http://127\\.0\\.0\\.1:${port}/elsewhere/ \\(HTTP 302\\); not followed`),
+    );
     expect(agent!.received).toHaveLength(1);
   });
 
@@ -151,7 +178,10 @@ describe('post: HTTP refusals', () => {
 
   it('401 with a user: the credentials given were refused', async () => {
     const { url } = await serve((_q, _b, res) => respond(res, 401, ''));
-    expect(await fail(send(url, { user: 'monitor', password: PASSWORD }))).toMatchObject({ status: 401, message: `Authentication failed for user monitor at ${url} (HTTP 401): check the user and password` });
+    expect(await fail(send(url, { user: 'monitor', password: PASSWORD }))).toMatchObject({
+      status: 401,
+      message: `Authentication failed for user monitor at ${url} (HTTP 401): check the user and password`,
+    });
   });
 });
 
@@ -173,7 +203,9 @@ describe('post: TLS', () => {
 
   it('trusted, but for another name: refused', async () => {
     const { url } = await serve(ok, { tls: { cert: CERT_OTHER_NAME, key: KEY_OTHER_NAME } });
-    expect((await fail(send(url, { tls: { ca: CERT_OTHER_NAME } }))).message).toMatch(/its TLS certificate is not valid for 127\.0\.0\.1$/);
+    expect((await fail(send(url, { tls: { ca: CERT_OTHER_NAME } }))).message).toMatch(
+      /its TLS certificate is not valid for 127\.0\.0\.1$/,
+    );
   });
 
   it('--insecure: not verified', async () => {
@@ -183,9 +215,18 @@ describe('post: TLS', () => {
 
   it('a client key Node cannot use: said before anything is sent', async () => {
     const { url } = await serve(ok, { tls: { cert: CERT_127, key: KEY_127 } });
-    const error = await fail(send(url, { tls: { ca: CERT_127, cert: CERT_127, key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' } }));
+    const error = await fail(
+      send(url, {
+        tls: { ca: CERT_127, cert: CERT_127, key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' },
+      }),
+    );
     expect(error).toBeInstanceOf(JolokiaConnectionError);
-    expect(error).toMatchObject({ remedy: 'tls-files', message: expect.stringMatching(new RegExp(`^Cannot send a request to ${url.replace(/\./g, '\\.')}: its TLS settings cannot be used \\(.+\\)$`)) });
+    expect(error).toMatchObject({
+      remedy: 'tls-files',
+      message: expect.stringMatching(
+        new RegExp(`^Cannot send a request to ${url.replace(/\./g, '\\.')}: its TLS settings cannot be used \\(.+\\)$`),
+      ),
+    });
     expect(agent!.connections).toBe(0);
   });
 });

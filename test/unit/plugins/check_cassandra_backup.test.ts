@@ -26,7 +26,10 @@ describe('check_cassandra_backup: the status', () => {
   });
 
   it.each<[string[], BackupPolicy['expectation']]>([
-    [['--expect-backup', 'disabled', '--backup-state', 'critical'], { expect: 'disabled', disabledState: CRITICAL, enabledState: CRITICAL }],
+    [
+      ['--expect-backup', 'disabled', '--backup-state', 'critical'],
+      { expect: 'disabled', disabledState: CRITICAL, enabledState: CRITICAL },
+    ],
     [['--expect', 'disabled'], { expect: 'disabled', disabledState: WARNING, enabledState: WARNING }],
     [['--disabled-state', 'critical'], { expect: 'enabled', disabledState: CRITICAL, enabledState: WARNING }],
     [['--enabled-state', 'ok'], { expect: 'enabled', disabledState: WARNING, enabledState: OK }],
@@ -37,7 +40,18 @@ describe('check_cassandra_backup: the status', () => {
 
 describe('check_cassandra_backup: the tables', () => {
   it('--flush, --keyspace, --exclude and --data-dir make the freshness request; --flush means flushing', () => {
-    const { request, policy } = settings(['--flush', 'shop', '--keyspace', 'billing.invoices', '--exclude', 'shop.sessions', '--data-dir', '/d1', '--data-dir', '/d2']);
+    const { request, policy } = settings([
+      '--flush',
+      'shop',
+      '--keyspace',
+      'billing.invoices',
+      '--exclude',
+      'shop.sessions',
+      '--data-dir',
+      '/d1',
+      '--data-dir',
+      '/d2',
+    ]);
     expect(request.freshness).toEqual({
       flush: [{ keyspace: 'shop' }],
       look: [{ keyspace: 'billing', table: 'invoices' }],
@@ -50,7 +64,11 @@ describe('check_cassandra_backup: the tables', () => {
   it('--max-age and --critical-age: durations, as upper limits in seconds', () => {
     const { request, policy } = settings(['--keyspace', 'shop', '--max-age', '6h', '--critical-age', '2d']);
     expect(request.freshness).toEqual({ flush: [], look: [{ keyspace: 'shop' }], exclude: [] });
-    expect([policy.freshness?.flushing, policy.freshness?.age.warning?.toString(), policy.freshness?.age.critical?.toString()]).toEqual([false, '21600', '172800']);
+    expect([
+      policy.freshness?.flushing,
+      policy.freshness?.age.warning?.toString(),
+      policy.freshness?.age.critical?.toString(),
+    ]).toEqual([false, '21600', '172800']);
   });
 
   it.each<[string[], string]>([
@@ -60,7 +78,10 @@ describe('check_cassandra_backup: the tables', () => {
     [['--keyspace', 'shop', '--max-age', '2d', '--critical-age', '1d'], '--critical-age is shorter than --max-age'],
     [['--keyspace', 'shop', '--max-age', 'soon'], "--max-age: 'soon' is not a duration (e.g. 90m, 6h, 2d, 1h30m)"],
     [['--keyspace', 'shop', '--data-dir', ' '], '--data-dir: empty path'],
-    [['--flush', 'shop-2'], "--flush: 'shop-2' has a keyspace name that Cassandra does not allow (only letters, digits and _)"],
+    [
+      ['--flush', 'shop-2'],
+      "--flush: 'shop-2' has a keyspace name that Cassandra does not allow (only letters, digits and _)",
+    ],
     [['--keyspace', 'a.b.c'], "--keyspace: 'a.b.c' is not KEYSPACE or KEYSPACE.TABLE"],
   ])('%j is a usage error', (argv, message) => {
     expect(() => settings(argv)).toThrow(new UsageError(message));
@@ -69,19 +90,30 @@ describe('check_cassandra_backup: the tables', () => {
 
 describe('check_cassandra_backup: until restart', () => {
   it('--find-config: the node is asked for its file; the drift is WARNING unless --config-state says otherwise', () => {
-    expect(settings(['--find-config'])).toMatchObject({ request: { configuration: {} }, policy: { driftState: WARNING } });
+    expect(settings(['--find-config'])).toMatchObject({
+      request: { configuration: {} },
+      policy: { driftState: WARNING },
+    });
     expect(settings(['--find-config', '--config-state', 'critical']).policy.driftState).toBe(CRITICAL);
   });
 
   it('--config FILE: that file', () => {
-    expect(settings(['--config', '/etc/cassandra/cassandra.yaml']).request).toEqual({ configuration: { file: '/etc/cassandra/cassandra.yaml' } });
+    expect(settings(['--config', '/etc/cassandra/cassandra.yaml']).request).toEqual({
+      configuration: { file: '/etc/cassandra/cassandra.yaml' },
+    });
   });
 
   it.each<[string[], string]>([
-    [['--config', '/x', '--find-config'], '--config and --find-config: give one (--config names the file, --find-config asks the node)'],
+    [
+      ['--config', '/x', '--find-config'],
+      '--config and --find-config: give one (--config names the file, --find-config asks the node)',
+    ],
     [['--config-state', 'critical'], '--config-state needs --config FILE or --find-config'],
     [['--config', ''], '--config: empty path'],
-    [['--find-config', '--config-state', 'loud'], "--config-state: 'loud' is not one of ok, warning, critical, unknown"],
+    [
+      ['--find-config', '--config-state', 'loud'],
+      "--config-state: 'loud' is not one of ok, warning, critical, unknown",
+    ],
   ])('%j is a usage error', (argv, message) => {
     expect(() => settings(argv)).toThrow(new UsageError(message));
   });
@@ -89,7 +121,22 @@ describe('check_cassandra_backup: until restart', () => {
 
 describe('check_cassandra_backup: -vv and the long output', () => {
   it('describes the settings without the password', () => {
-    const lines = describeSettings(entry, settings(['-u', 'monitor', '--password', 's3cret', '--flush', 'shop', '--keyspace', 'billing', '--max-age', '1h', '--find-config']));
+    const lines = describeSettings(
+      entry,
+      settings([
+        '-u',
+        'monitor',
+        '--password',
+        's3cret',
+        '--flush',
+        'shop',
+        '--keyspace',
+        'billing',
+        '--max-age',
+        '1h',
+        '--find-config',
+      ]),
+    );
     expect(lines).toEqual([
       'agent: http://127.0.0.1:8778/jolokia',
       'user: monitor; password from --password (or password= in --extra-opts)',
@@ -102,8 +149,10 @@ describe('check_cassandra_backup: -vv and the long output', () => {
     expect(lines.join('\n')).not.toContain('s3cret');
   });
 
-  it('the connection\'s warnings close the long output', () => {
+  it("the connection's warnings close the long output", () => {
     const s = settings(['--url', 'https://cass1:8778/jolokia', '--insecure']);
-    expect(entry.check.warnings?.(s)).toEqual(['TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password']);
+    expect(entry.check.warnings?.(s)).toEqual([
+      'TLS certificate verification is off (--insecure): anyone on the path can pose as the agent and read the password',
+    ]);
   });
 });

@@ -23,29 +23,66 @@ const dir = mkdtempSync(join(tmpdir(), 'cluster-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('check_cassandra_cluster_backup: defaults', () => {
-  it('one contact, the ring, the contact\'s URL for members, 512 at once, 2 s each; any disabled or unreachable member WARNING', () => {
+  it("one contact, the ring, the contact's URL for members, 512 at once, 2 s each; any disabled or unreachable member WARNING", () => {
     const { contacts, request, policy } = settings([]);
     expect(contacts.map((c) => c.endpoint.url.href)).toEqual(['http://127.0.0.1:8778/jolokia']);
-    expect(request).toEqual({ nodes: [], nodeUrl: undefined, overrides: new Map(), datacenters: [], parallel: 512, nodeTimeoutSeconds: 2 });
+    expect(request).toEqual({
+      nodes: [],
+      nodeUrl: undefined,
+      overrides: new Map(),
+      datacenters: [],
+      parallel: 512,
+      nodeTimeoutSeconds: 2,
+    });
     expect(policy.backup).toEqual({ expect: 'enabled', disabledState: WARNING, enabledState: WARNING });
     expect(policy.expectByDatacenter).toEqual(new Map());
-    expect([policy.disabled.warning?.toString(), policy.disabled.critical, policy.unreachable.warning?.toString(), policy.unreachable.critical]).toEqual(['0', undefined, '0', undefined]);
+    expect([
+      policy.disabled.warning?.toString(),
+      policy.disabled.critical,
+      policy.unreachable.warning?.toString(),
+      policy.unreachable.critical,
+    ]).toEqual(['0', undefined, '0', undefined]);
   });
 });
 
 describe('check_cassandra_cluster_backup: options', () => {
   it('-H and --url repeat: the contact nodes, in order', () => {
-    expect(settings(['-H', 'cass1', '-H', 'cass2', '-p', '9000']).contacts.map((c) => c.endpoint.url.href)).toEqual(['http://cass1:9000/jolokia', 'http://cass2:9000/jolokia']);
+    expect(settings(['-H', 'cass1', '-H', 'cass2', '-p', '9000']).contacts.map((c) => c.endpoint.url.href)).toEqual([
+      'http://cass1:9000/jolokia',
+      'http://cass2:9000/jolokia',
+    ]);
   });
 
   it('--node, --dc, --node-url, --parallel, --node-timeout', () => {
-    const { request } = settings(['--node', 'cass3', '--node', '10.0.0.4', '--dc', 'eu', '--node-url', 'https://{host}:8443/jolokia', '--parallel', '8', '--node-timeout', '0.5']);
-    expect(request).toMatchObject({ nodes: ['cass3', '10.0.0.4'], datacenters: ['eu'], nodeUrl: 'https://{host}:8443/jolokia', parallel: 8, nodeTimeoutSeconds: 0.5 });
+    const { request } = settings([
+      '--node',
+      'cass3',
+      '--node',
+      '10.0.0.4',
+      '--dc',
+      'eu',
+      '--node-url',
+      'https://{host}:8443/jolokia',
+      '--parallel',
+      '8',
+      '--node-timeout',
+      '0.5',
+    ]);
+    expect(request).toMatchObject({
+      nodes: ['cass3', '10.0.0.4'],
+      datacenters: ['eu'],
+      nodeUrl: 'https://{host}:8443/jolokia',
+      parallel: 8,
+      nodeTimeoutSeconds: 0.5,
+    });
   });
 
   it('--node-url-file: `ADDRESS URL` lines, comments and blank lines ignored', () => {
     const file = join(dir, 'agents.txt');
-    writeFileSync(file, '# NAT\n10.0.0.2   http://nat.example:18778/jolokia   # the second node\n\ncass3 https://cass3.example:8443/jolokia\n');
+    writeFileSync(
+      file,
+      '# NAT\n10.0.0.2   http://nat.example:18778/jolokia   # the second node\n\ncass3 https://cass3.example:8443/jolokia\n',
+    );
     expect(settings(['--node-url-file', file]).request.overrides).toEqual(
       new Map([
         ['10.0.0.2', 'http://nat.example:18778/jolokia'],
@@ -54,22 +91,57 @@ describe('check_cassandra_cluster_backup: options', () => {
     );
   });
 
-  it('--expect-dc per data center (a name may hold =); --expect and --enabled-state are kept, --disabled-state is not this plugin\'s', () => {
-    const { policy } = settings(['--expect-dc', 'analytics=disabled', '--expect-dc', 'a=b=enabled', '--expect', 'disabled', '--enabled-state', 'ok', '--backup-state', 'critical']);
-    expect(policy.expectByDatacenter).toEqual(new Map([['analytics', 'disabled'], ['a=b', 'enabled']]));
+  it("--expect-dc per data center (a name may hold =); --expect and --enabled-state are kept, --disabled-state is not this plugin's", () => {
+    const { policy } = settings([
+      '--expect-dc',
+      'analytics=disabled',
+      '--expect-dc',
+      'a=b=enabled',
+      '--expect',
+      'disabled',
+      '--enabled-state',
+      'ok',
+      '--backup-state',
+      'critical',
+    ]);
+    expect(policy.expectByDatacenter).toEqual(
+      new Map([
+        ['analytics', 'disabled'],
+        ['a=b', 'enabled'],
+      ]),
+    );
     expect(policy.backup).toEqual({ expect: 'disabled', disabledState: CRITICAL, enabledState: OK });
     expect(() => settings(['--disabled-state', 'critical'])).toThrow(new UsageError('unknown option --disabled-state'));
   });
 
   it('the ranges on the counts', () => {
-    const { policy } = settings(['--warning-disabled', '1', '--critical-disabled', '2', '--warning-unreachable', '@1:', '--critical-unreachable', '5']);
-    expect([policy.disabled.warning, policy.disabled.critical, policy.unreachable.warning, policy.unreachable.critical].map(String)).toEqual(['1', '2', '@1:', '5']);
+    const { policy } = settings([
+      '--warning-disabled',
+      '1',
+      '--critical-disabled',
+      '2',
+      '--warning-unreachable',
+      '@1:',
+      '--critical-unreachable',
+      '5',
+    ]);
+    expect(
+      [policy.disabled.warning, policy.disabled.critical, policy.unreachable.warning, policy.unreachable.critical].map(
+        String,
+      ),
+    ).toEqual(['1', '2', '@1:', '5']);
   });
 
   it.each<[string, () => string[]]>([
-    ["--node-url: 'https://cass:8778/jolokia' has no {host} for the member's address", () => ['--node-url', 'https://cass:8778/jolokia']],
+    [
+      "--node-url: 'https://cass:8778/jolokia' has no {host} for the member's address",
+      () => ['--node-url', 'https://cass:8778/jolokia'],
+    ],
     ['--node-url: the scheme must be http or https, not ftp', () => ['--node-url', 'ftp://{host}/j']],
-    ["--node-url: 'http://{host}:99999/j' is not a URL with {host} in it", () => ['--node-url', 'http://{host}:99999/j']],
+    [
+      "--node-url: 'http://{host}:99999/j' is not a URL with {host} in it",
+      () => ['--node-url', 'http://{host}:99999/j'],
+    ],
     ["--parallel: '0' is not a whole number from 1 to 4096", () => ['--parallel', '0']],
     ["--parallel: '5000' is not a whole number from 1 to 4096", () => ['--parallel', '5000']],
     ["--parallel: '2.5' is not a whole number from 1 to 4096", () => ['--parallel', '2.5']],
@@ -79,7 +151,10 @@ describe('check_cassandra_cluster_backup: options', () => {
     ["--expect-dc: '=disabled' is not DC=enabled or DC=disabled", () => ['--expect-dc', '=disabled']],
     ["--expect-dc: 'off' is not enabled or disabled", () => ['--expect-dc', 'eu=off']],
     ["--critical-disabled: 'two' is not a range ('two' is not a number)", () => ['--critical-disabled', 'two']],
-    [`--node-url-file: cannot read ${join(dir, 'missing.txt')} (no such file)`, () => ['--node-url-file', join(dir, 'missing.txt')]],
+    [
+      `--node-url-file: cannot read ${join(dir, 'missing.txt')} (no such file)`,
+      () => ['--node-url-file', join(dir, 'missing.txt')],
+    ],
     [
       `--node-url-file: line 2 of ${join(dir, 'bad.txt')} is not 'ADDRESS URL'`,
       () => {
@@ -103,7 +178,25 @@ describe('check_cassandra_cluster_backup: -vv', () => {
   it('each contact, the members, where their agents are, the expectations and ranges', () => {
     const file = join(dir, 'one.txt');
     writeFileSync(file, '10.0.0.2 http://nat.example:18778/jolokia\n');
-    const lines = describeSettings(entry, settings(['-H', 'cass1', '-H', 'cass2', '--dc', 'eu', '--node-url-file', file, '--expect-dc', 'analytics=disabled', '--critical-unreachable', '3', '--parallel', '64']));
+    const lines = describeSettings(
+      entry,
+      settings([
+        '-H',
+        'cass1',
+        '-H',
+        'cass2',
+        '--dc',
+        'eu',
+        '--node-url-file',
+        file,
+        '--expect-dc',
+        'analytics=disabled',
+        '--critical-unreachable',
+        '3',
+        '--parallel',
+        '64',
+      ]),
+    );
     expect(lines).toEqual([
       'contact 1: agent: http://cass1:8778/jolokia',
       'contact 1: user: (none); password from none',

@@ -25,7 +25,22 @@ describe('check_cassandra_node', () => {
   });
 
   it('a node drained for maintenance: stopped transport and gossip, modes in any case, comma-separated or repeated', () => {
-    const { policy } = settings(['--expect-binary', 'stopped', '--expect-gossip', 'stopped', '--binary-state', 'warning', '--gossip-state', '3', '--expect-mode', 'drained, draining', '--expect-mode', 'MOVING', '--mode-state', 'ok']);
+    const { policy } = settings([
+      '--expect-binary',
+      'stopped',
+      '--expect-gossip',
+      'stopped',
+      '--binary-state',
+      'warning',
+      '--gossip-state',
+      '3',
+      '--expect-mode',
+      'drained, draining',
+      '--expect-mode',
+      'MOVING',
+      '--mode-state',
+      'ok',
+    ]);
     expect(policy).toMatchObject({
       binary: { expect: false, state: WARNING },
       gossip: { expect: false, state: UNKNOWN },
@@ -33,8 +48,12 @@ describe('check_cassandra_node', () => {
     });
   });
 
-  it('--expect-backup and --backup-state; the older names of check_cassandra_backup are not this plugin\'s', () => {
-    expect(settings(['--expect-backup', 'disabled', '--backup-state', 'critical']).policy.backup).toEqual({ expect: 'disabled', disabledState: CRITICAL, enabledState: CRITICAL });
+  it("--expect-backup and --backup-state; the older names of check_cassandra_backup are not this plugin's", () => {
+    expect(settings(['--expect-backup', 'disabled', '--backup-state', 'critical']).policy.backup).toEqual({
+      expect: 'disabled',
+      disabledState: CRITICAL,
+      enabledState: CRITICAL,
+    });
     expect(() => settings(['--expect', 'disabled'])).toThrow(new UsageError('unknown option --expect'));
     expect(() => settings(['--disabled-state', 'critical'])).toThrow(new UsageError('unknown option --disabled-state'));
   });
@@ -42,16 +61,36 @@ describe('check_cassandra_node', () => {
   it.each<[string[], string]>([
     [['--expect-binary', 'yes'], "--expect-binary: 'yes' is not running or stopped"],
     [['--expect-gossip', 'Running'], "--expect-gossip: 'Running' is not running or stopped"],
-    [['--expect-mode', 'NORMAL,UP'], "--expect-mode: 'UP' is not one of STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED"],
+    [
+      ['--expect-mode', 'NORMAL,UP'],
+      "--expect-mode: 'UP' is not one of STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED",
+    ],
     [['--mode-state', 'high'], "--mode-state: 'high' is not one of ok, warning, critical, unknown"],
     [['--binary-state', ''], "--binary-state: '' is not one of ok, warning, critical, unknown"],
-    [['-H', 'cass1', '--url', 'http://cass1:8778/jolokia'], '--url already says where the agent is: leave out --hostname'],
+    [
+      ['-H', 'cass1', '--url', 'http://cass1:8778/jolokia'],
+      '--url already says where the agent is: leave out --hostname',
+    ],
   ])('%j is a usage error', (argv, message) => {
     expect(() => settings(argv)).toThrow(new UsageError(message));
   });
 
   it('-vv: the agent and every expectation with its state', () => {
-    expect(describeSettings(entry, settings(['-H', 'cass1', '--expect-binary', 'stopped', '--expect-backup', 'disabled', '--backup-state', 'critical']))).toEqual([
+    expect(
+      describeSettings(
+        entry,
+        settings([
+          '-H',
+          'cass1',
+          '--expect-binary',
+          'stopped',
+          '--expect-backup',
+          'disabled',
+          '--backup-state',
+          'critical',
+        ]),
+      ),
+    ).toEqual([
       'agent: http://cass1:8778/jolokia',
       'user: (none); password from none',
       'expect: native transport stopped (else CRITICAL), gossip running (else CRITICAL), backup disabled (else CRITICAL), mode NORMAL (else WARNING)',

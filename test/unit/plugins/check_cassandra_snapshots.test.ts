@@ -24,13 +24,30 @@ describe('check_cassandra_snapshots', () => {
 
   it('ranges with units, the expired state and grace, the tags left out (repeatable or comma-separated)', () => {
     const { policy, dataDirectories } = settings([
-      '--data-dir', '/d',
-      '--warning-age', '7d', '--critical-age', '30d', '--critical-size', '200G',
-      '--expired-state', 'critical', '--expired-grace', '1h',
-      '--exclude-tag', 'pre-upgrade-*, weekly', '--exclude-tag', ' ,kept',
+      '--data-dir',
+      '/d',
+      '--warning-age',
+      '7d',
+      '--critical-age',
+      '30d',
+      '--critical-size',
+      '200G',
+      '--expired-state',
+      'critical',
+      '--expired-grace',
+      '1h',
+      '--exclude-tag',
+      'pre-upgrade-*, weekly',
+      '--exclude-tag',
+      ' ,kept',
     ]);
     expect(dataDirectories).toEqual(['/d']);
-    expect([policy.age.warning?.toString(), policy.age.critical?.toString(), policy.size.warning, policy.size.critical?.toString()]).toEqual(['604800', '2592000', undefined, String(200 * 1024 ** 3)]);
+    expect([
+      policy.age.warning?.toString(),
+      policy.age.critical?.toString(),
+      policy.size.warning,
+      policy.size.critical?.toString(),
+    ]).toEqual(['604800', '2592000', undefined, String(200 * 1024 ** 3)]);
     expect(policy.expired).toEqual({ state: CRITICAL, graceSeconds: 3600 });
     expect(policy.excludeTags).toEqual(['pre-upgrade-*', 'weekly', 'kept']);
   });
@@ -45,7 +62,9 @@ describe('check_cassandra_snapshots', () => {
   });
 
   it('-vv: the folders instead of the agent, the ranges, the tags left out', () => {
-    expect(describeSettings(entry, settings(['--data-dir', '/d', '--warning-age', '7d', '--exclude-tag', 'keep']))).toEqual([
+    expect(
+      describeSettings(entry, settings(['--data-dir', '/d', '--warning-age', '7d', '--exclude-tag', 'keep'])),
+    ).toEqual([
       'data directories: /d (no agent asked)',
       'age (s): warning 604800, critical -; true size (B): warning -, critical -; past TTL by 600 s: WARNING',
       'left out: keep',
@@ -58,7 +77,7 @@ describe('check_cassandra_snapshots', () => {
     ]);
   });
 
-  it('the connection\'s warnings only when the agent is asked', () => {
+  it("the connection's warnings only when the agent is asked", () => {
     expect(entry.check.warnings?.(settings(['--url', 'https://c:1/j', '--insecure']))).toHaveLength(1);
     expect(entry.check.warnings?.(settings(['--url', 'https://c:1/j', '--insecure', '--data-dir', '/d']))).toEqual([]);
   });

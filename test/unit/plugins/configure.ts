@@ -5,7 +5,11 @@ import type { PluginEntry } from '../../../src/plugins/entry.js';
 import { parseOptions } from '../../../src/runtime/options.js';
 import { allOptions } from '../../../src/runtime/plugin.js';
 
-export function configure<Settings>(entry: PluginEntry, argv: readonly string[], env: NodeJS.ProcessEnv = {}): Settings {
+export function configure<Settings>(
+  entry: PluginEntry,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Settings {
   return entry.check.configure(parseOptions(allOptions(entry), argv), env, entry.name) as Settings;
 }
 

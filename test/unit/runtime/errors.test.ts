@@ -14,7 +14,12 @@ describe('CheckError', () => {
   it('did not run out of time unless it says so, and keeps its cause', () => {
     const cause = new Error('ECONNREFUSED');
     const error = new CheckError('Cannot connect', { cause });
-    expect([error.name, error.message, error.timedOut, error.cause]).toEqual(['CheckError', 'Cannot connect', false, cause]);
+    expect([error.name, error.message, error.timedOut, error.cause]).toEqual([
+      'CheckError',
+      'Cannot connect',
+      false,
+      cause,
+    ]);
     expect(new CheckError('no answer within 2 s', { timedOut: true }).timedOut).toBe(true);
     expect(new CheckError('plain').cause).toBeUndefined();
   });

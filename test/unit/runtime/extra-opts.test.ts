@@ -15,7 +15,9 @@ const specs: OptionSpec[] = [
   { name: 'verbose', short: 'v', kind: 'count', group: 'g', help: '' },
 ];
 const specsWithShort: OptionSpec[] = [
-  ...specs.map((s) => (s.name === 'user' ? { ...s, short: 'u' } : s.name === 'password' ? { ...s, excludes: ['password-file'] } : s)),
+  ...specs.map((s) =>
+    s.name === 'user' ? { ...s, short: 'u' } : s.name === 'password' ? { ...s, excludes: ['password-file'] } : s,
+  ),
   { name: 'password-file', kind: 'value', group: 'g', help: '' },
   { name: 'url', kind: 'value', group: 'g', help: '', excludes: ['hostname'] },
   { name: 'hostname', short: 'H', kind: 'value', group: 'g', help: '' },
@@ -30,7 +32,8 @@ function ini(name: string, text: string): string {
 }
 
 describe('parseIniSection', () => {
-  const text = '# comment\n; other comment\n[a]\nuser = x\n\n[b]\nuser=y\nflush=ks1\nflush = ks2\ninsecure=\npassword="quoted value"\n';
+  const text =
+    '# comment\n; other comment\n[a]\nuser = x\n\n[b]\nuser=y\nflush=ks1\nflush = ks2\ninsecure=\npassword="quoted value"\n';
   it('reads one section in order, keeping repeated keys', () => {
     expect(parseIniSection(text, 'b')).toEqual([
       ['user', 'y'],
@@ -52,13 +55,21 @@ describe('expandExtraOpts', () => {
   it('INI options are defaults: one the command line gives too is dropped', () => {
     const { argv } = expandExtraOpts(['--user', 'cli', `--extra-opts=@${file}`], specs, 'check_x', {});
     expect(argv).toEqual(['--insecure', '--user', 'cli']);
-    expect(expandExtraOpts(['-ucli', `--extra-opts=@${file}`], specsWithShort, 'check_x', {}).argv).toEqual(['--insecure', '-ucli']);
+    expect(expandExtraOpts(['-ucli', `--extra-opts=@${file}`], specsWithShort, 'check_x', {}).argv).toEqual([
+      '--insecure',
+      '-ucli',
+    ]);
   });
 
   it('an option the command line excludes is dropped too (--url against --hostname, --password against --password-file)', () => {
     const ini = join(dir, 'excl.ini');
     writeFileSync(ini, '[check_x]\nurl=http://a:8778/jolokia\npassword=pw\nflush=ks1\nflush=ks2\n');
-    const { argv } = expandExtraOpts(['--hostname=b', '--password-file', '/pw', '--flush', 'ks3', `--extra-opts=@${ini}`], specsWithShort, 'check_x', {});
+    const { argv } = expandExtraOpts(
+      ['--hostname=b', '--password-file', '/pw', '--flush', 'ks3', `--extra-opts=@${ini}`],
+      specsWithShort,
+      'check_x',
+      {},
+    );
     expect(argv).toEqual(['--hostname=b', '--password-file', '/pw', '--flush', 'ks3']);
     const other = expandExtraOpts(['--url', 'http://c/jolokia', `--extra-opts=@${ini}`], specsWithShort, 'check_x', {});
     expect(other.argv).toEqual(['--password=pw', '--flush=ks1', '--flush=ks2', '--url', 'http://c/jolokia']);
@@ -70,7 +81,7 @@ describe('expandExtraOpts', () => {
     expect(sources).toEqual([`[other]@${file}`]);
   });
 
-  it('bare --extra-opts means the plugin\'s own section', () => {
+  it("bare --extra-opts means the plugin's own section", () => {
     const { argv } = expandExtraOpts(['--extra-opts', '-v'], specs, 'check_x', { MP_CONFIG_FILE: file });
     expect(argv).toEqual(['--user=fromini', '--insecure', '-v']);
   });
@@ -84,6 +95,8 @@ describe('expandExtraOpts', () => {
 
   it('rejects keys that are not options, naming the file', () => {
     const bad = ini('bad.ini', '[check_x]\nhostnme=x\n');
-    expect(() => expandExtraOpts([`--extra-opts=@${bad}`], specs, 'check_x', {})).toThrow(new UsageError(`--extra-opts: unknown option 'hostnme' in [check_x] of ${bad}`));
+    expect(() => expandExtraOpts([`--extra-opts=@${bad}`], specs, 'check_x', {})).toThrow(
+      new UsageError(`--extra-opts: unknown option 'hostnme' in [check_x] of ${bad}`),
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('readOptionFile', () => {
     ['a directory', () => dir, 'is a directory'],
     ['under a file', () => join(dir, 'pw', 'x'), 'a part of the path is not a directory'],
   ])('%s: a usage error naming the option, the file and why', (_name, path, reason) => {
-    expect(() => readOptionFile('--ca-file', path())).toThrow(new UsageError(`--ca-file: cannot read ${path()} (${reason})`));
+    expect(() => readOptionFile('--ca-file', path())).toThrow(
+      new UsageError(`--ca-file: cannot read ${path()} (${reason})`),
+    );
   });
 });
 

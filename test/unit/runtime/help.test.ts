@@ -7,7 +7,15 @@ import type { OptionSpec } from '../../../src/runtime/options.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'url', kind: 'value', arg: 'URL', group: 'Agent', excludes: ['hostname', 'port'], help: 'Full URL.' },
-  { name: 'hostname', short: 'H', kind: 'value', arg: 'HOST', default: '127.0.0.1', group: 'Agent', help: 'Host of the agent.' },
+  {
+    name: 'hostname',
+    short: 'H',
+    kind: 'value',
+    arg: 'HOST',
+    default: '127.0.0.1',
+    group: 'Agent',
+    help: 'Host of the agent.',
+  },
   { name: 'port', short: 'p', kind: 'value', arg: 'PORT', default: '8778', group: 'Agent', help: 'Port.' },
   { name: 'keyspace', aliases: ['ks'], kind: 'list', arg: 'KS', group: 'Tables', help: 'A keyspace.' },
   { name: 'ssl', aliases: ['tls', 'https'], kind: 'flag', group: 'Agent', help: 'HTTPS.' },
@@ -32,11 +40,19 @@ const MANUAL: Manual = {
 
 describe('usageSynopsis', () => {
   it('alternatives beside the option that excludes them, `...` for repeatable ones, -h and -V last', () => {
-    expect(usageSynopsis('check_x', OPTIONS)).toBe('Usage: check_x [--url URL | -H HOST [-p PORT]] [--keyspace KS]... [--ssl]\n    [-v]... | -h | -V');
+    expect(usageSynopsis('check_x', OPTIONS)).toBe(
+      'Usage: check_x [--url URL | -H HOST [-p PORT]] [--keyspace KS]... [--ssl]\n    [-v]... | -h | -V',
+    );
   });
 
   it('wrapped at 80 columns, never inside a word', () => {
-    const many = [...OPTIONS, ...Array.from({ length: 6 }, (_, i): OptionSpec => ({ name: `option-${i}`, kind: 'value', arg: 'VALUE', group: 'G', help: 'h' }))];
+    const many = [
+      ...OPTIONS,
+      ...Array.from(
+        { length: 6 },
+        (_, i): OptionSpec => ({ name: `option-${i}`, kind: 'value', arg: 'VALUE', group: 'G', help: 'h' }),
+      ),
+    ];
     const lines = usageSynopsis('check_cassandra_something_long', many).split('\n');
     expect(lines).toEqual([
       'Usage: check_cassandra_something_long [--url URL | -H HOST [-p PORT]]',

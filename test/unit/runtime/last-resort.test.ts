@@ -5,12 +5,18 @@ import { lastResortLine } from '../../../src/runtime/last-resort.js';
 
 describe('lastResortLine', () => {
   it('names the service, what failed and the error', () => {
-    expect(lastResortLine('CASSANDRA BACKUP', 'internal error', new TypeError('x is undefined'))).toBe('CASSANDRA BACKUP UNKNOWN - internal error: TypeError: x is undefined (please report it)\n');
+    expect(lastResortLine('CASSANDRA BACKUP', 'internal error', new TypeError('x is undefined'))).toBe(
+      'CASSANDRA BACKUP UNKNOWN - internal error: TypeError: x is undefined (please report it)\n',
+    );
   });
 
   it('anything thrown, not only Errors', () => {
-    expect(lastResortLine('S', 'internal error', 'plain text')).toBe('S UNKNOWN - internal error: plain text (please report it)\n');
-    expect(lastResortLine('S', 'internal error', undefined)).toBe('S UNKNOWN - internal error: undefined (please report it)\n');
+    expect(lastResortLine('S', 'internal error', 'plain text')).toBe(
+      'S UNKNOWN - internal error: plain text (please report it)\n',
+    );
+    expect(lastResortLine('S', 'internal error', undefined)).toBe(
+      'S UNKNOWN - internal error: undefined (please report it)\n',
+    );
   });
 
   it('line breaks, controls and | become one space: one line, no perfdata', () => {
@@ -27,7 +33,13 @@ describe('lastResortLine', () => {
 
   it('an error whose message cannot even be read', () => {
     const hostile = new Error('x');
-    Object.defineProperty(hostile, 'message', { get: () => { throw new Error('no'); } });
-    expect(lastResortLine('S', 'internal error', hostile)).toBe('S UNKNOWN - internal error: an error that cannot be printed (please report it)\n');
+    Object.defineProperty(hostile, 'message', {
+      get: () => {
+        throw new Error('no');
+      },
+    });
+    expect(lastResortLine('S', 'internal error', hostile)).toBe(
+      'S UNKNOWN - internal error: an error that cannot be printed (please report it)\n',
+    );
   });
 });

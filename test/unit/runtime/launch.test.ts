@@ -44,24 +44,35 @@ function captured(act: () => void): { stdout: string; exitCode: typeof process.e
 
 describe('cachePath', () => {
   it('the .cache beside the .cjs', () => {
-    expect(cachePath('/usr/lib/cassandra-monitoring-plugins/check_cassandra_backup.cjs')).toBe('/usr/lib/cassandra-monitoring-plugins/check_cassandra_backup.cache');
+    expect(cachePath('/usr/lib/cassandra-monitoring-plugins/check_cassandra_backup.cjs')).toBe(
+      '/usr/lib/cassandra-monitoring-plugins/check_cassandra_backup.cache',
+    );
   });
 });
 
 describe('compile and run', () => {
   it('the bundle runs as a CommonJS module: its own __filename, __dirname and require', () => {
     bundle('sibling.cjs', 'module.exports = "from the sibling";\n');
-    const file = bundle('main.cjs', 'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: require("./sibling.cjs") };\n');
+    const file = bundle(
+      'main.cjs',
+      'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: require("./sibling.cjs") };\n',
+    );
     run(compile(file), file);
     expect(globalThis.launchedAs).toEqual({ filename: file, dirname: dir, sibling: 'from the sibling' });
   });
 
   it('a cache made for the bundle is accepted; one that does not fit is rejected, and the bundle compiles all the same', () => {
-    const file = bundle('cached.cjs', 'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: 1 };\n');
+    const file = bundle(
+      'cached.cjs',
+      'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: 1 };\n',
+    );
     const cache = compile(file).createCachedData();
     expect(compile(file, cache).cachedDataRejected).toBe(false);
     // Another bundle, never compiled in this process (V8 would reuse that compilation instead).
-    const other = bundle('other.cjs', 'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: 1 };\n// another text\n');
+    const other = bundle(
+      'other.cjs',
+      'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: 1 };\n// another text\n',
+    );
     const stale = compile(other, Buffer.from('not a code cache'));
     expect(stale.cachedDataRejected).toBe(true);
     run(stale, other);
@@ -71,7 +82,10 @@ describe('compile and run', () => {
 
 describe('launch', () => {
   it('runs the bundle, with its cache when there is one', () => {
-    const file = bundle('plugin.cjs', 'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: "ran" };\n');
+    const file = bundle(
+      'plugin.cjs',
+      'globalThis.launchedAs = { filename: __filename, dirname: __dirname, sibling: "ran" };\n',
+    );
     writeFileSync(cachePath(file), compile(file).createCachedData());
     const { stdout, exitCode } = captured(() => launch(file, 'CASSANDRA TEST'));
     expect([stdout, exitCode, globalThis.launchedAs?.sibling]).toEqual(['', undefined, 'ran']);
@@ -79,19 +93,27 @@ describe('launch', () => {
 
   it('a bundle that cannot be read: one UNKNOWN line and what to do, exit 3', () => {
     const { stdout, exitCode } = captured(() => launch(join(dir, 'gone.cjs'), 'CASSANDRA TEST'));
-    expect(stdout).toBe(`CASSANDRA TEST UNKNOWN - cannot start the plugin: ENOENT: no such file or directory, open '${join(dir, 'gone.cjs')}' (reinstall it, or run npm run build in a checkout)\n`);
+    expect(stdout).toBe(
+      `CASSANDRA TEST UNKNOWN - cannot start the plugin: ENOENT: no such file or directory, open '${join(dir, 'gone.cjs')}' (reinstall it, or run npm run build in a checkout)\n`,
+    );
     expect(exitCode).toBe(3);
   });
 
   it('a bundle that does not compile: its first line only', () => {
     const { stdout, exitCode } = captured(() => launch(bundle('syntax.cjs', 'const = ;\n'), 'CASSANDRA TEST'));
-    expect(stdout).toMatch(/^CASSANDRA TEST UNKNOWN - cannot start the plugin: [^\n]+ \(reinstall it, or run npm run build in a checkout\)\n$/);
+    expect(stdout).toMatch(
+      /^CASSANDRA TEST UNKNOWN - cannot start the plugin: [^\n]+ \(reinstall it, or run npm run build in a checkout\)\n$/,
+    );
     expect(exitCode).toBe(3);
   });
 
   it('a bundle that throws while loading: the last-resort line, exit 3', () => {
-    const { stdout, exitCode } = captured(() => launch(bundle('throws.cjs', "'x'.notInThisNode();\n"), 'CASSANDRA TEST'));
-    expect(stdout).toBe('CASSANDRA TEST UNKNOWN - cannot start the plugin: TypeError: "x".notInThisNode is not a function (please report it)\n');
+    const { stdout, exitCode } = captured(() =>
+      launch(bundle('throws.cjs', "'x'.notInThisNode();\n"), 'CASSANDRA TEST'),
+    );
+    expect(stdout).toBe(
+      'CASSANDRA TEST UNKNOWN - cannot start the plugin: TypeError: "x".notInThisNode is not a function (please report it)\n',
+    );
     expect(exitCode).toBe(3);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderJson, renderNagios, renderPrometheus, sanitize, type RenderContext } from '../../../src/runtime/output.js';
+import {
+  renderJson,
+  renderNagios,
+  renderPrometheus,
+  sanitize,
+  type RenderContext,
+} from '../../../src/runtime/output.js';
 import type { Report } from '../../../src/runtime/result.js';
 import { CRITICAL, OK, UNKNOWN, WARNING, worst } from '../../../src/runtime/state.js';
 
@@ -51,14 +57,20 @@ describe('renderNagios', () => {
   });
 
   it('adds long output from -v on, each line cleaned', () => {
-    const out = renderNagios(report({ results: [{ state: OK, summary: 'fine' }], details: ['line one', 'line|two\nthree'] }), { ...context, verbosity: 1 });
+    const out = renderNagios(
+      report({ results: [{ state: OK, summary: 'fine' }], details: ['line one', 'line|two\nthree'] }),
+      { ...context, verbosity: 1 },
+    );
     expect(out.stdout).toBe('TEST OK - fine\nline one\nline/two three\n');
   });
 });
 
 describe('renderJson', () => {
   it('puts facts first and the state after them', () => {
-    const out = renderJson(report({ results: [{ state: CRITICAL, summary: 'bad|news' }], facts: { a: 1, state: 'spoofed' } }), context);
+    const out = renderJson(
+      report({ results: [{ state: CRITICAL, summary: 'bad|news' }], facts: { a: 1, state: 'spoofed' } }),
+      context,
+    );
     expect(JSON.parse(out.stdout)).toEqual({ a: 1, state: 'CRITICAL', exit_code: 2, message: 'bad/news' });
   });
 });

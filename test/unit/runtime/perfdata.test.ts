@@ -4,9 +4,17 @@ import { Range } from '../../../src/runtime/range.js';
 
 describe('formatPerfdata', () => {
   it('writes every field, and drops empty trailing ones', () => {
-    expect(formatPerfdata({ label: 'age', value: 12.5, unit: 's', warning: Range.parse('3600'), critical: Range.parse('@0:10'), min: 0, max: 100 })).toBe(
-      'age=12.5s;3600;@0:10;0;100',
-    );
+    expect(
+      formatPerfdata({
+        label: 'age',
+        value: 12.5,
+        unit: 's',
+        warning: Range.parse('3600'),
+        critical: Range.parse('@0:10'),
+        min: 0,
+        max: 100,
+      }),
+    ).toBe('age=12.5s;3600;@0:10;0;100');
     expect(formatPerfdata({ label: 'backup_enabled', value: 1, min: 0, max: 1 })).toBe('backup_enabled=1;;;0;1');
     expect(formatPerfdata({ label: 'files', value: 7 })).toBe('files=7');
   });

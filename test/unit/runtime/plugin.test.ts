@@ -27,10 +27,21 @@ function checkOf(read: () => Promise<Report>, extra: Partial<TestCheck> = {}): T
 function plugin(run: () => Promise<Report>, extra: Partial<TestCheck> = {}): PluginInfo {
   return {
     name: 'check_test',
-    summary: 'a plugin for the runtime\'s tests',
+    summary: "a plugin for the runtime's tests",
     service: 'TEST',
     metricPrefix: 'test',
-    options: [{ name: 'number', short: 'n', aliases: ['count'], kind: 'value', arg: 'N', default: '1', group: 'Test', help: 'a number' }],
+    options: [
+      {
+        name: 'number',
+        short: 'n',
+        aliases: ['count'],
+        kind: 'value',
+        arg: 'N',
+        default: '1',
+        group: 'Test',
+        help: 'a number',
+      },
+    ],
     formats: [],
     description: ['Checks nothing.'],
     states: { ok: 'fine', warning: 'never', critical: 'never', unknown: 'could not find out' },
@@ -40,7 +51,13 @@ function plugin(run: () => Promise<Report>, extra: Partial<TestCheck> = {}): Plu
   };
 }
 
-const ok = async (): Promise<Report> => ({ results: [{ state: OK, summary: 'fine' }], perfdata: [], details: [], facts: {}, metrics: [] });
+const ok = async (): Promise<Report> => ({
+  results: [{ state: OK, summary: 'fine' }],
+  perfdata: [],
+  details: [],
+  facts: {},
+  metrics: [],
+});
 
 describe('execute', () => {
   it('renders the report and exits with its state', async () => {
@@ -49,18 +66,34 @@ describe('execute', () => {
 
   it('a check that never ends is cut at the timeout with --timeout-state', async () => {
     const started = Date.now();
-    const outcome = await execute(plugin(() => new Promise<Report>(() => undefined)), ['-t', '0.3', '--timeout-state', 'warning'], {});
+    const outcome = await execute(
+      plugin(() => new Promise<Report>(() => undefined)),
+      ['-t', '0.3', '--timeout-state', 'warning'],
+      {},
+    );
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(outcome).toEqual({ exitCode: 1, stdout: 'TEST WARNING - no result within the timeout of 0.3 s\n', stderr: '' });
+    expect(outcome).toEqual({
+      exitCode: 1,
+      stdout: 'TEST WARNING - no result within the timeout of 0.3 s\n',
+      stderr: '',
+    });
   });
 
   it('a CheckError is UNKNOWN with its sentence', async () => {
-    const outcome = await execute(plugin(() => Promise.reject(new CheckError('agent said no'))), [], {});
+    const outcome = await execute(
+      plugin(() => Promise.reject(new CheckError('agent said no'))),
+      [],
+      {},
+    );
     expect(outcome).toEqual({ exitCode: 3, stdout: 'TEST UNKNOWN - agent said no\n', stderr: '' });
   });
 
-  it('the check\'s hint says what to change, after the sentence', async () => {
-    const outcome = await execute(plugin(() => Promise.reject(new CheckError('connection refused'))), [], {});
+  it("the check's hint says what to change, after the sentence", async () => {
+    const outcome = await execute(
+      plugin(() => Promise.reject(new CheckError('connection refused'))),
+      [],
+      {},
+    );
     expect(outcome.stdout).toBe('TEST UNKNOWN - connection refused: start the agent\n');
   });
 
@@ -68,7 +101,9 @@ describe('execute', () => {
     const bug = () => Promise.reject(new TypeError('x is undefined'));
     const quiet = await execute(plugin(bug), [], {});
     expect(quiet.exitCode).toBe(3);
-    expect(quiet.stdout).toBe('TEST UNKNOWN - internal error: TypeError: x is undefined (run with -vvv for details, and please report it)\n');
+    expect(quiet.stdout).toBe(
+      'TEST UNKNOWN - internal error: TypeError: x is undefined (run with -vvv for details, and please report it)\n',
+    );
     const loud = await execute(plugin(bug), ['-vvv'], {});
     expect(loud.stdout).toMatch(/\nTypeError: x is undefined at /);
   });
@@ -92,23 +127,49 @@ describe('execute', () => {
       '    | -h | -V',
       '',
     ]);
-    for (const text of ['Test:', '  -n, --number=N', 'States:', '  OK (0): fine', '  UNKNOWN (3): could not find out', 'Examples:', '    check_test -n 2']) {
+    for (const text of [
+      'Test:',
+      '  -n, --number=N',
+      'States:',
+      '  OK (0): fine',
+      '  UNKNOWN (3): could not find out',
+      'Examples:',
+      '    check_test -n 2',
+    ]) {
       expect(help.stdout.split('\n')).toContain(text);
     }
-    expect(await execute(plugin(ok), ['-V'], {})).toEqual({ exitCode: 3, stdout: `check_test ${VERSION}\n`, stderr: '' });
+    expect(await execute(plugin(ok), ['-V'], {})).toEqual({
+      exitCode: 3,
+      stdout: `check_test ${VERSION}\n`,
+      stderr: '',
+    });
   });
 
   it('a bug while configuring is reported in the format asked for', async () => {
-    const broken = plugin(ok, { configure: () => { throw new TypeError('boom'); } });
+    const broken = plugin(ok, {
+      configure: () => {
+        throw new TypeError('boom');
+      },
+    });
     const outcome = await execute(broken, ['--format', 'json'], {});
     expect(outcome.exitCode).toBe(3);
-    expect(JSON.parse(outcome.stdout)).toMatchObject({ state: 'UNKNOWN', exit_code: 3, message: expect.stringContaining('internal error: TypeError: boom') });
+    expect(JSON.parse(outcome.stdout)).toMatchObject({
+      state: 'UNKNOWN',
+      exit_code: 3,
+      message: expect.stringContaining('internal error: TypeError: boom'),
+    });
   });
 
-  it('read, then judge: the judge gets the facts, the settings and the time; the settings\' warnings close the long output', async () => {
+  it("read, then judge: the judge gets the facts, the settings and the time; the settings' warnings close the long output", async () => {
     const seen: unknown[] = [];
     const check = plugin(ok, {
-      read: async (settings) => ({ results: [{ state: OK, summary: `read ${settings.n}` }], perfdata: [], details: ['a detail'], facts: {}, metrics: [] }),
+      read: async (settings) => ({
+        results: [{ state: OK, summary: `read ${settings.n}` }],
+        perfdata: [],
+        details: ['a detail'],
+        facts: {},
+        metrics: [],
+      }),
       judge: (facts, settings, nowMs) => {
         seen.push(settings.n, typeof nowMs);
         return { ...facts, details: [...facts.details, 'judged'] };
@@ -121,14 +182,22 @@ describe('execute', () => {
   });
 
   it('an option not given reads as its default; an alias is the option itself, and the last one given wins', async () => {
-    const judgeN = plugin(ok, { judge: (_facts, settings) => ({ results: [{ state: OK, summary: `n=${settings.n}` }], perfdata: [], details: [], facts: {}, metrics: [] }) });
+    const judgeN = plugin(ok, {
+      judge: (_facts, settings) => ({
+        results: [{ state: OK, summary: `n=${settings.n}` }],
+        perfdata: [],
+        details: [],
+        facts: {},
+        metrics: [],
+      }),
+    });
     expect((await execute(judgeN, [], {})).stdout).toBe('TEST OK - n=1\n');
     expect((await execute(judgeN, ['--count', '5'], {})).stdout).toBe('TEST OK - n=5\n');
     expect((await execute(judgeN, ['--count', '5', '--number', '6'], {})).stdout).toBe('TEST OK - n=6\n');
     expect((await execute(judgeN, ['-n', '2', '--count=3'], {})).stdout).toBe('TEST OK - n=3\n');
   });
 
-  it('--help names an option\'s aliases and its default', async () => {
+  it("--help names an option's aliases and its default", async () => {
     const help = (await execute(plugin(ok), ['--help'], {})).stdout;
     expect(help).toContain('a number --count is an alias. Default: 1.');
   });

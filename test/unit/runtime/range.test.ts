@@ -20,15 +20,25 @@ describe('Range', () => {
 
   it('an omitted start is 0, as in the C plugins', () => {
     const range = Range.parse(':5');
-    expect([range.accepts(-1), range.accepts(0), range.accepts(5), range.accepts(6)]).toEqual([false, true, true, false]);
+    expect([range.accepts(-1), range.accepts(0), range.accepts(5), range.accepts(6)]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('takes decimals and negative numbers', () => {
     const range = Range.parse('-2.5:-0.5');
-    expect([range.accepts(-3), range.accepts(-2.5), range.accepts(-1), range.accepts(0)]).toEqual([false, true, true, false]);
+    expect([range.accepts(-3), range.accepts(-2.5), range.accepts(-1), range.accepts(0)]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
-  it('keeps the operator\'s text for perfdata', () => {
+  it("keeps the operator's text for perfdata", () => {
     expect(Range.parse('@10:20').toString()).toBe('@10:20');
     expect(Range.parse(' ~:10 ').toString()).toBe('~:10');
   });

@@ -31,29 +31,49 @@ describe('attempt', () => {
     expect(attempt(() => 42)).toEqual({ found: 42 });
   });
 
-  it('a CheckError is the subject\'s reason', () => {
-    expect(attempt(() => { throw new CheckError('Cannot read /data (ELOOP)'); })).toEqual({ unreadable: 'Cannot read /data (ELOOP)' });
+  it("a CheckError is the subject's reason", () => {
+    expect(
+      attempt(() => {
+        throw new CheckError('Cannot read /data (ELOOP)');
+      }),
+    ).toEqual({ unreadable: 'Cannot read /data (ELOOP)' });
   });
 
   it('running out of time ends the check, and a bug is a bug', () => {
     const late = new CheckError('still reading at the timeout', { timedOut: true });
-    expect(() => attempt(() => { throw late; })).toThrow(late);
-    expect(() => attempt(() => { throw new TypeError('x is undefined'); })).toThrow(TypeError);
+    expect(() =>
+      attempt(() => {
+        throw late;
+      }),
+    ).toThrow(late);
+    expect(() =>
+      attempt(() => {
+        throw new TypeError('x is undefined');
+      }),
+    ).toThrow(TypeError);
   });
 });
 
 describe('attemptAsync', () => {
   it('the same for a read that waits', async () => {
     expect(await attemptAsync(async () => 'yaml')).toEqual({ found: 'yaml' });
-    expect(await attemptAsync(() => Promise.reject(new CheckError('Cannot read x')))).toEqual({ unreadable: 'Cannot read x' });
-    await expect(attemptAsync(() => Promise.reject(new CheckError('late', { timedOut: true })))).rejects.toThrow('late');
+    expect(await attemptAsync(() => Promise.reject(new CheckError('Cannot read x')))).toEqual({
+      unreadable: 'Cannot read x',
+    });
+    await expect(attemptAsync(() => Promise.reject(new CheckError('late', { timedOut: true })))).rejects.toThrow(
+      'late',
+    );
     await expect(attemptAsync(() => Promise.reject(new RangeError('bug')))).rejects.toThrow(RangeError);
   });
 });
 
 describe('judgeSubject and unreadableSubject', () => {
   it('a reading found is judged, with the subject in front', () => {
-    const result = judgeSubject(subject, { found: 3 }, (n) => ({ state: n > 2 ? WARNING : OK, line: `${n} files`, facts: { files: n } }));
+    const result = judgeSubject(subject, { found: 3 }, (n) => ({
+      state: n > 2 ? WARNING : OK,
+      line: `${n} files`,
+      facts: { files: n },
+    }));
     expect(result).toEqual({ subject, state: WARNING, line: '3 files', facts: { files: 3 } });
   });
 
@@ -71,7 +91,9 @@ describe('judgeSubject and unreadableSubject', () => {
 
 describe('unreadableResults', () => {
   it('`name: why`, UNKNOWN, about the whole check', () => {
-    expect(unreadableResults([{ name: 'shop', reason: 'Cannot read /data/shop (permission denied)' }])).toEqual([{ state: UNKNOWN, summary: 'shop: Cannot read /data/shop (permission denied)' }]);
+    expect(unreadableResults([{ name: 'shop', reason: 'Cannot read /data/shop (permission denied)' }])).toEqual([
+      { state: UNKNOWN, summary: 'shop: Cannot read /data/shop (permission denied)' },
+    ]);
     expect(unreadableResults([])).toEqual([]);
   });
 });
@@ -79,7 +101,17 @@ describe('unreadableResults', () => {
 describe('reportState', () => {
   it('the worst over the results and every subject', () => {
     expect(reportState(base)).toBe(OK);
-    const withSubjects: Report = { ...base, subjects: { kind: 'table', plural: 'tables', results: [{ subject, state: UNKNOWN, line: 'x' }, { subject, state: CRITICAL, line: 'y' }] } };
+    const withSubjects: Report = {
+      ...base,
+      subjects: {
+        kind: 'table',
+        plural: 'tables',
+        results: [
+          { subject, state: UNKNOWN, line: 'x' },
+          { subject, state: CRITICAL, line: 'y' },
+        ],
+      },
+    };
     expect(reportState(withSubjects)).toBe(CRITICAL);
     expect(reportState({ ...base, results: [] })).toBe(OK);
   });
@@ -94,15 +126,25 @@ describe('extendReport', () => {
       facts: { status: 'overridden', config_file: '/etc/cassandra/cassandra.yaml' },
       metrics: [{ name: 'b', help: 'b', type: 'gauge', value: 0 }],
     });
-    expect(extended.results.map((r) => r.summary)).toEqual(['Incremental backup is enabled', 'enabled until the next restart']);
+    expect(extended.results.map((r) => r.summary)).toEqual([
+      'Incremental backup is enabled',
+      'enabled until the next restart',
+    ]);
     expect(extended.perfdata.map((p) => p.label)).toEqual(['backup_enabled', 'backup_after_restart']);
-    expect(extended.details).toEqual(['nodetool statusbackup would print: running', 'configuration: /etc/cassandra/cassandra.yaml']);
-    expect(extended.facts).toEqual({ backup_enabled: true, status: 'overridden', config_file: '/etc/cassandra/cassandra.yaml' });
+    expect(extended.details).toEqual([
+      'nodetool statusbackup would print: running',
+      'configuration: /etc/cassandra/cassandra.yaml',
+    ]);
+    expect(extended.facts).toEqual({
+      backup_enabled: true,
+      status: 'overridden',
+      config_file: '/etc/cassandra/cassandra.yaml',
+    });
     expect(extended.metrics.map((m) => m.name)).toEqual(['a', 'b']);
     expect(reportState(extended)).toBe(WARNING);
   });
 
-  it('subjects: the added ones, else the report\'s own, else none at all', () => {
+  it("subjects: the added ones, else the report's own, else none at all", () => {
     const tables = { kind: 'table', plural: 'tables', results: [] };
     const nodes = { kind: 'node', plural: 'nodes', results: [] };
     expect(extendReport(base, {})).toEqual(base);
@@ -119,7 +161,13 @@ describe('extendReport', () => {
 
 describe('failureReport and roundSeconds', () => {
   it('a report of one result and the facts a consumer can rely on', () => {
-    expect(failureReport(UNKNOWN, 'no connection', { backup_enabled: null })).toEqual({ results: [{ state: UNKNOWN, summary: 'no connection' }], perfdata: [], details: [], facts: { backup_enabled: null }, metrics: [] });
+    expect(failureReport(UNKNOWN, 'no connection', { backup_enabled: null })).toEqual({
+      results: [{ state: UNKNOWN, summary: 'no connection' }],
+      perfdata: [],
+      details: [],
+      facts: { backup_enabled: null },
+      metrics: [],
+    });
     expect(failureReport(WARNING, 'late').facts).toEqual({});
   });
 

@@ -23,6 +23,12 @@ describe('sizes', () => {
   });
 
   it('shows sizes short', () => {
-    expect([0, 512, 1024, 17.3 * 1024 ** 2, 2 * 1024 ** 4].map(formatSize)).toEqual(['0 B', '512 B', '1.0 KiB', '17.3 MiB', '2.0 TiB']);
+    expect([0, 512, 1024, 17.3 * 1024 ** 2, 2 * 1024 ** 4].map(formatSize)).toEqual([
+      '0 B',
+      '512 B',
+      '1.0 KiB',
+      '17.3 MiB',
+      '2.0 TiB',
+    ]);
   });
 });

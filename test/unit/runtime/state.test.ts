@@ -14,7 +14,9 @@ describe('states', () => {
   });
 
   it('cannot be changed by a caller', () => {
-    expect(Object.isFrozen(OK) && Object.isFrozen(WARNING) && Object.isFrozen(CRITICAL) && Object.isFrozen(UNKNOWN)).toBe(true);
+    expect(
+      Object.isFrozen(OK) && Object.isFrozen(WARNING) && Object.isFrozen(CRITICAL) && Object.isFrozen(UNKNOWN),
+    ).toBe(true);
   });
 });
 

@@ -9,7 +9,12 @@ import { Range } from '../../../src/runtime/range.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
 import { crossed, readThresholds, thresholdState, upperLimits } from '../../../src/runtime/thresholds.js';
 
-const SPECS: OptionSpec[] = ['warning-age', 'critical-age', 'warning-count', 'critical-count'].map((name) => ({ name, kind: 'value', group: 'T', help: name }));
+const SPECS: OptionSpec[] = ['warning-age', 'critical-age', 'warning-count', 'critical-count'].map((name) => ({
+  name,
+  kind: 'value',
+  group: 'T',
+  help: name,
+}));
 
 describe('thresholdState', () => {
   const t = { warning: Range.parse('10'), critical: Range.parse('20') };
@@ -33,7 +38,7 @@ describe('thresholdState', () => {
 describe('crossed', () => {
   const seconds = (n: number) => formatDuration(n);
 
-  it('the range crossed, in the measure\'s unit', () => {
+  it("the range crossed, in the measure's unit", () => {
     const t = upperLimits(7200, 86_400);
     expect(crossed(10_000, WARNING, t, seconds)).toBe(' (warning over 2h)');
     expect(crossed(100_000, CRITICAL, t, seconds)).toBe(' (critical over 1d)');
@@ -59,7 +64,7 @@ describe('crossed', () => {
 });
 
 describe('readThresholds', () => {
-  it('--warning-<measure> and --critical-<measure>; units read by the measure\'s parser, perfdata in plain numbers', () => {
+  it("--warning-<measure> and --critical-<measure>; units read by the measure's parser, perfdata in plain numbers", () => {
     const options = parseOptions(SPECS, ['--warning-age', '6h', '--critical-age=1d:']);
     const t = readThresholds(options, 'age', parseDuration);
     expect([t.warning?.toString(), t.critical?.toString()]).toEqual(['21600', '86400:']);
@@ -68,15 +73,19 @@ describe('readThresholds', () => {
 
   it('none given, or given empty: no range', () => {
     expect(readThresholds(parseOptions(SPECS, []), 'count')).toEqual({});
-    expect(readThresholds(parseOptions(SPECS, ['--warning-count='] ), 'count')).toEqual({});
+    expect(readThresholds(parseOptions(SPECS, ['--warning-count=']), 'count')).toEqual({});
   });
 
   it('without a unit parser, a unit is a usage error naming the option', () => {
-    expect(() => readThresholds(parseOptions(SPECS, ['--critical-count', '5x']), 'count')).toThrow(new UsageError("--critical-count: '5x' is not a range ('5x' is not a number)"));
+    expect(() => readThresholds(parseOptions(SPECS, ['--critical-count', '5x']), 'count')).toThrow(
+      new UsageError("--critical-count: '5x' is not a range ('5x' is not a number)"),
+    );
   });
 
-  it('a unit parser\'s error names the option too', () => {
-    expect(() => readThresholds(parseOptions(SPECS, ['--warning-age', '6 hours']), 'age', parseDuration)).toThrow(/^--warning-age: '6 hours' is not a duration/);
+  it("a unit parser's error names the option too", () => {
+    expect(() => readThresholds(parseOptions(SPECS, ['--warning-age', '6 hours']), 'age', parseDuration)).toThrow(
+      /^--warning-age: '6 hours' is not a duration/,
+    );
   });
 });
 
