@@ -5,7 +5,7 @@
 import type { BackupExpectation, BackupWanted } from '../checks/backup-expectation.js';
 import { UsageError } from '../runtime/errors.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
-import { parseStateOption } from '../runtime/plugin.js';
+import { parseStateOption } from '../runtime/standard-options.js';
 import type { State } from '../runtime/state.js';
 
 export interface BackupOptionWords {

@@ -6,7 +6,7 @@
 
 import { optionHelp } from '../runtime/help.js';
 import type { OptionSpec } from '../runtime/options.js';
-import { allOptions } from '../runtime/plugin.js';
+import { allOptions } from '../runtime/standard-options.js';
 import type { PluginEntry } from '../plugins/entry.js';
 
 const HEADER = `/*

@@ -8,7 +8,7 @@ import { nagiosCommands, nrpeCommands } from './nagios.js';
 
 /** The source of a plugin's bundle (scripts/build.mjs): its registry entry, run by the runtime. */
 export function bundleSource(plugin: PluginEntry): string {
-  return `import { entry } from './src/plugins/${plugin.name}.js';\nimport { main } from './src/runtime/plugin.js';\nmain(entry);\n`;
+  return `import { entry } from './src/plugins/${plugin.name}.js';\nimport { main } from './src/runtime/main.js';\nmain(entry);\n`;
 }
 
 /** The executable that monitoring cores call: a few lines that start the bundle (src/runtime/launch.ts). */

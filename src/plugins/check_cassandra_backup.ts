@@ -21,7 +21,8 @@ import {
 import { parseDuration } from '../runtime/duration.js';
 import { UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
-import { parseStateOption, type Check } from '../runtime/plugin.js';
+import type { Check } from '../runtime/plugin.js';
+import { parseStateOption } from '../runtime/standard-options.js';
 import { upperLimits } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 

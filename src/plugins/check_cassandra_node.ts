@@ -22,7 +22,8 @@ import {
 } from '../cli/jolokia-connection.js';
 import { UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
-import { parseStateOption, type Check } from '../runtime/plugin.js';
+import type { Check } from '../runtime/plugin.js';
+import { parseStateOption } from '../runtime/standard-options.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_node';

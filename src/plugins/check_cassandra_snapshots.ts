@@ -13,7 +13,8 @@ import {
   type JolokiaConnection,
 } from '../cli/jolokia-connection.js';
 import { parseDuration } from '../runtime/duration.js';
-import { parseStateOption, type Check } from '../runtime/plugin.js';
+import type { Check } from '../runtime/plugin.js';
+import { parseStateOption } from '../runtime/standard-options.js';
 import { parseSize } from '../runtime/size.js';
 import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';

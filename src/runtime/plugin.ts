@@ -1,19 +1,18 @@
-// Runtime: the process boundary. A plugin is what the registry says of it (PluginInfo: names,
+// Runtime: around the check. A plugin is what the registry says of it (PluginInfo: names,
 // options, manual) and a check (how options become settings, how it finds out). `execute` owns
 // everything around the check: --extra-opts, parsing, --help/--version, the timeout, turning every
 // failure into a state, and rendering. It returns what to print and the exit code, so tests can
-// run a plugin in-process; `main` does the printing and exiting.
+// run a plugin in-process; `main` (main.ts) does the printing and exiting.
 
 import { setMaxListeners } from 'node:events';
-import { writeSync } from 'node:fs';
 import { CheckError, UsageError } from './errors.js';
 import { expandExtraOpts, wantsExtraOpts } from './extra-opts.js';
-import { lastResortLine } from './last-resort.js';
 import type { Manual } from './help.js';
 import { parseOptions, type OptionSpec, type ParsedOptions } from './options.js';
 import { renderNagios, sanitize, STANDARD_FORMATS, type Renderer } from './output.js';
 import { failureReport, reportState, type Report } from './result.js';
-import { parseState, UNKNOWN, type ExitCode, type State } from './state.js';
+import { allOptions, parseStateOption, parseTimeout } from './standard-options.js';
+import { UNKNOWN, type ExitCode, type State } from './state.js';
 import { VERSION } from '../version.js';
 
 export interface CheckContext {
@@ -72,59 +71,6 @@ export interface Outcome {
   readonly exitCode: ExitCode;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-export const DEFAULT_TIMEOUT_SECONDS = 10;
-const MAX_TIMEOUT_SECONDS = 86_400;
-
-export const STANDARD_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'timeout',
-    short: 't',
-    kind: 'value',
-    arg: 'SECONDS',
-    default: String(DEFAULT_TIMEOUT_SECONDS),
-    group: 'General',
-    help: 'End with --timeout-state after this many seconds, whatever the network does.',
-  },
-  {
-    name: 'timeout-state',
-    kind: 'value',
-    arg: 'STATE',
-    default: 'unknown',
-    group: 'General',
-    help: 'State to report when the time runs out: ok, warning, critical or unknown.',
-  },
-  {
-    name: 'format',
-    kind: 'value',
-    arg: 'FORMAT',
-    default: 'nagios',
-    group: 'General',
-    help: 'Output format: nagios (status line and perfdata), json (one object), prometheus (text format), and any the plugin adds; the exit code is the same in every format.',
-  },
-  {
-    name: 'extra-opts',
-    kind: 'value',
-    arg: '[SECTION][@FILE]',
-    group: 'General',
-    help: 'Read options from an INI file section (default section: the plugin name; file: MP_CONFIG_FILE or the Monitoring Plugins default places). The command line wins.',
-  },
-  {
-    name: 'verbose',
-    short: 'v',
-    kind: 'count',
-    group: 'General',
-    help: 'More output: -v long output, -vv configuration, -vvv protocol trace.',
-  },
-  { name: 'help', short: 'h', kind: 'flag', group: 'General', help: 'Print this help and exit.' },
-  { name: 'version', short: 'V', kind: 'flag', group: 'General', help: 'Print the version and exit.' },
-];
-
-/** The plugin's options and the standard ones, with --format naming the formats this plugin has. */
-export function allOptions(plugin: Pick<PluginInfo, 'options' | 'formats'>): OptionSpec[] {
-  const formats = ['nagios', 'json', 'prometheus', ...plugin.formats].join('|');
-  return [...plugin.options, ...STANDARD_OPTIONS.map((o) => (o.name === 'format' ? { ...o, arg: formats } : o))];
 }
 
 interface Prepared<Settings> {
@@ -307,65 +253,4 @@ async function usageOutcome(plugin: PluginInfo, specs: readonly OptionSpec[], me
 async function helpText(plugin: PluginInfo, specs: readonly OptionSpec[]): Promise<string> {
   const { renderHelp } = await import('./help.js');
   return renderHelp({ ...plugin, version: VERSION }, specs);
-}
-
-function parseTimeout(text: string): number {
-  const seconds = Number(text);
-  if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_TIMEOUT_SECONDS) {
-    throw new UsageError(`--timeout: '${text}' is not a number of seconds between 0 and ${MAX_TIMEOUT_SECONDS}`);
-  }
-  return seconds;
-}
-
-export function parseStateOption(option: string, text: string): State {
-  const state = parseState(text);
-  if (state === undefined) throw new UsageError(`--${option}: '${text}' is not one of ok, warning, critical, unknown`);
-  return state;
-}
-
-/**
- * Runs a plugin as a process: prints, and exits with the state's code. SIGTERM and SIGINT from
- * the monitoring core end it with UNKNOWN and one clean line in the chosen format, never a
- * stack trace.
- */
-export function main(plugin: PluginInfo): void {
-  // -t counts from the start of the process, as the monitoring core's clock does, not from here.
-  const startedAt = Date.now() - Math.round(process.uptime() * 1000);
-  const finish = (outcome: Outcome): never => {
-    write(1, outcome.stdout);
-    write(2, outcome.stderr);
-    process.exit(outcome.exitCode);
-  };
-  const stop = new AbortController();
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      const plain = (): never =>
-        finish({ exitCode: 3, stdout: `${plugin.service} UNKNOWN - stopped by ${signal}\n`, stderr: '' });
-      // The running check ends at once through `execute`, so JSON stays JSON; a second signal,
-      // or an execute that does not end, gets the plain line.
-      if (stop.signal.aborted) plain();
-      stop.abort(signal);
-      setTimeout(plain, 500);
-    });
-  }
-  // Whatever escapes execute (a renderer that throws, a callback nobody awaited) is still one line.
-  const lastResort = (error: unknown): never =>
-    finish({ exitCode: 3, stdout: lastResortLine(plugin.service, 'internal error', error), stderr: '' });
-  process.on('uncaughtException', lastResort);
-  process.on('unhandledRejection', lastResort);
-  execute(plugin, process.argv.slice(2), process.env, startedAt, stop.signal).then(finish, lastResort);
-}
-
-function write(fd: 1 | 2, text: string): void {
-  if (text === '') return;
-  const buffer = Buffer.from(text);
-  let offset = 0;
-  while (offset < buffer.length) {
-    try {
-      offset += writeSync(fd, buffer, offset);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      return; // the reader went away (EPIPE): nobody is left to tell
-    }
-  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../../src/generate/index.js';
 import { PLUGINS } from '../../src/plugins/index.js';
-import { allOptions } from '../../src/runtime/plugin.js';
+import { allOptions } from '../../src/runtime/standard-options.js';
 import { ROOT } from '../support/process.js';
 
 const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');

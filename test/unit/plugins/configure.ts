@@ -3,7 +3,7 @@
 
 import type { PluginEntry } from '../../../src/plugins/entry.js';
 import { parseOptions } from '../../../src/runtime/options.js';
-import { allOptions } from '../../../src/runtime/plugin.js';
+import { allOptions } from '../../../src/runtime/standard-options.js';
 
 export function configure<Settings>(
   entry: PluginEntry,

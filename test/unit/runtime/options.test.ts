@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/runtime/errors.js';
 import { parseOptions, type OptionSpec } from '../../../src/runtime/options.js';
-import { allOptions } from '../../../src/runtime/plugin.js';
+import { allOptions } from '../../../src/runtime/standard-options.js';
 import { entry } from '../../../src/plugins/check_cassandra_backup.js';
 
 const SPECS = allOptions(entry);
