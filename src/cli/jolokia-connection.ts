@@ -14,6 +14,7 @@ import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 import type { CheckContext } from '../runtime/plugin.js';
 import { VERSION } from '../version.js';
+import { agentUrl, decodeUserInfo, parseGivenUrl, urlOfHost } from './agent-url.js';
 
 export const DEFAULT_PORT = 8778;
 export const DEFAULT_PATH = '/jolokia';
@@ -241,65 +242,6 @@ export function describeConnection(settings: JolokiaConnection): string[] {
         ]
       : []),
   ];
-}
-
-function agentUrl(options: ParsedOptions): URL {
-  const given = options.value('url');
-  return given === undefined ? urlOfHost(options.text('hostname'), options) : parseGivenUrl(given, options);
-}
-
-function parseGivenUrl(given: string, options: ParsedOptions): URL {
-  const pieces = ['hostname', 'port', 'path', 'ssl'].filter((name) => options.has(name));
-  if (pieces.length > 0)
-    throw new UsageError(`--url already says where the agent is: leave out --${pieces.join(', --')}`);
-  let url: URL;
-  try {
-    url = new URL(given);
-  } catch {
-    // Echoed only without an @: a URL that does not parse may still hold a password before one.
-    throw new UsageError(
-      given.includes('@')
-        ? '--url: not a valid URL (not shown: it may hold a password)'
-        : `--url: '${given}' is not a URL`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
-  if (url.search !== '' || url.hash !== '')
-    throw new UsageError("--url: give the agent's base URL without a query or fragment");
-  return url;
-}
-
-function urlOfHost(host: string, options: ParsedOptions): URL {
-  if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?\.?)$/.test(host)) {
-    throw new UsageError(`--hostname: '${host}' is not a host name or address`);
-  }
-  const port = parsePort(options.text('port'));
-  const path = options.text('path');
-  if (!path.startsWith('/') || /[\s?#]/.test(path))
-    throw new UsageError(`--path: '${path}' must start with / and hold no spaces, ? or #`);
-  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const scheme = options.flag('ssl') ? 'https' : 'http';
-  try {
-    return new URL(`${scheme}://${bracketed}:${port}${path}`);
-  } catch {
-    throw new UsageError(`--hostname: '${host}' is not a host name or address`);
-  }
-}
-
-function decodeUserInfo(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new UsageError('--url: the user or password in it is not validly %-encoded');
-  }
-}
-
-export function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65535)
-    throw new UsageError(`--port: '${text}' is not a port number (1-65535)`);
-  return port;
 }
 
 function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {

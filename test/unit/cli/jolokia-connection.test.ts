@@ -14,12 +14,12 @@ import {
   JOLOKIA_OPTIONS,
   jolokiaClient,
   jolokiaSource,
-  parsePort,
   PASSWORD_ENV,
   readJolokiaConnection,
   readJolokiaConnections,
   withUrl,
 } from '../../../src/cli/jolokia-connection.js';
+import { parsePort } from '../../../src/cli/agent-url.js';
 import {
   JolokiaConnectionError,
   JolokiaHttpError,
