@@ -25,47 +25,21 @@ export interface SnapshotPolicy {
 }
 
 export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, nowMs: number): Report {
-  const { snapshots: all, source } = facts;
-  const excluded = all.filter((s) => policy.excludeTags.some((pattern) => matches(pattern, s.tag)));
-  const snapshots = all
+  const excluded = facts.snapshots.filter((s) => policy.excludeTags.some((pattern) => matches(pattern, s.tag)));
+  const snapshots = facts.snapshots
     .filter((s) => !excluded.includes(s))
     .sort((a, b) => (a.createdMs ?? Infinity) - (b.createdMs ?? Infinity) || (a.tag < b.tag ? -1 : 1));
-  const subjects = snapshots.map((s) => snapshotResult(s, policy, source, nowMs));
-  const trueSize = snapshots.reduce((n, s) => n + s.trueSizeBytes, 0);
-  const onDisk = snapshots.reduce((n, s) => n + s.sizeOnDiskBytes, 0);
-  const ages = snapshots.filter((s) => s.createdMs !== undefined).map((s) => ageSeconds(s, nowMs));
-  const oldest = ages.length > 0 ? Math.max(...ages) : undefined;
-  const expired = snapshots.filter((s) => isExpired(s, policy, nowMs)).length;
-  const sizeState = thresholdState(trueSize, policy.size);
+  const totals = totalsOf(snapshots, policy, nowMs);
+  const sizeState = thresholdState(totals.trueSize, policy.size);
+  const count = `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}`;
   const results: Result[] = [
     snapshots.length === 0
       ? { state: sizeState, summary: 'no snapshots' }
       : {
           state: sizeState,
-          summary: `${snapshots.length} ${snapshots.length === 1 ? 'snapshot' : 'snapshots'}, ${formatSize(trueSize)} true size${crossed(trueSize, sizeState, policy.size, formatSize)}`,
+          summary: `${count}, ${formatSize(totals.trueSize)} true size${crossed(totals.trueSize, sizeState, policy.size, formatSize)}`,
         },
     ...unreadableResults(facts.unreadable),
-  ];
-  const perfdata: Perfdata[] = [
-    {
-      label: 'oldest_age',
-      value: oldest === undefined ? (snapshots.length === 0 ? 0 : undefined) : Math.round(oldest),
-      unit: 's',
-      warning: policy.age.warning,
-      critical: policy.age.critical,
-      min: 0,
-    },
-    {
-      label: 'true_size',
-      value: trueSize,
-      unit: 'B',
-      warning: policy.size.warning,
-      critical: policy.size.critical,
-      min: 0,
-    },
-    { label: 'size_on_disk', value: onDisk, unit: 'B', min: 0 },
-    { label: 'snapshots', value: snapshots.length, min: 0 },
-    { label: 'expired', value: expired, min: 0 },
   ];
   const oldestSnapshot = snapshots.find((s) => s.createdMs !== undefined);
   return {
@@ -73,62 +47,88 @@ export function judgeSnapshots(facts: SnapshotFacts, policy: SnapshotPolicy, now
     subjects: {
       kind: 'snapshot',
       plural: 'snapshots',
-      results: subjects,
+      results: snapshots.map((s) => snapshotResult(s, policy, facts.source, nowMs)),
       okSummary:
         oldestSnapshot === undefined
           ? `${snapshots.length} snapshots`
           : `oldest ${formatDuration(ageSeconds(oldestSnapshot, nowMs))} (${oldestSnapshot.tag})`,
     },
-    perfdata,
+    perfdata: snapshotPerfdata(snapshots.length, totals, policy),
     details: [
-      `source: ${source.description}`,
-      `true size ${formatSize(trueSize)} (what clearing them would free), ${formatSize(onDisk)} on disk with what live SSTables share`,
+      `source: ${facts.source.description}`,
+      `true size ${formatSize(totals.trueSize)} (what clearing them would free), ${formatSize(totals.onDisk)} on disk with what live SSTables share`,
       ...(excluded.length > 0 ? [`left out (--exclude-tag): ${excluded.map((s) => s.tag).join(', ')}`] : []),
     ],
     facts: {
       snapshot_count: snapshots.length,
-      true_size_bytes: trueSize,
-      size_on_disk_bytes: onDisk,
-      oldest_age_seconds: oldest === undefined ? null : Math.round(oldest),
-      expired_count: expired,
+      true_size_bytes: totals.trueSize,
+      size_on_disk_bytes: totals.onDisk,
+      oldest_age_seconds: totals.oldest === undefined ? null : Math.round(totals.oldest),
+      expired_count: totals.expired,
       left_out: excluded.map((s) => s.tag),
     },
     metrics: [],
   };
 }
 
+/** The sums over the snapshots judged, the oldest age (undefined when none says), and how many are past their TTL. */
+interface Totals {
+  readonly trueSize: number;
+  readonly onDisk: number;
+  readonly oldest: number | undefined;
+  readonly expired: number;
+}
+
+function totalsOf(snapshots: readonly Snapshot[], policy: SnapshotPolicy, nowMs: number): Totals {
+  const ages = snapshots.filter((s) => s.createdMs !== undefined).map((s) => ageSeconds(s, nowMs));
+  return {
+    trueSize: snapshots.reduce((n, s) => n + s.trueSizeBytes, 0),
+    onDisk: snapshots.reduce((n, s) => n + s.sizeOnDiskBytes, 0),
+    oldest: ages.length > 0 ? Math.max(...ages) : undefined,
+    expired: snapshots.filter((s) => isExpired(s, policy, nowMs)).length,
+  };
+}
+
+function snapshotPerfdata(count: number, totals: Totals, policy: SnapshotPolicy): Perfdata[] {
+  // No snapshot is age 0; snapshots none of which says when it was taken are U.
+  const oldest = totals.oldest === undefined ? (count === 0 ? 0 : undefined) : Math.round(totals.oldest);
+  return [
+    {
+      label: 'oldest_age',
+      value: oldest,
+      unit: 's',
+      warning: policy.age.warning,
+      critical: policy.age.critical,
+      min: 0,
+    },
+    {
+      label: 'true_size',
+      value: totals.trueSize,
+      unit: 'B',
+      warning: policy.size.warning,
+      critical: policy.size.critical,
+      min: 0,
+    },
+    { label: 'size_on_disk', value: totals.onDisk, unit: 'B', min: 0 },
+    { label: 'snapshots', value: count, min: 0 },
+    { label: 'expired', value: totals.expired, min: 0 },
+  ];
+}
+
+/** One snapshot: its age against the ranges, its size, its TTL, as a partial result. */
 function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSource, nowMs: number): PartialResult {
-  const parts: string[] = [];
-  const states: State[] = [OK];
-  if (s.createdMs === undefined) {
-    const wanted = policy.age.warning !== undefined || policy.age.critical !== undefined;
-    states.push(wanted ? UNKNOWN : OK);
-    parts.push(`age unknown (${source.noCreationTime ?? 'not reported'})`);
-  } else {
-    const age = ageSeconds(s, nowMs);
-    const state = thresholdState(age, policy.age);
-    states.push(state);
-    parts.push(`${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}`);
-  }
-  parts.push(
-    `${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}, true size ${formatSize(s.trueSizeBytes)} (${formatSize(s.sizeOnDiskBytes)} on disk)`,
-  );
-  if (s.expiresMs !== undefined) {
-    const left = (s.expiresMs - nowMs) / 1000;
-    if (isExpired(s, policy, nowMs)) {
-      states.push(policy.expired.state);
-      parts.push(
-        `expired ${formatDuration(-left)} ago and still there (Cassandra removes a snapshot once its TTL runs out)`,
-      );
-    } else {
-      parts.push(left >= 0 ? `expires in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago`);
-    }
-  }
-  if (s.ephemeral) parts.push("ephemeral (a repair's)");
+  const findings = [ageFinding(s, policy, source, nowMs), ...ttlFindings(s, policy, nowMs)];
+  const size = `${s.tables.length} ${s.tables.length === 1 ? 'table' : 'tables'}, true size ${formatSize(s.trueSizeBytes)} (${formatSize(s.sizeOnDiskBytes)} on disk)`;
+  const parts = [
+    findings[0]?.text ?? '',
+    size,
+    ...findings.slice(1).map((f) => f.text),
+    ...(s.ephemeral ? ["ephemeral (a repair's)"] : []),
+  ];
   const age = s.createdMs === undefined ? undefined : Math.round(ageSeconds(s, nowMs));
   return {
     subject: { name: s.tag, labels: { snapshot: s.tag } },
-    state: worst(states),
+    state: worst([OK, ...findings.map((f) => f.state)]),
     line: parts.join('; '),
     facts: {
       tables: s.tables,
@@ -139,42 +139,66 @@ function snapshotResult(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSou
       age_seconds: age ?? null,
       ephemeral: s.ephemeral,
     },
-    metrics: [
-      {
-        name: 'cassandra_snapshot_true_size_bytes',
-        help: 'Bytes of the snapshot that no live SSTable shares: what clearing it would free.',
-        type: 'gauge',
-        value: s.trueSizeBytes,
-      },
-      {
-        name: 'cassandra_snapshot_size_on_disk_bytes',
-        help: 'Bytes of every file of the snapshot, shared with live SSTables or not.',
-        type: 'gauge',
-        value: s.sizeOnDiskBytes,
-      },
-      { name: 'cassandra_snapshot_tables', help: 'Tables in the snapshot.', type: 'gauge', value: s.tables.length },
-      ...(age === undefined
-        ? []
-        : [
-            {
-              name: 'cassandra_snapshot_age_seconds',
-              help: 'Seconds since the snapshot was taken.',
-              type: 'gauge' as const,
-              value: age,
-            },
-          ]),
-      ...(s.expiresMs === undefined
-        ? []
-        : [
-            {
-              name: 'cassandra_snapshot_expires_timestamp_seconds',
-              help: 'When Cassandra is to remove the snapshot (its TTL), Unix time.',
-              type: 'gauge' as const,
-              value: Math.round(s.expiresMs / 1000),
-            },
-          ]),
-    ],
+    metrics: snapshotMetrics(s, age),
   };
+}
+
+interface Finding {
+  readonly state: State;
+  readonly text: string;
+}
+
+/** Its age against the ranges; unknown (UNKNOWN only when an age was asked for) when the source does not say. */
+function ageFinding(s: Snapshot, policy: SnapshotPolicy, source: SnapshotSource, nowMs: number): Finding {
+  if (s.createdMs === undefined) {
+    const wanted = policy.age.warning !== undefined || policy.age.critical !== undefined;
+    return { state: wanted ? UNKNOWN : OK, text: `age unknown (${source.noCreationTime ?? 'not reported'})` };
+  }
+  const age = ageSeconds(s, nowMs);
+  const state = thresholdState(age, policy.age);
+  return { state, text: `${formatDuration(age)} old${crossed(age, state, policy.age, formatDuration)}` };
+}
+
+/** When its TTL runs out, or that it has and the snapshot is still there past the grace. */
+function ttlFindings(s: Snapshot, policy: SnapshotPolicy, nowMs: number): Finding[] {
+  if (s.expiresMs === undefined) return [];
+  const left = (s.expiresMs - nowMs) / 1000;
+  if (isExpired(s, policy, nowMs)) {
+    const text = `expired ${formatDuration(-left)} ago and still there (Cassandra removes a snapshot once its TTL runs out)`;
+    return [{ state: policy.expired.state, text }];
+  }
+  return [
+    { state: OK, text: left >= 0 ? `expires in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago` },
+  ];
+}
+
+function snapshotMetrics(s: Snapshot, age: number | undefined): NonNullable<PartialResult['metrics']> {
+  const gauge = (name: string, help: string, value: number) => ({ name, help, type: 'gauge' as const, value });
+  return [
+    gauge(
+      'cassandra_snapshot_true_size_bytes',
+      'Bytes of the snapshot that no live SSTable shares: what clearing it would free.',
+      s.trueSizeBytes,
+    ),
+    gauge(
+      'cassandra_snapshot_size_on_disk_bytes',
+      'Bytes of every file of the snapshot, shared with live SSTables or not.',
+      s.sizeOnDiskBytes,
+    ),
+    gauge('cassandra_snapshot_tables', 'Tables in the snapshot.', s.tables.length),
+    ...(age === undefined
+      ? []
+      : [gauge('cassandra_snapshot_age_seconds', 'Seconds since the snapshot was taken.', age)]),
+    ...(s.expiresMs === undefined
+      ? []
+      : [
+          gauge(
+            'cassandra_snapshot_expires_timestamp_seconds',
+            'When Cassandra is to remove the snapshot (its TTL), Unix time.',
+            Math.round(s.expiresMs / 1000),
+          ),
+        ]),
+  ];
 }
 
 const ageSeconds = (s: Snapshot, nowMs: number): number => Math.max(0, (nowMs - (s.createdMs as number)) / 1000);
