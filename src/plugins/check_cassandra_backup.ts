@@ -4,12 +4,12 @@
 // src/checks/backup.ts.
 
 import { readBackupFacts, type BackupFacts, type BackupRequest } from '../cassandra/backup-facts.js';
-import type { FreshnessRequest } from '../cassandra/freshness.js';
-import { parseTableSelector, type TableSelector } from '../cassandra/identifiers.js';
+import type { TableSelector } from '../cassandra/identifiers.js';
 import { judgeBackup, type BackupPolicy } from '../checks/backup.js';
 import { BACKUP_FACTS_WHEN_UNKNOWN } from '../checks/backup-status.js';
 import { statusbackupFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
+import { readAgeLimits, readDriftState, readFreshnessRequest } from '../cli/freshness-options.js';
 import {
   connectionHint,
   describeConnection,
@@ -18,12 +18,7 @@ import {
   readJolokiaConnection,
   type JolokiaConnection,
 } from '../cli/jolokia-connection.js';
-import { parseDuration } from '../runtime/duration.js';
-import { UsageError } from '../runtime/errors.js';
-import type { ParsedOptions } from '../runtime/options.js';
 import type { Check } from '../runtime/plugin.js';
-import { parseStateOption } from '../runtime/standard-options.js';
-import { upperLimits } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_backup';
@@ -254,49 +249,6 @@ export const entry: PluginEntry = {
     { name: `${NAME}_config`, arguments: `${ON_NODE} --find-config -t 10` },
   ],
 };
-
-function selectors(options: ParsedOptions, name: string): TableSelector[] {
-  return options.list(name).map((text) => parseTableSelector(text, `--${name}`));
-}
-
-function readFreshnessRequest(options: ParsedOptions): FreshnessRequest | undefined {
-  const [flush, look, exclude] = [
-    selectors(options, 'flush'),
-    selectors(options, 'keyspace'),
-    selectors(options, 'exclude'),
-  ];
-  const dataDirectories = options.list('data-dir');
-  if (flush.length === 0 && look.length === 0) {
-    const stray = ['max-age', 'critical-age', 'data-dir', 'exclude'].filter((name) => options.has(name));
-    if (stray.length > 0) throw new UsageError(`--${stray[0]} needs tables to look at: give --flush or --keyspace`);
-    return undefined;
-  }
-  if (dataDirectories.some((d) => d.trim() === '')) throw new UsageError('--data-dir: empty path');
-  return { flush, look, exclude, ...(dataDirectories.length === 0 ? {} : { dataDirectories }) };
-}
-
-/** --max-age and --critical-age, durations, as the age thresholds. */
-function readAgeLimits(options: ParsedOptions) {
-  const read = (name: string): number | undefined =>
-    options.has(name) ? parseDuration(options.text(name), `--${name}`) : undefined;
-  const [maxAge, criticalAge] = [read('max-age'), read('critical-age')];
-  if (maxAge !== undefined && criticalAge !== undefined && criticalAge < maxAge)
-    throw new UsageError('--critical-age is shorter than --max-age');
-  return upperLimits(maxAge, criticalAge);
-}
-
-/** --config-state, with --config FILE or --find-config. */
-function readDriftState(options: ParsedOptions) {
-  const find = options.has('find-config');
-  if (!options.has('config') && !find) {
-    if (options.has('config-state')) throw new UsageError('--config-state needs --config FILE or --find-config');
-    return undefined;
-  }
-  if (options.has('config') && find)
-    throw new UsageError('--config and --find-config: give one (--config names the file, --find-config asks the node)');
-  if (options.has('config') && options.text('config').trim() === '') throw new UsageError('--config: empty path');
-  return parseStateOption('config-state', options.text('config-state'));
-}
 
 function describeSettings({ connection, request, policy }: BackupSettings): string[] {
   const list = (selected: readonly TableSelector[]) =>

@@ -6,7 +6,8 @@
 import { readCluster, type ClusterAccess, type ClusterFacts, type ClusterRequest } from '../cassandra/cluster.js';
 import { judgeCluster, type AuditPolicy } from '../checks/cluster-audit.js';
 import { clusterLoopFormat } from '../checks/nodetool-formats.js';
-import { backupExpectationOptions, backupWanted, readBackupExpectation } from '../cli/backup-options.js';
+import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
+import { checkTemplate, expectByDatacenter, readOverrides, seconds, wholeNumber } from '../cli/cluster-options.js';
 import {
   callLimits,
   connectionHint,
@@ -17,9 +18,7 @@ import {
   withUrl,
   type JolokiaConnection,
 } from '../cli/jolokia-connection.js';
-import { UsageError } from '../runtime/errors.js';
-import { readOptionFile } from '../runtime/files.js';
-import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+import type { OptionSpec } from '../runtime/options.js';
 import type { Check, CheckContext } from '../runtime/plugin.js';
 import { readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
@@ -103,59 +102,6 @@ function describeSettings({ contacts, request, policy }: ClusterSettings): strin
     `thresholds: disabled ${policy.disabled.warning ?? '-'} / ${policy.disabled.critical ?? '-'}, unreachable ${policy.unreachable.warning ?? '-'} / ${policy.unreachable.critical ?? '-'}`,
     `at most ${request.parallel} members at once, ${request.nodeTimeoutSeconds} s each`,
   ];
-}
-
-function expectByDatacenter(options: ParsedOptions): Map<string, 'enabled' | 'disabled'> {
-  return new Map(
-    options.list('expect-dc').map((text) => {
-      const equals = text.lastIndexOf('=');
-      if (equals <= 0) throw new UsageError(`--expect-dc: '${text}' is not DC=enabled or DC=disabled`);
-      return [text.slice(0, equals), backupWanted(text.slice(equals + 1), '--expect-dc')] as const;
-    }),
-  );
-}
-
-function checkTemplate(template: string): void {
-  if (!template.includes('{host}'))
-    throw new UsageError(`--node-url: '${template}' has no {host} for the member's address`);
-  let url: URL;
-  try {
-    url = new URL(template.replaceAll('{host}', 'member.invalid'));
-  } catch {
-    throw new UsageError(`--node-url: '${template}' is not a URL with {host} in it`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--node-url: the scheme must be http or https, not ${url.protocol.replace(/:$/, '')}`);
-}
-
-/** Lines `ADDRESS-OR-NAME URL`; `#` starts a comment. */
-function readOverrides(file: string): Map<string, string> {
-  const text = readOptionFile('--node-url-file', file);
-  const overrides = new Map<string, string>();
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/#.*/, '').trim();
-    if (line === '') return;
-    const [host, url, extra] = line.split(/\s+/);
-    if (host === undefined || url === undefined || extra !== undefined || !/^https?:\/\/[^\s]+$/.test(url)) {
-      throw new UsageError(`--node-url-file: line ${i + 1} of ${file} is not 'ADDRESS URL'`);
-    }
-    overrides.set(host, url);
-  });
-  return overrides;
-}
-
-function wholeNumber(text: string, option: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min || n > max)
-    throw new UsageError(`${option}: '${text}' is not a whole number from ${min} to ${max}`);
-  return n;
-}
-
-function seconds(text: string, option: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || n > 3600)
-    throw new UsageError(`${option}: '${text}' is not a number of seconds`);
-  return n;
 }
 
 export const entry: PluginEntry = {
