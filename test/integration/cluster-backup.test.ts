@@ -30,7 +30,7 @@ function check(contact: string, args: string[] = [], password = cluster().creden
 
 const backup = (address: string, enabled: boolean): Promise<void> => setBackupByNodetool(enabled, nodetoolOf(address));
 
-/** What the seed's audit would print, from each node's own nodetool: `127.0.0.1: running` … */
+/** What the cluster-wide loop would print, from each node's own nodetool: `127.0.0.1: running` … */
 async function oracleLines(): Promise<string[]> {
   return Promise.all(
     cluster().members.map(async (m) => {
@@ -57,8 +57,8 @@ describe('the whole ring from one contact node', () => {
       'OK: 127.0.0.2: backup enabled in dc1/r2',
       'OK: 127.0.0.3: backup enabled in analytics/r1',
     ]);
-    const seed = await check('127.0.0.1', ['--format', 'nodetool']);
-    expect(seed.stdout).toBe(`${(await oracleLines()).join('\n')}\nSummary: 3 enabled, 0 disabled\n`);
+    const loop = await check('127.0.0.1', ['--format', 'nodetool']);
+    expect(loop.stdout).toBe(`${(await oracleLines()).join('\n')}\nSummary: 3 enabled, 0 disabled\n`);
   });
 
   it('nodetool disablebackup on one node: WARNING naming it, every line as its own nodetool says', async () => {
@@ -71,9 +71,9 @@ describe('the whole ring from one contact node', () => {
       );
       const lines = await oracleLines();
       expect(lines).toContain('127.0.0.2: not running');
-      const seed = await check('127.0.0.1', ['--format', 'nodetool']);
-      expect(seed.stdout).toBe(`${lines.join('\n')}\nSummary: 2 enabled, 1 disabled\n`);
-      expect(seed.code).toBe(1);
+      const loop = await check('127.0.0.1', ['--format', 'nodetool']);
+      expect(loop.stdout).toBe(`${lines.join('\n')}\nSummary: 2 enabled, 1 disabled\n`);
+      expect(loop.code).toBe(1);
       // CRITICAL only above the range given.
       expect((await check('127.0.0.1', ['--critical-disabled', '0'])).code).toBe(2);
       expect((await check('127.0.0.1', ['--warning-disabled', '1'])).code).toBe(0);
@@ -186,8 +186,8 @@ describe('a member that does not answer', () => {
       expect(run.statusLine).toMatch(
         /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip still says up\): The agent at http:\/\/127\.0\.0\.3:\d+\/jolokia accepted the connection but sent no answer within 2 s \|.* unreachable=1;0;;0;3 /,
       );
-      const seed = await check('127.0.0.2', ['--format', 'nodetool']);
-      expect(seed.stdout.split('\n').slice(2)).toEqual([
+      const loop = await check('127.0.0.2', ['--format', 'nodetool']);
+      expect(loop.stdout.split('\n').slice(2)).toEqual([
         '127.0.0.3: unreachable',
         'Summary: 2 enabled, 0 disabled, 1 unreachable',
         '',
