@@ -1,27 +1,14 @@
 // The backups/ backlog at scale, for `npm run bench`: a synthetic data directory of TABLES tables
 // whose backups/ hold FILES files in all (SSTables of eight components, one in ten still live, so
-// hard-linked), and the ways Node can read it, each in a process of its own.
+// hard-linked), and the ways Node can read it (bench-backlog-read.mjs), each in a process of its own.
 //
 //   node scripts/bench-backlog.mjs build DIR TABLES FILES    build (or reuse) the layout
 //   node scripts/bench-backlog.mjs read METHOD DIR           read it one way; prints files and ms
 //   node scripts/bench-backlog.mjs section                    the section npm run bench prints, alone
-import {
-  linkSync,
-  lstat,
-  lstatSync,
-  mkdirSync,
-  opendirSync,
-  existsSync,
-  readdirSync,
-  rmSync,
-  truncateSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { lstat as lstatAsync, readdir as readdirAsync } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { existsSync, linkSync, mkdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { METHODS } from './bench-backlog-read.mjs';
 import { measureWithOutput, median } from './bench-lib.mjs';
 
 const COMPONENTS = [
@@ -63,164 +50,68 @@ export function buildBacklogLayout(dataDir, tables, files) {
   return dataDir;
 }
 
-/** Every table's backups/ folder, as the check finds them. */
-function backupFolders(dataDir) {
-  dataDir = resolve(dataDir);
-  const folders = [];
-  for (const keyspace of readdirSync(dataDir, { withFileTypes: true })) {
-    if (!keyspace.isDirectory()) continue;
-    for (const table of readdirSync(join(dataDir, keyspace.name)))
-      folders.push(join(dataDir, keyspace.name, table, 'backups'));
-  }
-  return folders;
-}
-
-/** One way each of reading every file's size, age and inode; each returns [files, bytes]. */
-const METHODS = {
-  'readdir + lstatSync'(dataDir) {
-    let files = 0;
-    let bytes = 0;
-    for (const folder of backupFolders(dataDir)) {
-      for (const name of readdirSync(folder)) {
-        const s = lstatSync(`${folder}/${name}`);
-        files++;
-        bytes += s.size;
-      }
-    }
-    return [files, bytes];
-  },
-  'readdir with file types + lstatSync'(dataDir) {
-    let files = 0;
-    let bytes = 0;
-    for (const folder of backupFolders(dataDir)) {
-      for (const entry of readdirSync(folder, { withFileTypes: true })) {
-        if (!entry.isFile()) continue;
-        const s = lstatSync(`${folder}/${entry.name}`);
-        files++;
-        bytes += s.size;
-      }
-    }
-    return [files, bytes];
-  },
-  'opendirSync + lstatSync'(dataDir) {
-    let files = 0;
-    let bytes = 0;
-    for (const folder of backupFolders(dataDir)) {
-      const dir = opendirSync(folder, { bufferSize: 1024 });
-      for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-        const s = lstatSync(`${folder}/${entry.name}`);
-        files++;
-        bytes += s.size;
-      }
-      dir.closeSync();
-    }
-    return [files, bytes];
-  },
-  'readdir + lstatSync of bare names from inside each folder (chdir)'(dataDir) {
-    let files = 0;
-    let bytes = 0;
-    for (const folder of backupFolders(dataDir)) {
-      process.chdir(folder);
-      for (const name of readdirSync('.')) {
-        const s = lstatSync(name);
-        files++;
-        bytes += s.size;
-      }
-    }
-    return [files, bytes];
-  },
-  async 'fs/promises, one folder at a time, its lstats batched'(dataDir) {
-    let files = 0;
-    let bytes = 0;
-    for (const folder of backupFolders(dataDir)) {
-      const names = await readdirAsync(folder);
-      for (const s of await Promise.all(names.map((name) => lstatAsync(`${folder}/${name}`)))) {
-        files++;
-        bytes += s.size;
-      }
-    }
-    return [files, bytes];
-  },
-  async 'lstat callbacks, 64 in flight'(dataDir) {
-    const paths = backupFolders(dataDir).flatMap((folder) => readdirSync(folder).map((name) => `${folder}/${name}`));
-    let files = 0;
-    let bytes = 0;
-    let next = 0;
-    await new Promise((resolve, reject) => {
-      let active = 0;
-      const start = () => {
-        while (active < 64 && next < paths.length) {
-          active++;
-          lstat(paths[next++], (error, s) => {
-            if (error) return reject(error);
-            active--;
-            files++;
-            bytes += s.size;
-            if (active === 0 && next === paths.length) resolve();
-            else start();
-          });
-        }
-      };
-      start();
-    });
-    return [files, bytes];
-  },
-  async 'two worker threads, readdir with file types + lstatSync each'(dataDir) {
-    const folders = backupFolders(dataDir);
-    const half = Math.ceil(folders.length / 2);
-    const code = `const { parentPort, workerData } = require('node:worker_threads'); const fs = require('node:fs');
-      let files = 0, bytes = 0;
-      for (const folder of workerData) for (const e of fs.readdirSync(folder, { withFileTypes: true })) { if (!e.isFile()) continue; const s = fs.lstatSync(folder + '/' + e.name); files++; bytes += s.size; }
-      parentPort.postMessage([files, bytes]);`;
-    const parts = await Promise.all(
-      [folders.slice(0, half), folders.slice(half)].map(
-        (part) =>
-          new Promise((resolve, reject) =>
-            new Worker(code, { eval: true, workerData: part }).once('message', resolve).once('error', reject),
-          ),
-      ),
-    );
-    return [parts[0][0] + parts[1][0], parts[0][1] + parts[1][1]];
-  },
-};
 export const READ_METHODS = Object.keys(METHODS);
 
-/** The bench section: each way of reading, then the whole plugin, on the million-file layout. */
+const BACKLOG_TABLES = 1000;
+const BACKLOG_FILES = 1_000_000;
+
+/**
+ * The bench section: each way of reading, then the whole plugin, on the million-file layout.
+ * @param {string} root the repository
+ */
 export async function backlogSection(root) {
-  const BACKLOG_TABLES = 1000;
-  const BACKLOG_FILES = 1_000_000;
   const started = Date.now();
   const dataDir = buildBacklogLayout(join(root, '.cache', 'bench-backlog'), BACKLOG_TABLES, BACKLOG_FILES);
   const built = ((Date.now() - started) / 1000).toFixed(0);
-  // Each way of reading, in a process of its own, after one warm-up read of the whole tree.
-  await measureWithOutput([
-    process.execPath,
-    join(root, 'scripts', 'bench-backlog.mjs'),
-    'read',
-    READ_METHODS[0],
-    dataDir,
-  ]);
-  const methods = [];
+  const methods = await readingMethodRows(root, dataDir);
+  methods.push(await findRow(dataDir));
+  const runs = await pluginRuns(root, dataDir);
+  return sectionReport(built, methods, runs);
+}
+
+/**
+ * Each way of reading, in a process of its own, after one warm-up read of the whole tree (so every
+ * method finds the same cache); a table row each.
+ * @param {string} root
+ * @param {string} dataDir
+ * @returns {Promise<string[]>}
+ */
+async function readingMethodRows(root, dataDir) {
+  /** @param {string} method */
+  const read = (method) =>
+    measureWithOutput([process.execPath, join(root, 'scripts', 'bench-backlog.mjs'), 'read', method, dataDir]);
+  await read(READ_METHODS[0]);
+  const rows = [];
   for (const method of READ_METHODS) {
-    const { seconds, kib, stdout } = await measureWithOutput([
-      process.execPath,
-      join(root, 'scripts', 'bench-backlog.mjs'),
-      'read',
-      method,
-      dataDir,
-    ]);
+    const { seconds, kib, stdout } = await read(method);
     const { files } = JSON.parse(stdout);
     if (files !== BACKLOG_FILES) throw new Error(`${method} counted ${files} files`);
-    methods.push(`| ${method} | ${seconds.toFixed(2)} s | ${(kib / 1024).toFixed(1)} MiB |`);
+    rows.push(`| ${method} | ${seconds.toFixed(2)} s | ${(kib / 1024).toFixed(1)} MiB |`);
   }
+  return rows;
+}
+
+/**
+ * find(1) reading the same, for scale: what the system calls cost outside Node.
+ * @param {string} dataDir
+ * @returns {Promise<string>}
+ */
+async function findRow(dataDir) {
   const find = await measureWithOutput([
     '/bin/sh',
     '-c',
     `find '${dataDir}' -type f -printf '%i %n %s %T@\\n' | wc -l`,
   ]);
-  methods.push(
-    `| (outside Node, for scale) find -printf inode, links, size, time | ${find.seconds.toFixed(2)} s | ${(find.kib / 1024).toFixed(1)} MiB |`,
-  );
+  return `| (outside Node, for scale) find -printf inode, links, size, time | ${find.seconds.toFixed(2)} s | ${(find.kib / 1024).toFixed(1)} MiB |`;
+}
+
+/**
+ * The whole plugin, 1 warm-up and 5 measured runs, each checked to have counted every file.
+ * @param {string} root
+ * @param {string} dataDir
+ * @returns {Promise<{ seconds: number, kib: number }[]>} the measured runs
+ */
+async function pluginRuns(root, dataDir) {
   const runs = [];
   for (let i = 0; i < 1 + 5; i++) {
     const run = await measureWithOutput([
@@ -236,6 +127,16 @@ export async function backlogSection(root) {
     if (answer.files !== BACKLOG_FILES) throw new Error(`the backlog check counted ${answer.files} files`);
     if (i > 0) runs.push(run);
   }
+  return runs;
+}
+
+/**
+ * The section as bench.mjs prints it: the methods' table, the plugin's runs, and its budget.
+ * @param {string} built seconds the layout took to build
+ * @param {string[]} methods rows of the methods' table
+ * @param {{ seconds: number, kib: number }[]} runs
+ */
+function sectionReport(built, methods, runs) {
   const wall = median(runs.map((r) => r.seconds));
   const rss = Math.max(...runs.map((r) => r.kib)) / 1024;
   return {

@@ -72,68 +72,126 @@ export async function startCassandra(options = {}) {
   });
   const agentSpecs = options.agents ?? { main: {} };
   const mainName = mainAgentName(agentSpecs, options.mainAgent);
-  const dataDirCount = options.dataDirs ?? 1;
-  if (!Number.isInteger(dataDirCount) || dataDirCount < 1)
-    throw new Error('startCassandra: dataDirs must be a positive integer');
-  const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirCount);
+  const dataDirs = dataDirCount(options);
+  const layout = nodeLayout(await fsp.mkdtemp(path.join(os.tmpdir(), 'cassandra-test-')), dataDirs);
   const node = nodeProcess(layout.workDir);
   const keepWorkDir = Boolean(options.keepWorkDir);
+  // From here on there is a work dir (and soon a JVM): a failure must end them.
   try {
-    const address = options.address ?? '127.0.0.1';
-    const ports = await nodePorts(options.ports, Object.keys(agentSpecs).length);
-    // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
-    await writeNodeFiles(layout, {
-      ...options,
-      cassandraVersion: art.cassandraVersion,
-      address,
-      storagePort: ports.storage,
-      nativePort: ports.native,
-    });
-    const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, {
-      address,
-      workDir: layout.workDir,
-      tlsDir: layout.tlsDir,
-      art,
-      freePorts: ports.agents,
-    });
-    const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort: ports.jmx });
-    const command = [art.java, ...jvmArgs];
-    const fail = startFailure({ ...layout, command });
-
-    log(
-      `starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`,
-    );
-    const t0 = Date.now();
-    const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
-    const main = /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);
-    await waitForNormalAndCql(node, main, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
-    const startupMs = Date.now() - t0;
-    log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
-    await checkAgents(agents, fail);
-
-    const spec = nodetoolSpec(art, layout, ports.jmx);
-    return {
-      pid,
-      cassandraVersion: art.cassandraVersion,
-      jolokiaUrl: main.url,
-      mainAgent: mainName,
-      agents,
-      jmxPort: ports.jmx,
-      nativePort: ports.native,
-      storagePort: ports.storage,
-      dataDirs: layout.dataDirs,
-      workDir: layout.workDir,
-      logFile: layout.logFile,
-      stdoutFile: layout.stdoutFile,
-      caFile,
-      startupMs,
-      command,
-      nodetoolSpec: spec,
-      nodetool: (...args) => runNodetool(spec, ...args),
-      stop: () => endNode(node, { graceMs: options.stopGraceMs ?? 15_000, keepWorkDir }),
-    };
+    const setup = await setUpNode(art, layout, agentSpecs, mainName, options);
+    const started = await launchUntilReady(node, setup, options, log);
+    return describeNode(node, setup, started, options);
   } catch (err) {
     await endNode(node, { graceMs: 0, keepWorkDir });
     throw err;
   }
+}
+
+/**
+ * @typedef {object} NodeSetup everything decided before the JVM starts
+ * @property {import('./artifacts.mjs').Artifacts} art
+ * @property {import('./node-files.mjs').NodeLayout} layout
+ * @property {import('./ports.mjs').NodePorts} ports
+ * @property {Record<string, import('./agents.mjs').AgentInfo>} agents
+ * @property {string} mainName
+ * @property {string | null} caFile
+ * @property {string[]} jvmArgs
+ * @property {string[]} command
+ */
+
+/**
+ * options.dataDirs, checked before anything is made on disk.
+ * @param {StartOptions} options
+ * @returns {number}
+ */
+function dataDirCount(options) {
+  const count = options.dataDirs ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new Error('startCassandra: dataDirs must be a positive integer');
+  return count;
+}
+
+/**
+ * Picks the ports, writes the node's files and the agents' configuration, and composes the java command.
+ * @param {import('./artifacts.mjs').Artifacts} art
+ * @param {import('./node-files.mjs').NodeLayout} layout
+ * @param {Record<string, import('./agents.mjs').AgentSpec>} agentSpecs
+ * @param {string} mainName
+ * @param {StartOptions} options
+ * @returns {Promise<NodeSetup>}
+ */
+async function setUpNode(art, layout, agentSpecs, mainName, options) {
+  const address = options.address ?? '127.0.0.1';
+  const ports = await nodePorts(options.ports, Object.keys(agentSpecs).length);
+  // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
+  await writeNodeFiles(layout, {
+    ...options,
+    cassandraVersion: art.cassandraVersion,
+    address,
+    storagePort: ports.storage,
+    nativePort: ports.native,
+  });
+  const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, {
+    address,
+    workDir: layout.workDir,
+    tlsDir: layout.tlsDir,
+    art,
+    freePorts: ports.agents,
+  });
+  const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort: ports.jmx });
+  return { art, layout, ports, agents, mainName, caFile, jvmArgs, command: [art.java, ...jvmArgs] };
+}
+
+/**
+ * Spawns the JVM and waits until the node is NORMAL, serves CQL and every agent answers.
+ * @param {import('./node-process.mjs').NodeProcess} node
+ * @param {NodeSetup} setup
+ * @param {StartOptions} options
+ * @param {(message: string) => void} log
+ * @returns {Promise<{ pid: number, startupMs: number }>}
+ */
+async function launchUntilReady(node, { art, layout, agents, mainName, jvmArgs, command }, options, log) {
+  // A failure quotes the command and the ends of the logs.
+  const fail = startFailure({ ...layout, command });
+  log(`starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`);
+  const t0 = Date.now();
+  const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
+  const main = /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);
+  await waitForNormalAndCql(node, main, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
+  const startupMs = Date.now() - t0;
+  log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
+  await checkAgents(agents, fail);
+  return { pid, startupMs };
+}
+
+/**
+ * The started node as callers see it, with its nodetool and its stop.
+ * @param {import('./node-process.mjs').NodeProcess} node
+ * @param {NodeSetup} setup
+ * @param {{ pid: number, startupMs: number }} started
+ * @param {StartOptions} options
+ * @returns {CassandraNode}
+ */
+function describeNode(node, { art, layout, ports, agents, mainName, caFile, command }, { pid, startupMs }, options) {
+  const spec = nodetoolSpec(art, layout, ports.jmx);
+  const keepWorkDir = Boolean(options.keepWorkDir);
+  return {
+    pid,
+    cassandraVersion: art.cassandraVersion,
+    jolokiaUrl: /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]).url,
+    mainAgent: mainName,
+    agents,
+    jmxPort: ports.jmx,
+    nativePort: ports.native,
+    storagePort: ports.storage,
+    dataDirs: layout.dataDirs,
+    workDir: layout.workDir,
+    logFile: layout.logFile,
+    stdoutFile: layout.stdoutFile,
+    caFile,
+    startupMs,
+    command,
+    nodetoolSpec: spec,
+    nodetool: (...args) => runNodetool(spec, ...args),
+    stop: () => endNode(node, { graceMs: options.stopGraceMs ?? 15_000, keepWorkDir }),
+  };
 }

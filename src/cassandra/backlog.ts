@@ -88,45 +88,49 @@ export async function scanBacklog(
 ): Promise<BacklogScan> {
   const leftOut = new Set<string>();
   const unreadable: { name: string; reason: string }[] = [];
-  const directories: DataDirectoryBacklog[] = dataDirectories.map((path) => ({
-    path,
-    files: 0,
-    bytes: 0,
-    diskBytes: 0,
-    ...filesystemOf(path),
-  }));
+  // Before any reading: a data directory whose file system cannot be asked ends the scan at once.
+  const directories = dataDirectories.map(emptyDataDirectoryBacklog);
   const found = findTableDirectories(dataDirectories, filter, leftOut, unreadable);
-
   const measured = await measureAll(
     found.map((d) => d.path),
     deadline,
   );
+  const tables = addUpMeasurements(found, measured.results, directories, unreadable);
+  return {
+    tables: readableTablesSorted(tables, unreadable),
+    dataDirectories: directories,
+    leftOut: [...leftOut].sort(compare),
+    unreadable,
+    threads: measured.threads,
+  };
+}
 
+/** A data directory's totals before any table is counted, with its file system's size. */
+function emptyDataDirectoryBacklog(path: string): DataDirectoryBacklog {
+  return { path, files: 0, bytes: 0, diskBytes: 0, ...filesystemOf(path) };
+}
+
+/**
+ * Adds each table directory's measurement to its table (all incarnations and data directories of
+ * a table are one) and to its data directory's totals; an unreadable one is noted instead.
+ */
+function addUpMeasurements(
+  found: readonly TableDirectory[],
+  results: readonly TableMeasurement[],
+  directories: DataDirectoryBacklog[],
+  unreadable: { name: string; reason: string }[],
+): Map<string, TableBacklog> {
   const tables = new Map<string, TableBacklog>();
   found.forEach((directory, i) => {
     const name = `${directory.keyspace}.${directory.table}`;
-    const result = measured.results[i] as TableMeasurement;
+    const result = results[i] as TableMeasurement;
     if (result.kind === 'unreadable') {
       unreadable.push({ name, reason: unreadableError(result.path, { code: result.code }).message });
       return;
     }
     if (result.kind !== 'measured') return; // none; a timeout has already ended the scan
-    const backlog = tables.get(name) ?? {
-      keyspace: directory.keyspace,
-      table: directory.table,
-      files: 0,
-      bytes: 0,
-      diskBytes: 0,
-      liveSharedBytes: 0,
-      oldestMs: undefined,
-      directories: [],
-    };
-    backlog.files += result.files;
-    backlog.bytes += result.bytes;
-    backlog.diskBytes += result.diskBytes;
-    backlog.liveSharedBytes += result.liveSharedBytes;
-    if (result.oldestMs !== undefined && (backlog.oldestMs === undefined || result.oldestMs < backlog.oldestMs))
-      backlog.oldestMs = result.oldestMs;
+    const backlog = tables.get(name) ?? emptyTableBacklog(directory);
+    addToTable(backlog, result);
     backlog.directories.push(directory.path);
     tables.set(name, backlog);
     const totals = directories[directory.dataDirectory] as DataDirectoryBacklog;
@@ -134,16 +138,43 @@ export async function scanBacklog(
     totals.bytes += result.bytes;
     totals.diskBytes += result.diskBytes;
   });
-  const unreadableNames = new Set(unreadable.map((u) => u.name));
+  return tables;
+}
+
+type Measured = Extract<TableMeasurement, { kind: 'measured' }>;
+
+function emptyTableBacklog(directory: TableDirectory): TableBacklog {
   return {
-    tables: [...tables.values()]
-      .filter((t) => !unreadableNames.has(`${t.keyspace}.${t.table}`))
-      .sort((a, b) => compare(`${a.keyspace}.${a.table}`, `${b.keyspace}.${b.table}`)),
-    dataDirectories: directories,
-    leftOut: [...leftOut].sort(compare),
-    unreadable,
-    threads: measured.threads,
+    keyspace: directory.keyspace,
+    table: directory.table,
+    files: 0,
+    bytes: 0,
+    diskBytes: 0,
+    liveSharedBytes: 0,
+    oldestMs: undefined,
+    directories: [],
   };
+}
+
+/** One directory's files into its table's backlog: sums, and the older of the two oldest files. */
+function addToTable(backlog: TableBacklog, result: Measured): void {
+  backlog.files += result.files;
+  backlog.bytes += result.bytes;
+  backlog.diskBytes += result.diskBytes;
+  backlog.liveSharedBytes += result.liveSharedBytes;
+  if (result.oldestMs !== undefined && (backlog.oldestMs === undefined || result.oldestMs < backlog.oldestMs))
+    backlog.oldestMs = result.oldestMs;
+}
+
+/** The tables, by `keyspace.table`; one with an unreadable directory is left to its UNKNOWN alone. */
+function readableTablesSorted(
+  tables: Map<string, TableBacklog>,
+  unreadable: readonly { name: string }[],
+): TableBacklog[] {
+  const unreadableNames = new Set(unreadable.map((u) => u.name));
+  return [...tables.values()]
+    .filter((t) => !unreadableNames.has(`${t.keyspace}.${t.table}`))
+    .sort((a, b) => compare(`${a.keyspace}.${a.table}`, `${b.keyspace}.${b.table}`));
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -48,9 +48,30 @@ export function honoursSystemProperties(releaseVersion: string | undefined): boo
 
 /** What the node's JVM says about where its configuration comes from (one bulk request). */
 export async function readConfigFacts(
-  { client, limits }: JolokiaSource,
+  source: JolokiaSource,
   releaseVersion: string | undefined,
 ): Promise<NodeConfigFacts> {
+  const jvm = await readJvmFacts(source);
+  // Java's Boolean.parseBoolean, as the node reads it.
+  const honoured =
+    honoursSystemProperties(releaseVersion) && jvm.allow?.toLowerCase() === 'true'
+      ? yamlBoolean(jvm.override)
+      : undefined;
+  return { override: honoured, loader: jvm.loader, ...locateConfigFile(jvm) };
+}
+
+/** The system properties and class path that say where the node's configuration comes from. */
+interface JvmFacts {
+  readonly config: string | undefined;
+  readonly allow: string | undefined;
+  readonly override: string | undefined;
+  readonly loader: string | undefined;
+  readonly classPath: string | undefined;
+  /** The agent's policy forbade reading the config property and the class path. */
+  readonly refused: boolean;
+}
+
+async function readJvmFacts({ client, limits }: JolokiaSource): Promise<JvmFacts> {
   const [config, allow, override, loader, classPath] = await client.bulk(
     [
       systemProperty('cassandra.config'),
@@ -64,19 +85,24 @@ export async function readConfigFacts(
   // Each may be missing where a policy forbids it: --config names the file instead.
   const text = (answer: typeof config): string | undefined =>
     answer.optional((a) => (a.value() === null ? undefined : a.string()));
-  // Java's Boolean.parseBoolean, as the node reads it.
-  const honoured =
-    honoursSystemProperties(releaseVersion) && text(allow)?.toLowerCase() === 'true'
-      ? yamlBoolean(text(override))
-      : undefined;
-  const facts = { override: honoured, loader: text(loader) };
-  const property = text(config);
+  return {
+    config: text(config),
+    allow: text(allow),
+    override: text(override),
+    loader: text(loader),
+    classPath: text(classPath),
+    // A policy without java.lang:type=Runtime (docs/jolokia-access.xml says why one might) hides both.
+    refused: [config, classPath].some((answer) => answer.response.status === 403),
+  };
+}
+
+/** Where the node read its cassandra.yaml, in the order the node looks: property, class path, packages. */
+function locateConfigFile(jvm: JvmFacts): { file: string | undefined; foundBy: string } {
+  const property = jvm.config;
   // The property is a URL, or a resource on the class path (Cassandra tries it as a URL first).
-  const resource = property === undefined || isUrl(property) ? DEFAULT_RESOURCE : property.replace(/^\/+/, '');
   if (property !== undefined && isUrl(property)) {
     const file = fileOf(property);
     return {
-      ...facts,
       file,
       foundBy:
         file === undefined
@@ -84,30 +110,31 @@ export async function readConfigFacts(
           : 'the cassandra.config system property',
     };
   }
-  const fromClassPath = (text(classPath) ?? '')
-    .split(':')
-    .filter((entry) => entry !== '' && !entry.endsWith('.jar'))
-    .map((entry) => join(entry, resource))
-    .find((candidate) => existsSync(candidate));
-  if (fromClassPath !== undefined)
-    return { ...facts, file: fromClassPath, foundBy: `the node's class path (${resource})` };
+  const resource = property === undefined ? DEFAULT_RESOURCE : property.replace(/^\/+/, '');
+  const fromClassPath = onClassPath(jvm.classPath, resource);
+  if (fromClassPath !== undefined) return { file: fromClassPath, foundBy: `the node's class path (${resource})` };
   if (property !== undefined)
     return {
-      ...facts,
       file: undefined,
       foundBy: `the cassandra.config system property names ${property.slice(0, 200)}, in no class path directory seen from here`,
     };
   const packaged = PACKAGED_CONFIG_FILES.find((candidate) => existsSync(candidate));
-  if (packaged !== undefined) return { ...facts, file: packaged, foundBy: 'where the packages put it' };
-  // A policy without java.lang:type=Runtime (docs/jolokia-access.xml says why one might) hides the first two.
-  const refused = [config, classPath].some((answer) => answer.response.status === 403);
+  if (packaged !== undefined) return { file: packaged, foundBy: 'where the packages put it' };
   return {
-    ...facts,
     file: undefined,
-    foundBy: refused
+    foundBy: jvm.refused
       ? `the agent's policy forbids reading ${RUNTIME}; none in /etc/cassandra`
       : "none on the node's class path or in /etc/cassandra",
   };
+}
+
+/** The resource in the first directory of the class path that holds it (jars are not looked into). */
+function onClassPath(classPath: string | undefined, resource: string): string | undefined {
+  return (classPath ?? '')
+    .split(':')
+    .filter((entry) => entry !== '' && !entry.endsWith('.jar'))
+    .map((entry) => join(entry, resource))
+    .find((candidate) => existsSync(candidate));
 }
 
 const DEFAULT_RESOURCE = 'cassandra.yaml';

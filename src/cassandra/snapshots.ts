@@ -112,11 +112,34 @@ export function scanSnapshotFolders(
   dataDirectories: readonly string[],
   only: readonly TableSelector[] = [],
 ): SnapshotFolders {
-  const tags = new Map<
-    string,
-    { tables: Set<string>; trueSize: number; onDisk: number; created: number | undefined; expires: number | undefined }
-  >();
+  const tags = new Map<string, TagTotals>();
   const unreadable: { name: string; reason: string }[] = [];
+  for (const { directory, name } of selectedTableDirectories(dataDirectories, only)) {
+    // One table's folders unreadable: that table is reported, the others still count.
+    try {
+      addTableSnapshots(tags, directory, name);
+    } catch (error) {
+      unreadable.push({ name, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { snapshots: snapshotsOf(tags), unreadable };
+}
+
+/** One tag's running totals over the tables that have it. */
+interface TagTotals {
+  tables: Set<string>;
+  trueSize: number;
+  onDisk: number;
+  created: number | undefined;
+  expires: number | undefined;
+}
+
+/** Every table directory of the data directories that `only` selects (all when empty), named `keyspace.table`. */
+function selectedTableDirectories(
+  dataDirectories: readonly string[],
+  only: readonly TableSelector[],
+): { directory: string; name: string }[] {
+  const selected: { directory: string; name: string }[] = [];
   for (const dataDirectory of dataDirectories) {
     for (const keyspace of folders(dataDirectory)) {
       if (only.length > 0 && !only.some((s) => s.keyspace === keyspace)) continue;
@@ -128,43 +151,53 @@ export function scanSnapshotFolders(
             !only.some((s) => s.keyspace === keyspace && (s.table === undefined || s.table === table)))
         )
           continue;
-        const directory = join(dataDirectory, keyspace, tableDirectory);
-        const name = `${keyspace}.${table}`;
-        try {
-          const snapshotTags = folders(join(directory, 'snapshots'));
-          if (snapshotTags.length === 0) continue;
-          const live = liveInodes(directory);
-          for (const tag of snapshotTags) {
-            const folder = join(directory, 'snapshots', tag);
-            const entry = tags.get(tag) ?? {
-              tables: new Set<string>(),
-              trueSize: 0,
-              onDisk: 0,
-              created: undefined,
-              expires: undefined,
-            };
-            entry.tables.add(name);
-            for (const file of entries(folder)) {
-              if (!file.isFile()) continue;
-              const stats = statOf(join(folder, file.name));
-              if (stats === undefined) continue;
-              entry.onDisk += stats.size;
-              if (!live.has(stats.ino)) entry.trueSize += stats.size;
-            }
-            const { created, expires } = manifestTimes(folder);
-            if (created !== undefined && (entry.created === undefined || created < entry.created))
-              entry.created = created;
-            if (expires !== undefined && (entry.expires === undefined || expires < entry.expires))
-              entry.expires = expires;
-            tags.set(tag, entry);
-          }
-        } catch (error) {
-          unreadable.push({ name, reason: error instanceof Error ? error.message : String(error) });
-        }
+        selected.push({ directory: join(dataDirectory, keyspace, tableDirectory), name: `${keyspace}.${table}` });
       }
     }
   }
-  const snapshots = [...tags.entries()].map(([tag, e]) => ({
+  return selected;
+}
+
+/** Adds each snapshot tag of one table directory to the totals of that tag. */
+function addTableSnapshots(tags: Map<string, TagTotals>, directory: string, name: string): void {
+  const snapshotTags = folders(join(directory, 'snapshots'));
+  // Most tables have no snapshot: skip listing their live files.
+  if (snapshotTags.length === 0) return;
+  const live = liveInodes(directory);
+  for (const tag of snapshotTags) {
+    const entry = tags.get(tag) ?? {
+      tables: new Set<string>(),
+      trueSize: 0,
+      onDisk: 0,
+      created: undefined,
+      expires: undefined,
+    };
+    entry.tables.add(name);
+    addSnapshotFolder(entry, join(directory, 'snapshots', tag), live);
+    tags.set(tag, entry);
+  }
+}
+
+/**
+ * One table's folder of a tag: its sizes (true size leaves out what live SSTables share), and the
+ * earliest creation and expiry over the tag's tables.
+ */
+function addSnapshotFolder(entry: TagTotals, folder: string, live: Set<number>): void {
+  for (const file of entries(folder)) {
+    if (!file.isFile()) continue;
+    const stats = statOf(join(folder, file.name));
+    if (stats === undefined) continue;
+    entry.onDisk += stats.size;
+    if (!live.has(stats.ino)) entry.trueSize += stats.size;
+  }
+  const { created, expires } = manifestTimes(folder);
+  if (created !== undefined && (entry.created === undefined || created < entry.created)) entry.created = created;
+  if (expires !== undefined && (entry.expires === undefined || expires < entry.expires)) entry.expires = expires;
+}
+
+/** The totals as snapshots (files on disk never say ephemeral). */
+function snapshotsOf(tags: Map<string, TagTotals>): Snapshot[] {
+  return [...tags.entries()].map(([tag, e]) => ({
     tag,
     tables: [...e.tables].sort(),
     trueSizeBytes: e.trueSize,
@@ -173,7 +206,6 @@ export function scanSnapshotFolders(
     expiresMs: e.expires,
     ephemeral: false,
   }));
-  return { snapshots, unreadable };
 }
 
 /** manifest.json's created_at and expires_at (4.1+), else the folder's modification time as the creation. */
