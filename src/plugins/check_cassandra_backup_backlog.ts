@@ -17,7 +17,7 @@ import { parseDuration } from '../runtime/duration.js';
 import type { ParsedOptions } from '../runtime/options.js';
 import type { Check } from '../runtime/plugin.js';
 import { parseSize } from '../runtime/size.js';
-import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
+import { describeThresholds, readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_backup_backlog';
@@ -47,15 +47,13 @@ const backlogCheck: Check<BacklogSettings, BacklogFacts> = {
     };
   },
   describe({ connection, request, policy }) {
-    const show = (t: Thresholds): string =>
-      `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
     const list = (s: readonly TableSelector[]): string =>
       s.map((x) => (x.table === undefined ? x.keyspace : `${x.keyspace}.${x.table}`)).join(', ') || '(all)';
     return [
       ...(request.dataDirectories === undefined ? describeConnection(connection) : []),
       `data directories: ${request.dataDirectories?.join(', ') ?? 'as the node reports them (AllDataFileLocations)'}`,
       `keyspaces: ${list(request.filter.only)}; left out: ${request.filter.exclude.length === 0 ? '(none)' : list(request.filter.exclude)}`,
-      `oldest age (s): ${show(policy.age)}; size (B): ${show(policy.size)}; share (%): ${show(policy.share)}`,
+      `oldest age (s): ${describeThresholds(policy.age)}; size (B): ${describeThresholds(policy.size)}; share (%): ${describeThresholds(policy.share)}`,
     ];
   },
   warnings: (settings) => (settings.request.dataDirectories === undefined ? settings.connection.warnings : []),

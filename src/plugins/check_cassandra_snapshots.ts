@@ -16,7 +16,7 @@ import { parseDuration } from '../runtime/duration.js';
 import type { Check } from '../runtime/plugin.js';
 import { parseStateOption } from '../runtime/standard-options.js';
 import { parseSize } from '../runtime/size.js';
-import { readThresholds, type Thresholds } from '../runtime/thresholds.js';
+import { describeThresholds, readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
 const NAME = 'check_cassandra_snapshots';
@@ -53,13 +53,11 @@ const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
     };
   },
   describe({ connection, dataDirectories, policy }) {
-    const show = (t: Thresholds): string =>
-      `warning ${t.warning?.toString() ?? '-'}, critical ${t.critical?.toString() ?? '-'}`;
     return [
       ...(dataDirectories === undefined
         ? describeConnection(connection)
         : [`data directories: ${dataDirectories.join(', ')} (no agent asked)`]),
-      `age (s): ${show(policy.age)}; true size (B): ${show(policy.size)}; past TTL by ${policy.expired.graceSeconds} s: ${policy.expired.state.name}`,
+      `age (s): ${describeThresholds(policy.age)}; true size (B): ${describeThresholds(policy.size)}; past TTL by ${policy.expired.graceSeconds} s: ${policy.expired.state.name}`,
       `left out: ${policy.excludeTags.join(', ') || '(none)'}`,
     ];
   },

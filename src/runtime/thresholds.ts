@@ -34,6 +34,11 @@ export function crossed(value: number, state: State, thresholds: Thresholds, sho
   return ` (${state.name.toLowerCase()} ${limit})`;
 }
 
+/** `warning 21600, critical -`: the ranges as -vv describes them. */
+export function describeThresholds(thresholds: Thresholds): string {
+  return `warning ${thresholds.warning?.toString() ?? '-'}, critical ${thresholds.critical?.toString() ?? '-'}`;
+}
+
 /** --warning-<measure> and --critical-<measure> as ranges; `unit` reads an end written with a unit (`6h`, `50G`). */
 export function readThresholds(
   options: ParsedOptions,

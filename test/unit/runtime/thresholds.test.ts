@@ -7,7 +7,7 @@ import { UsageError } from '../../../src/runtime/errors.js';
 import { parseOptions, type OptionSpec } from '../../../src/runtime/options.js';
 import { Range } from '../../../src/runtime/range.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
-import { crossed, readThresholds, thresholdState, upperLimits } from '../../../src/runtime/thresholds.js';
+import { crossed, describeThresholds, readThresholds, thresholdState, upperLimits } from '../../../src/runtime/thresholds.js';
 
 const SPECS: OptionSpec[] = ['warning-age', 'critical-age', 'warning-count', 'critical-count'].map((name) => ({
   name,
@@ -60,6 +60,13 @@ describe('crossed', () => {
     const share = { warning: Range.parse('10:20') };
     expect(crossed(5, WARNING, share, (n) => `${n}%`)).toBe(' (warning under 10%)');
     expect(crossed(25, WARNING, share, (n) => `${n}%`)).toBe(' (warning over 20%)');
+  });
+});
+
+describe('describeThresholds', () => {
+  it('both ranges as perfdata carries them, - for a missing one', () => {
+    expect(describeThresholds(upperLimits(21_600, undefined))).toBe('warning 21600, critical -');
+    expect(describeThresholds({})).toBe('warning -, critical -');
   });
 });
 
