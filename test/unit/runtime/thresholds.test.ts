@@ -7,7 +7,13 @@ import { UsageError } from '../../../src/runtime/errors.js';
 import { parseOptions, type OptionSpec } from '../../../src/runtime/options.js';
 import { Range } from '../../../src/runtime/range.js';
 import { CRITICAL, OK, UNKNOWN, WARNING } from '../../../src/runtime/state.js';
-import { crossed, describeThresholds, readThresholds, thresholdState, upperLimits } from '../../../src/runtime/thresholds.js';
+import {
+  crossed,
+  describeThresholds,
+  readThresholds,
+  thresholdState,
+  upperLimits,
+} from '../../../src/runtime/thresholds.js';
 
 const SPECS: OptionSpec[] = ['warning-age', 'critical-age', 'warning-count', 'critical-count'].map((name) => ({
   name,
