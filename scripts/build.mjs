@@ -3,7 +3,8 @@
 // fastest (docs/DECISIONS.md D4). Then dist/launch.cjs, which the plugins/ entry files call, and
 // for each bundle the V8 code cache of a run against a local agent (scripts/code-cache.mjs).
 // The YAML parser is a file of its own, dist/js-yaml.cjs, required only by --config/--find-config:
-// no other run reads or compiles it (docs/DECISIONS.md D15).
+// no other run reads or compiles it (docs/DECISIONS.md D15). The readers over CQL are one file too,
+// dist/cql.cjs, required only with --transport cql: a check over Jolokia pays nothing for them (D23).
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -45,6 +46,22 @@ const yamlBeside = {
   },
 };
 
+const CQL_BUNDLE = 'cql.cjs';
+/** Every `import('../cassandra/cql/index.js')` of a plugin becomes `require('./cql.cjs')`, beside the bundle. */
+const cqlBeside = {
+  name: 'cql-beside',
+  setup(builder) {
+    builder.onResolve({ filter: /cassandra\/cql\/index\.js$/ }, () => ({ path: `./${CQL_BUNDLE}`, external: true }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: [join(root, 'src', 'cassandra', 'cql', 'index.ts')],
+  outfile: join(root, 'dist', CQL_BUNDLE),
+  supported: { 'dynamic-import': false },
+  plugins: [yamlBeside],
+});
+
 await Promise.all(
   PLUGINS.map((plugin) =>
     build({
@@ -55,7 +72,7 @@ await Promise.all(
       // loader, ten internal modules on every run (docs/DECISIONS.md D4).
       supported: { 'dynamic-import': false },
       define: { PACKAGE_VERSION: JSON.stringify(version) },
-      plugins: [yamlBeside],
+      plugins: [yamlBeside, cqlBeside],
     }),
   ),
 );

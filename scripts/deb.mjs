@@ -21,7 +21,7 @@ if (typeof maintainer !== 'string' || !/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/.test(main
   throw new Error('package.json needs "author": "Name <address>" for the Maintainer field');
 
 const dist = join(root, 'dist');
-const bundles = ['launch.cjs', 'js-yaml.cjs', ...PLUGINS.map((p) => `${p.name}.cjs`)];
+const bundles = ['launch.cjs', 'js-yaml.cjs', 'cql.cjs', ...PLUGINS.map((p) => `${p.name}.cjs`)];
 for (const file of bundles)
   if (!existsSync(join(dist, file))) throw new Error(`dist/${file} is missing: run npm run build first`);
 

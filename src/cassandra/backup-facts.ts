@@ -4,7 +4,7 @@
 // Nothing is judged here: checks/backup.ts does.
 
 import { readConfigFacts, readPersistedSetting, type NodeConfigFacts } from './config-file.js';
-import { readFreshness, type FreshnessFacts, type FreshnessRequest } from './freshness.js';
+import { jolokiaCatalogue, readFreshness, type FreshnessFacts, type FreshnessRequest } from './freshness.js';
 import type { JolokiaSource } from './source.js';
 import { readBackupStatus, type BackupStatus } from './storage-service.js';
 import { attemptAsync, type Reading } from '../runtime/result.js';
@@ -45,7 +45,11 @@ export async function readBackupFacts(source: JolokiaSource, request: BackupRequ
   const tables =
     freshness === undefined || !status.incrementalBackupsEnabled
       ? undefined
-      : await readFreshness(source, freshness, freshness.dataDirectories ?? status.dataFileLocations ?? []);
+      : await readFreshness(
+          jolokiaCatalogue(source),
+          freshness,
+          freshness.dataDirectories ?? status.dataFileLocations ?? [],
+        );
   return {
     status,
     ...(configuration === undefined ? {} : { configuration }),

@@ -51,7 +51,11 @@ export async function readConfigFacts(
   source: JolokiaSource,
   releaseVersion: string | undefined,
 ): Promise<NodeConfigFacts> {
-  const jvm = await readJvmFacts(source);
+  return configFactsOf(await readJvmFacts(source), releaseVersion);
+}
+
+/** Where the node's configuration comes from, from what its JVM says (over Jolokia, or CQL's system_properties). */
+export function configFactsOf(jvm: JvmFacts, releaseVersion: string | undefined): NodeConfigFacts {
   // Java's Boolean.parseBoolean, as the node reads it.
   const honoured =
     honoursSystemProperties(releaseVersion) && jvm.allow?.toLowerCase() === 'true'
@@ -61,14 +65,14 @@ export async function readConfigFacts(
 }
 
 /** The system properties and class path that say where the node's configuration comes from. */
-interface JvmFacts {
+export interface JvmFacts {
   readonly config: string | undefined;
   readonly allow: string | undefined;
   readonly override: string | undefined;
   readonly loader: string | undefined;
   readonly classPath: string | undefined;
-  /** The agent's policy forbade reading the config property and the class path. */
-  readonly refused: boolean;
+  /** Why the config property and the class path could not be read (a policy, a missing grant); undefined when they could. */
+  readonly refused: string | undefined;
 }
 
 async function readJvmFacts({ client, limits }: JolokiaSource): Promise<JvmFacts> {
@@ -92,7 +96,9 @@ async function readJvmFacts({ client, limits }: JolokiaSource): Promise<JvmFacts
     loader: text(loader),
     classPath: text(classPath),
     // A policy without java.lang:type=Runtime (docs/jolokia-access.xml says why one might) hides both.
-    refused: [config, classPath].some((answer) => answer.response.status === 403),
+    refused: [config, classPath].some((answer) => answer.response.status === 403)
+      ? `the agent's policy forbids reading ${RUNTIME}`
+      : undefined,
   };
 }
 
@@ -122,9 +128,10 @@ function locateConfigFile(jvm: JvmFacts): { file: string | undefined; foundBy: s
   if (packaged !== undefined) return { file: packaged, foundBy: 'where the packages put it' };
   return {
     file: undefined,
-    foundBy: jvm.refused
-      ? `the agent's policy forbids reading ${RUNTIME}; none in /etc/cassandra`
-      : "none on the node's class path or in /etc/cassandra",
+    foundBy:
+      jvm.refused === undefined
+        ? "none on the node's class path or in /etc/cassandra"
+        : `${jvm.refused}; none in /etc/cassandra`,
   };
 }
 

@@ -43,29 +43,63 @@ export interface FreshnessFacts {
   readonly dataDirectories: readonly string[];
   /** Tables asked for that --exclude left out. */
   readonly excluded: readonly TableName[];
+  /**
+   * Tables asked for that opted out of incremental backup (5.0: `WITH incremental_backups = false`),
+   * left out; undefined where the opt-out cannot be read (over JMX it cannot).
+   */
+  readonly optedOut: readonly TableName[] | undefined;
   readonly tables: readonly { readonly table: TableName; readonly reading: Reading<TableObservation> }[];
 }
 
 const NOTHING_ADDED: NewFiles = { live: [], backups: [] };
 
+/** What the node says of its tables, however it is asked (its Jolokia agent, or CQL). */
+export interface TableCatalogue {
+  /** The tables the selectors name; `optedOut` those of them that opted out, undefined when unknowable. */
+  resolve(selectors: readonly TableSelector[]): Promise<{ tables: TableName[]; optedOut: TableName[] | undefined }>;
+  /** Where each table's current incarnation keeps its files. */
+  locate(tables: readonly TableName[]): Promise<TableLocation[]>;
+  /** Flushes the tables; whether each had anything in its memtable. */
+  flush(tables: readonly TableName[]): Promise<Map<TableName, boolean>>;
+  /** When the check must have answered (ms since the epoch). */
+  readonly deadline: number;
+}
+
+/** The tables as the node's Jolokia agent reports them (the MBeans cannot tell an opt-out). */
+export function jolokiaCatalogue(source: JolokiaSource): TableCatalogue {
+  return {
+    resolve: async (selectors) => ({ tables: await resolveTables(source, selectors), optedOut: undefined }),
+    locate: (tables) => readTableLocations(source, tables),
+    flush: (tables) => flushTables(source, tables),
+    deadline: source.limits.deadline,
+  };
+}
+
 /** Scans the tables, flushes those asked for, scans them again. */
 export async function readFreshness(
-  source: JolokiaSource,
+  catalogue: TableCatalogue,
   request: FreshnessRequest,
   dataDirectories: readonly string[],
 ): Promise<FreshnessFacts> {
   const selects = (selectors: readonly TableSelector[], t: TableName): boolean =>
     selectors.some((s) => s.keyspace === t.keyspace && (s.table === undefined || s.table === t.table));
-  const resolved = await resolveTables(source, [...request.flush, ...request.look]);
-  const excluded = resolved.filter((t) => selects(request.exclude, t));
-  const tables = resolved.filter((t) => !selects(request.exclude, t));
+  const resolved = await catalogue.resolve([...request.flush, ...request.look]);
+  const excluded = resolved.tables.filter((t) => selects(request.exclude, t));
+  const tables = resolved.tables.filter((t) => !selects(request.exclude, t));
   if (tables.length === 0)
-    throw new CheckError(`Every table asked for is left out by --exclude: ${excluded.map(qualifiedName).join(', ')}`);
+    throw new CheckError(
+      [
+        `Every table asked for is left out by --exclude: ${excluded.map(qualifiedName).join(', ') || '(none)'}`,
+        ...((resolved.optedOut ?? []).length > 0
+          ? [`or opted out of incremental backup: ${(resolved.optedOut ?? []).map(qualifiedName).join(', ')}`]
+          : []),
+      ].join(', '),
+    );
   const toFlush = tables.filter((t) => selects(request.flush, t));
-  const locations = await readTableLocations(source, tables);
+  const locations = await catalogue.locate(tables);
 
   requireDataDirectories(dataDirectories);
-  const scan = tableScanner(dataDirectories, new Set(toFlush), locations.length, source.limits.deadline);
+  const scan = tableScanner(dataDirectories, new Set(toFlush), locations.length, catalogue.deadline);
   const before = locations.map((location, i) => ({ location, files: scan(location, i) }));
   // Nothing is flushed unless every table can be verified afterwards.
   const missing = before
@@ -76,7 +110,7 @@ export async function readFreshness(
       `No directory ${missing.join(', ')} under ${dataDirectories.join(', ')}: are these the node's data directories? Give --data-dir as seen from here`,
     );
   }
-  const hadData = toFlush.length > 0 ? await flushTables(source, toFlush) : new Map<TableName, boolean>();
+  const hadData = toFlush.length > 0 ? await catalogue.flush(toFlush) : new Map<TableName, boolean>();
 
   const observed = before.map(({ location, files }, i) => {
     const flushed = hadData.has(location.table);
@@ -91,7 +125,7 @@ export async function readFreshness(
     });
     return { table: location.table, reading };
   });
-  return { dataDirectories, excluded, tables: observed };
+  return { dataDirectories, excluded, optedOut: resolved.optedOut, tables: observed };
 }
 
 /**

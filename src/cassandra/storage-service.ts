@@ -8,8 +8,10 @@ import { STORAGE_SERVICE, StorageServiceAttribute } from './mbeans.js';
 import type { JolokiaSource } from './source.js';
 
 export interface BackupStatus {
-  /** Where it was asked, as the long output names the agent. */
+  /** Where it was asked, as the long output names the agent (or the node's native port). */
   readonly where: string;
+  /** How it was asked; absent: the Jolokia agent. */
+  readonly transport?: 'cql';
   readonly incrementalBackupsEnabled: boolean;
   /** Absent when the agent's policy does not allow reading it: it is only informative. */
   readonly releaseVersion?: string;

@@ -35,7 +35,7 @@ export function backupStatusReport(status: BackupStatus, expectation: BackupExpe
       status: word,
       expected: expectation.expect,
       cassandra_version: status.releaseVersion ?? null,
-      jolokia_url: status.where,
+      ...(status.transport === 'cql' ? { cql_address: status.where } : { jolokia_url: status.where }),
       round_trip_seconds: roundSeconds(status.roundTripSeconds),
     },
     metrics: [flag(BACKUP_ENABLED, enabled), sample(JOLOKIA_ROUND_TRIP, status.roundTripSeconds)],

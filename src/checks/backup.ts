@@ -51,7 +51,10 @@ export function judgeBackup(facts: BackupFacts, policy: BackupPolicy, nowMs: num
     const skipped = `freshness check skipped: backup is off${freshness.flushing ? ', so no flush was sent' : ''}`;
     return extendReport(report, { results: [{ state: reportState(report), summary: skipped }], details: [skipped] });
   }
-  const node: NodeFacts = { tablesMayOptOut: Number(status.releaseVersion?.split('.')[0] ?? 0) >= 5 };
+  // Where the opt-out was read (over CQL), the tables that opted out were left out exactly.
+  const node: NodeFacts = {
+    tablesMayOptOut: facts.freshness.optedOut === undefined && Number(status.releaseVersion?.split('.')[0] ?? 0) >= 5,
+  };
   return extendReport(report, judgeFreshness(facts.freshness, freshness, nowMs, node));
 }
 
@@ -70,6 +73,11 @@ function judgeFreshness(
     details: [
       `data directories: ${facts.dataDirectories.join(', ')}`,
       ...(facts.excluded.length > 0 ? [`excluded (--exclude): ${facts.excluded.map(qualifiedName).join(', ')}`] : []),
+      ...((facts.optedOut ?? []).length > 0
+        ? [
+            `left out, opted out WITH incremental_backups = false: ${(facts.optedOut ?? []).map(qualifiedName).join(', ')}`,
+          ]
+        : []),
     ],
     facts: { data_directories: facts.dataDirectories },
   };

@@ -4,17 +4,16 @@
 // reached. Local files are read here, so a missing password file or CA is a usage error before
 // anything is sent.
 
-import { statSync } from 'node:fs';
 import type { JolokiaSource } from '../cassandra/source.js';
 import { JolokiaClient } from '../jolokia/client.js';
 import { JolokiaError, type Remedy } from '../jolokia/errors.js';
 import { displayUrl, type CallLimits, type JolokiaEndpoint, type TlsSettings } from '../jolokia/transport.js';
 import { UsageError } from '../runtime/errors.js';
-import { readOptionFile } from '../runtime/files.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 import type { CheckContext } from '../runtime/plugin.js';
 import { VERSION } from '../version.js';
 import { agentUrl, decodeUserInfo, parseGivenUrl, urlOfHost } from './agent-url.js';
+import { readPassword, readTlsFiles, tlsOptionsGiven } from './credentials.js';
 
 export const DEFAULT_PORT = 8778;
 export const DEFAULT_PATH = '/jolokia';
@@ -152,24 +151,7 @@ function settingsFor(url: URL, options: ParsedOptions, env: NodeJS.ProcessEnv, p
   url.password = '';
   if (user === '') user = undefined;
 
-  let password: string | undefined;
-  let passwordSource = 'none';
-  const file = options.value('password-file');
-  if (options.has('password') && file !== undefined)
-    throw new UsageError('give either --password or --password-file, not both');
-  if (options.has('password')) {
-    password = options.value('password');
-    passwordSource = '--password (or password= in --extra-opts)';
-  } else if (file !== undefined) {
-    password = readPasswordFile(file, warnings);
-    passwordSource = `--password-file ${file}`;
-  } else if (fromUrl !== undefined) {
-    password = fromUrl;
-    passwordSource = 'the URL';
-  } else if (env[PASSWORD_ENV] !== undefined && env[PASSWORD_ENV] !== '') {
-    password = env[PASSWORD_ENV];
-    passwordSource = `the ${PASSWORD_ENV} environment variable`;
-  }
+  const { password, passwordSource } = readPassword(options, env, PASSWORD_ENV, fromUrl, warnings);
   if (password !== undefined && user === undefined)
     throw new UsageError(`a password was given (${passwordSource}) but no --user`);
 
@@ -245,50 +227,11 @@ export function describeConnection(settings: JolokiaConnection): string[] {
 }
 
 function readTls(options: ParsedOptions, url: URL): TlsSettings | undefined {
-  const caFile = options.value('ca-file');
-  const certFile = options.value('cert');
-  const keyFile = options.value('key');
-  const insecure = options.flag('insecure');
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--cert and --key go together');
   if (url.protocol !== 'https:') {
-    const given = [caFile && '--ca-file', certFile && '--cert', insecure && '--insecure'].filter(Boolean);
+    const given = tlsOptionsGiven(options);
     if (given.length > 0)
       throw new UsageError(`${given.join(', ')} only make sense with HTTPS (--ssl or an https:// --url)`);
     return undefined;
   }
-  // Every file is read before any is judged, so an unreadable one is named first.
-  const ca = caFile === undefined ? undefined : readOptionFile('--ca-file', caFile);
-  const cert = certFile === undefined ? undefined : readOptionFile('--cert', certFile);
-  const key = keyFile === undefined ? undefined : readOptionFile('--key', keyFile);
-  return {
-    insecure,
-    ...(ca === undefined ? {} : { ca: requirePem('--ca-file', caFile, ca, 'CERTIFICATE') }),
-    ...(cert === undefined ? {} : { cert: requirePem('--cert', certFile, cert, 'CERTIFICATE') }),
-    ...(key === undefined ? {} : { key: requirePem('--key', keyFile, key, 'PRIVATE KEY') }),
-  };
-}
-
-/** A PEM text of the expected kind; anything else is a usage error rather than a TLS failure later. */
-function requirePem(
-  option: string,
-  file: string | undefined,
-  text: string,
-  kind: 'CERTIFICATE' | 'PRIVATE KEY',
-): string {
-  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(text))
-    throw new UsageError(`${option}: ${file ?? ''} holds no PEM ${kind.toLowerCase()}`);
-  return text;
-}
-
-function readPasswordFile(file: string, warnings: string[]): string {
-  const text = readOptionFile('--password-file', file);
-  const password = text.split(/\r?\n/, 1)[0] ?? '';
-  if (password === '') throw new UsageError(`--password-file: ${file} is empty`);
-  try {
-    if ((statSync(file).mode & 0o077) !== 0)
-      warnings.push(`password file ${file} can be read by group or others: chmod 600 it`);
-  } catch {
-    // it was just read, so it exists; a stat failure changes nothing
-  }
-  return password;
+  return readTlsFiles(options);
 }

@@ -60,7 +60,7 @@ function checkCommand(plugin: PluginEntry): string {
     .flatMap((option) => argument(option, variable, excluders(option)));
   const env = options
     .filter((o) => o.environment !== undefined)
-    .map((o) => `    ${quote(o.environment as string)} = "$${variable(o)}$"\n`);
+    .flatMap((o) => [o.environment ?? []].flat().map((name) => `    ${quote(name)} = "$${variable(o)}$"\n`));
   const defaults = options
     .filter((o) => o.icingaDefault !== undefined)
     .map((o) => `  vars.${variable(o)} = ${quote(o.icingaDefault as string)}\n`);

@@ -11,13 +11,16 @@ import { statusbackupFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
 import { readAgeLimits, readDriftState, readFreshnessRequest } from '../cli/freshness-options.js';
 import {
-  connectionHint,
-  describeConnection,
-  JOLOKIA_OPTIONS,
-  jolokiaSource,
-  readJolokiaConnection,
-  type JolokiaConnection,
-} from '../cli/jolokia-connection.js';
+  anyConnectionHint,
+  CONNECTION_OPTIONS,
+  connectionWarnings,
+  describeAnyConnection,
+  readConnection,
+  type Connection,
+} from '../cli/connection.js';
+import { cqlLimits, overCql } from '../cli/cql-connection.js';
+import { jolokiaSource } from '../cli/jolokia-connection.js';
+import { UsageError } from '../runtime/errors.js';
 import type { Check } from '../runtime/plugin.js';
 import type { PluginEntry } from './entry.js';
 
@@ -29,7 +32,7 @@ const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 const ON_NODE = '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw';
 
 interface BackupSettings {
-  readonly connection: JolokiaConnection;
+  readonly connection: Connection;
   readonly request: BackupRequest;
   readonly policy: BackupPolicy;
 }
@@ -43,8 +46,13 @@ const backupCheck: Check<BackupSettings, BackupFacts> = {
         ? { configuration: options.has('config') ? { file: options.text('config') } : {} }
         : {};
     const age = freshness === undefined ? undefined : readAgeLimits(options);
+    const connection = readConnection(options, env, plugin);
+    if (connection.transport === 'cql' && options.has('flush'))
+      throw new UsageError(
+        '--flush needs the Jolokia agent (CQL cannot flush): use --keyspace with --max-age over CQL, or --transport jolokia',
+      );
     return {
-      connection: readJolokiaConnection(options, env, plugin),
+      connection,
       request: { ...(freshness === undefined ? {} : { freshness }), ...configuration },
       policy: {
         expectation: readBackupExpectation(options),
@@ -54,12 +62,15 @@ const backupCheck: Check<BackupSettings, BackupFacts> = {
     };
   },
   describe: describeSettings,
-  warnings: (settings) => settings.connection.warnings,
-  read: (settings, context) => readBackupFacts(jolokiaSource(settings.connection, context), settings.request),
+  warnings: (settings) => connectionWarnings(settings.connection),
+  read: ({ connection, request }, context) =>
+    connection.transport === 'cql'
+      ? overCql((cql) => cql.readBackupFacts(connection.cql.endpoint, request, cqlLimits(context)))
+      : readBackupFacts(jolokiaSource(connection.jolokia, context), request),
   judge: (facts, settings, nowMs) => judgeBackup(facts, settings.policy, nowMs),
   formats: { nodetool: statusbackupFormat },
   factsWhenUnknown: BACKUP_FACTS_WHEN_UNKNOWN,
-  hint: connectionHint,
+  hint: anyConnectionHint,
 };
 
 export const entry: PluginEntry = {
@@ -139,7 +150,7 @@ export const entry: PluginEntry = {
       group: CONFIGURATION,
       help: 'State when backup is as expected now but the next restart changes it (nodetool enablebackup without incremental_backups: true in the file).',
     },
-    ...JOLOKIA_OPTIONS,
+    ...CONNECTION_OPTIONS,
   ],
   formats: ['nodetool'],
 
@@ -257,7 +268,7 @@ function describeSettings({ connection, request, policy }: BackupSettings): stri
   const { freshness } = request;
   const age = policy.freshness?.age;
   return [
-    ...describeConnection(connection),
+    ...describeAnyConnection(connection),
     `expect: backup ${expectation.expect} (disabled unexpectedly: ${expectation.disabledState.name}, enabled unexpectedly: ${expectation.enabledState.name})`,
     ...(freshness === undefined
       ? []

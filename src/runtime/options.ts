@@ -22,10 +22,11 @@ export interface OptionSpec {
   /** Options that cannot go with this one: given on the command line, it drops them from --extra-opts. */
   readonly excludes?: readonly string[];
   /**
-   * A secret the plugin also reads from this environment variable. Generated configuration never
-   * puts such an option on a command line (visible in the process list): Icinga 2 passes it there.
+   * A secret the plugin also reads from this environment variable (or these: one per transport).
+   * Generated configuration never puts such an option on a command line (visible in the process
+   * list): Icinga 2 passes it there.
    */
-  readonly environment?: string;
+  readonly environment?: string | readonly string[];
   /** The value generated Icinga 2 commands give the option when the service sets none, e.g. `$check_address$`. */
   readonly icingaDefault?: string;
 }

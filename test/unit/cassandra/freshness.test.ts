@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataDirectoryError } from '../../../src/cassandra/data-layout.js';
-import { readFreshness, type FreshnessRequest } from '../../../src/cassandra/freshness.js';
+import { jolokiaCatalogue, readFreshness, type FreshnessRequest } from '../../../src/cassandra/freshness.js';
 import type { JolokiaRequest } from '../../../src/jolokia/types.js';
 import { CheckError } from '../../../src/runtime/errors.js';
 import { tableDirectory, writeSSTable } from '../../support/data-dir.js';
 import { sourceOf, stubAgent, value, type Responder } from './stub-agent.js';
+
+const catalogueOf = (agent: Parameters<typeof sourceOf>[0]) => jolokiaCatalogue(sourceOf(agent));
 
 const ID = '5a1c395e2b7d11efa7a5bd2f6f6c9d1e';
 let data: string;
@@ -48,7 +50,7 @@ describe('readFreshness', () => {
     writeSSTable(tableDirectory(data, 'shop', 'orders', ID), 1);
     tableDirectory(data, 'shop', 'carts', ID);
     const agent = stubAgent(shop(['orders', 'carts']));
-    const facts = await readFreshness(sourceOf(agent), request({ look: [{ keyspace: 'shop' }] }), [data]);
+    const facts = await readFreshness(catalogueOf(agent), request({ look: [{ keyspace: 'shop' }] }), [data]);
     expect(kinds(agent.sent)).toEqual(['search', 'DataPaths']);
     expect(facts.dataDirectories).toEqual([data]);
     expect(facts.excluded).toEqual([]);
@@ -67,7 +69,7 @@ describe('readFreshness', () => {
   it('--exclude leaves tables out, and says which; every table left out is an error', async () => {
     for (const t of ['orders', 'carts']) tableDirectory(data, 'shop', t, ID);
     const facts = await readFreshness(
-      sourceOf(stubAgent(shop(['orders', 'carts']))),
+      catalogueOf(stubAgent(shop(['orders', 'carts']))),
       request({ look: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop', table: 'carts' }] }),
       [data],
     );
@@ -75,7 +77,7 @@ describe('readFreshness', () => {
     expect(facts.tables.map((t) => t.table.table)).toEqual(['orders']);
     await expect(
       readFreshness(
-        sourceOf(stubAgent(shop(['orders']))),
+        catalogueOf(stubAgent(shop(['orders']))),
         request({ flush: [{ keyspace: 'shop' }], exclude: [{ keyspace: 'shop' }] }),
         [data],
       ),
@@ -90,7 +92,7 @@ describe('readFreshness', () => {
       shop(['orders', 'carts'], { dirty: ['orders'], onFlush: (t) => t === 'orders' && writeSSTable(orders, 2) }),
     );
     const facts = await readFreshness(
-      sourceOf(agent),
+      catalogueOf(agent),
       request({ flush: [{ keyspace: 'shop', table: 'orders' }], look: [{ keyspace: 'shop', table: 'carts' }] }),
       [data],
     );
@@ -112,7 +114,7 @@ describe('readFreshness', () => {
   it('a table whose directory is not under the data directories: nothing is flushed', async () => {
     tableDirectory(data, 'shop', 'orders', ID);
     const agent = stubAgent(shop(['orders', 'carts'], { dirty: ['orders', 'carts'] }));
-    const error = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]).catch(
+    const error = await readFreshness(catalogueOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DataDirectoryError);
@@ -125,7 +127,7 @@ describe('readFreshness', () => {
   it('a data directory that does not exist here: an error before anything is flushed', async () => {
     const agent = stubAgent(shop(['orders'], { dirty: ['orders'] }));
     await expect(
-      readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [join(data, 'missing')]),
+      readFreshness(catalogueOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [join(data, 'missing')]),
     ).rejects.toThrow(/^Data directory .*missing does not exist here/);
     expect(agent.sent.flat().some((r) => r.type === 'exec')).toBe(false);
   });
@@ -145,7 +147,7 @@ describe('readFreshness', () => {
         onFlush: (t) => (t === 'orders' ? breakOrders() : writeSSTable(carts, 2)),
       }),
     );
-    const facts = await readFreshness(sourceOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]);
+    const facts = await readFreshness(catalogueOf(agent), request({ flush: [{ keyspace: 'shop' }] }), [data]);
     const byName = Object.fromEntries(facts.tables.map((t) => [t.table.table, t.reading]));
     expect(byName['orders']).toEqual({ unreadable: `Cannot read ${join(orders, 'backups')} (ELOOP)` });
     expect(
@@ -158,7 +160,7 @@ describe('readFreshness', () => {
     tableDirectory(data, 'shop', 'orders', ID);
     const agent = stubAgent(shop(['orders'], { dirty: ['orders'] }));
     const error = await readFreshness(
-      sourceOf(agent, { deadline: Date.now() - 1 }),
+      jolokiaCatalogue(sourceOf(agent, { deadline: Date.now() - 1 })),
       request({ flush: [{ keyspace: 'shop' }] }),
       [data],
     ).catch((e: unknown) => e);

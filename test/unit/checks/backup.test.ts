@@ -52,9 +52,14 @@ function observed(hours: number | undefined, sstables = 1): TableObservation {
     added: { live: [], backups: [] },
   };
 }
-const freshness = (tables: FreshnessFacts['tables'], excluded: FreshnessFacts['excluded'] = []): FreshnessFacts => ({
+const freshness = (
+  tables: FreshnessFacts['tables'],
+  excluded: FreshnessFacts['excluded'] = [],
+  optedOut: FreshnessFacts['optedOut'] = undefined,
+): FreshnessFacts => ({
   dataDirectories: ['/data'],
   excluded,
+  optedOut,
   tables,
 });
 const orders = { keyspace: 'shop', table: 'orders' };

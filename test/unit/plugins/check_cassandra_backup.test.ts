@@ -4,23 +4,53 @@
 import { describe, expect, it } from 'vitest';
 import type { BackupRequest } from '../../../src/cassandra/backup-facts.js';
 import type { BackupPolicy } from '../../../src/checks/backup.js';
-import type { JolokiaConnection } from '../../../src/cli/jolokia-connection.js';
+import type { Connection } from '../../../src/cli/connection.js';
 import { entry } from '../../../src/plugins/check_cassandra_backup.js';
 import { UsageError } from '../../../src/runtime/errors.js';
 import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
 import { configure, describeSettings } from './configure.js';
 
 interface Settings {
-  readonly connection: JolokiaConnection;
+  readonly connection: Connection;
   readonly request: BackupRequest;
   readonly policy: BackupPolicy;
 }
 const settings = (argv: string[], env: NodeJS.ProcessEnv = {}) => configure<Settings>(entry, argv, env);
 
+describe('check_cassandra_backup over CQL', () => {
+  it('--transport cql: the node named with -H on port 9042, the password from CASSANDRA_PASSWORD only', () => {
+    const env = { CASSANDRA_PASSWORD: 'cql-secret', JOLOKIA_PASSWORD: 'agent-secret' };
+    const { connection } = settings(['--transport', 'cql', '-H', 'cass1', '-u', 'monitor'], env);
+    expect(connection).toMatchObject({
+      transport: 'cql',
+      cql: {
+        endpoint: { host: 'cass1', port: 9042, user: 'monitor', password: 'cql-secret' },
+        passwordSource: 'the CASSANDRA_PASSWORD environment variable',
+      },
+    });
+    const agent = settings(['-u', 'monitor'], env).connection;
+    expect(agent.transport === 'jolokia' && agent.jolokia.endpoint.password).toBe('agent-secret');
+  });
+
+  it.each<[string[], RegExp]>([
+    [['--transport', 'cql', '--flush', 'shop'], /--flush needs the Jolokia agent/],
+    [['--transport', 'cql', '--url', 'http://x:8778/jolokia'], /--url: the Jolokia agent's; with --transport cql/],
+    [['--transport', 'cql', '-p', '8778'], /--port: the Jolokia agent's/],
+    [['--cql-port', '9142'], /--cql-port is for --transport cql/],
+    [['--transport', 'jmx'], /--transport must be jolokia or cql/],
+    [['--transport', 'cql', '--cql-port', '70000'], /--cql-port must be a port number/],
+    [['--transport', 'cql', '--ca-file', '/etc/hosts'], /--ca-file only make sense with --ssl/],
+  ])('%j is a usage error', (argv, message) => {
+    expect(() => settings(argv)).toThrow(message);
+  });
+});
+
 describe('check_cassandra_backup: the status', () => {
   it('by default: the local agent, backup expected enabled, WARNING either way, nothing else asked', () => {
     const { connection, request, policy } = settings([]);
-    expect(connection.endpoint.url.href).toBe('http://127.0.0.1:8778/jolokia');
+    expect(connection.transport === 'jolokia' && connection.jolokia.endpoint.url.href).toBe(
+      'http://127.0.0.1:8778/jolokia',
+    );
     expect(request).toEqual({});
     expect(policy).toEqual({ expectation: { expect: 'enabled', disabledState: WARNING, enabledState: WARNING } });
   });
