@@ -11,10 +11,11 @@ import { readReleaseVersion, withCassandraHint } from './storage-service.js';
 /** What `nodetool status*` report, and the node's mode. */
 export interface NodeHealth {
   readonly binary: boolean;
-  readonly gossip: boolean;
+  /** Undefined where the transport cannot tell (CQL on a release without system_views.gossip_info). */
+  readonly gossip: boolean | undefined;
   readonly backup: boolean;
-  /** STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED. */
-  readonly mode: string;
+  /** STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED; undefined where the transport cannot tell. */
+  readonly mode: string | undefined;
   readonly joined: boolean | undefined;
   readonly drained: boolean | undefined;
   readonly draining: boolean | undefined;
@@ -24,6 +25,10 @@ export interface NodeHealth {
   readonly roundTripSeconds: number;
   /** Where it was asked. */
   readonly where: string;
+  /** How it was asked; absent: the Jolokia agent. */
+  readonly transport?: 'cql';
+  /** What the transport could not tell, and why, in a sentence for the long output. */
+  readonly untold?: string;
 }
 
 const read = (attribute: string): ReadRequest => ({ type: 'read', mbean: STORAGE_SERVICE, attribute });

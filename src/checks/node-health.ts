@@ -52,55 +52,66 @@ function backupAspect(enabled: boolean, expectation: BackupExpectation): Result 
     : { state, summary: `incremental backup ${word} (expected ${expectation.expect})` };
 }
 
+function modeAspect(mode: string, expectation: Expectation<readonly string[]>): Result {
+  return expectation.expect.includes(mode)
+    ? { state: OK, summary: `mode ${mode}` }
+    : { state: expectation.state, summary: `mode ${mode} (expected ${expectation.expect.join(' or ')})` };
+}
+
+/** What could not be told is left out of the verdict and said in the long output, never guessed. */
 export function judgeNodeHealth(health: NodeHealth, policy: NodePolicy): Report {
-  const modeOk = policy.mode.expect.includes(health.mode);
+  const { gossip, mode } = health;
   const results: Result[] = [
     aspect('native transport', health.binary, policy.binary),
-    aspect('gossip', health.gossip, policy.gossip),
+    ...(gossip === undefined ? [] : [aspect('gossip', gossip, policy.gossip)]),
     backupAspect(health.backup, policy.backup),
-    modeOk
-      ? { state: OK, summary: `mode ${health.mode}` }
-      : { state: policy.mode.state, summary: `mode ${health.mode} (expected ${policy.mode.expect.join(' or ')})` },
+    ...(mode === undefined ? [] : [modeAspect(mode, policy.mode)]),
   ];
   const optional = (value: boolean | undefined): boolean | null => (value === undefined ? null : value);
+  const where = health.transport === 'cql' ? { cql_address: health.where } : { jolokia_url: health.where };
   return {
     results,
     perfdata: [
       { label: 'binary_running', value: health.binary ? 1 : 0, min: 0, max: 1 },
-      { label: 'gossip_running', value: health.gossip ? 1 : 0, min: 0, max: 1 },
+      ...(gossip === undefined ? [] : [{ label: 'gossip_running', value: gossip ? 1 : 0, min: 0, max: 1 }]),
       { label: 'backup_enabled', value: health.backup ? 1 : 0, min: 0, max: 1 },
       { label: 'time', value: roundSeconds(health.roundTripSeconds), unit: 's', min: 0 },
     ],
     details: [
-      ...nodetoolLines(health.binary, health.gossip, health.backup),
-      `OperationMode ${health.mode}; Joined ${health.joined ?? '?'}, Drained ${health.drained ?? '?'}, Draining ${health.draining ?? '?'}, Decommissioning ${health.decommissioning ?? '(not in this release)'}`,
+      ...nodetoolLines(health.binary, gossip, health.backup),
+      `OperationMode ${mode ?? '?'}; Joined ${health.joined ?? '?'}, Drained ${health.drained ?? '?'}, Draining ${health.draining ?? '?'}, Decommissioning ${health.decommissioning ?? (health.transport === 'cql' ? '?' : '(not in this release)')}`,
+      ...(health.untold === undefined ? [] : [health.untold]),
       `Cassandra ${health.releaseVersion ?? '(version not readable)'} at ${health.where}`,
     ],
     facts: {
       binary_running: health.binary,
-      gossip_running: health.gossip,
+      gossip_running: optional(gossip),
       backup_enabled: health.backup,
       status: nodetoolStatusWord(health.backup),
-      operation_mode: health.mode,
+      operation_mode: mode ?? null,
       joined: optional(health.joined),
       drained: optional(health.drained),
       draining: optional(health.draining),
       decommissioning: optional(health.decommissioning),
       cassandra_version: health.releaseVersion ?? null,
-      jolokia_url: health.where,
+      ...where,
     },
     metrics: [
       flag(NATIVE_TRANSPORT_RUNNING, health.binary),
-      flag(GOSSIP_RUNNING, health.gossip),
+      ...(gossip === undefined ? [] : [flag(GOSSIP_RUNNING, gossip)]),
       flag(BACKUP_ENABLED, health.backup),
-      {
-        name: 'cassandra_operation_mode',
-        help: "The node's OperationMode: 1 for the mode it is in.",
-        type: 'gauge',
-        value: 1,
-        labels: { mode: health.mode },
-      },
-      sample(JOLOKIA_ROUND_TRIP, health.roundTripSeconds),
+      ...(mode === undefined
+        ? []
+        : [
+            {
+              name: 'cassandra_operation_mode',
+              help: "The node's OperationMode: 1 for the mode it is in.",
+              type: 'gauge' as const,
+              value: 1,
+              labels: { mode },
+            },
+          ]),
+      ...(health.transport === 'cql' ? [] : [sample(JOLOKIA_ROUND_TRIP, health.roundTripSeconds)]),
     ],
   };
 }
@@ -117,10 +128,10 @@ const GOSSIP_RUNNING = {
 } as const;
 
 /** The health-check script's three lines: `Binary: running`, `Gossip: running`, `Backup: running`. */
-export function nodetoolLines(binary: boolean, gossip: boolean, backup: boolean): string[] {
+export function nodetoolLines(binary: boolean, gossip: boolean | undefined, backup: boolean): string[] {
   return [
     `Binary: ${nodetoolStatusWord(binary)}`,
-    `Gossip: ${nodetoolStatusWord(gossip)}`,
+    `Gossip: ${gossip === undefined ? 'unknown' : nodetoolStatusWord(gossip)}`,
     `Backup: ${nodetoolStatusWord(backup)}`,
   ];
 }

@@ -16,8 +16,8 @@ export const statusbackupFormat = textFormat((report) => {
 /** check_cassandra_node: the three lines of a health-check script running statusbinary, statusgossip and statusbackup. */
 export const healthScriptFormat = textFormat((report) => {
   const { binary_running: binary, gossip_running: gossip, backup_enabled: backup } = report.facts;
-  return typeof binary === 'boolean' && typeof gossip === 'boolean' && typeof backup === 'boolean'
-    ? nodetoolLines(binary, gossip, backup)
+  return typeof binary === 'boolean' && typeof backup === 'boolean'
+    ? nodetoolLines(binary, typeof gossip === 'boolean' ? gossip : undefined, backup)
     : undefined;
 });
 

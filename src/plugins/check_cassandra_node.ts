@@ -13,13 +13,15 @@ import {
 import { healthScriptFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
 import {
-  connectionHint,
-  describeConnection,
-  JOLOKIA_OPTIONS,
-  jolokiaSource,
-  readJolokiaConnection,
-  type JolokiaConnection,
-} from '../cli/jolokia-connection.js';
+  anyConnectionHint,
+  CONNECTION_OPTIONS,
+  connectionWarnings,
+  describeAnyConnection,
+  readConnection,
+  type Connection,
+} from '../cli/connection.js';
+import { cqlLimits, overCql } from '../cli/cql-connection.js';
+import { jolokiaSource } from '../cli/jolokia-connection.js';
 import { UsageError } from '../runtime/errors.js';
 import type { ParsedOptions } from '../runtime/options.js';
 import type { Check } from '../runtime/plugin.js';
@@ -31,14 +33,14 @@ const EXPECT = 'What this node should be doing';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 
 interface NodeSettings {
-  readonly connection: JolokiaConnection;
+  readonly connection: Connection;
   readonly policy: NodePolicy;
 }
 
 const nodeCheck: Check<NodeSettings, NodeHealth> = {
   configure(options, env, plugin) {
     return {
-      connection: readJolokiaConnection(options, env, plugin),
+      connection: readConnection(options, env, plugin),
       policy: {
         binary: {
           expect: running(options, 'expect-binary'),
@@ -58,16 +60,19 @@ const nodeCheck: Check<NodeSettings, NodeHealth> = {
       `${e.expect ? words[0] : words[1]} (else ${e.state.name})`;
     const backup = policy.backup.expect === 'enabled' ? policy.backup.disabledState : policy.backup.enabledState;
     return [
-      ...describeConnection(connection),
+      ...describeAnyConnection(connection),
       `expect: native transport ${says(policy.binary, ['running', 'stopped'])}, gossip ${says(policy.gossip, ['running', 'stopped'])}, backup ${policy.backup.expect} (else ${backup.name}), mode ${policy.mode.expect.join(' or ')} (else ${policy.mode.state.name})`,
     ];
   },
-  warnings: (settings) => settings.connection.warnings,
-  read: (settings, context) => readNodeHealth(jolokiaSource(settings.connection, context)),
+  warnings: (settings) => connectionWarnings(settings.connection),
+  read: ({ connection }, context) =>
+    connection.transport === 'cql'
+      ? overCql((cql) => cql.readNodeHealth(connection.cql.endpoint, cqlLimits(context)))
+      : readNodeHealth(jolokiaSource(connection.jolokia, context)),
   judge: (facts, settings) => judgeNodeHealth(facts, settings.policy),
   formats: { nodetool: healthScriptFormat },
   factsWhenUnknown: NODE_FACTS_WHEN_UNKNOWN,
-  hint: connectionHint,
+  hint: anyConnectionHint,
 };
 
 function running(options: ParsedOptions, name: string): boolean {
@@ -145,7 +150,7 @@ export const entry: PluginEntry = {
       group: EXPECT,
       help: 'State when the node is in another mode.',
     },
-    ...JOLOKIA_OPTIONS,
+    ...CONNECTION_OPTIONS,
   ],
   formats: ['nodetool'],
 

@@ -3,7 +3,8 @@
 // and closes them; the facts are those the Jolokia readers give, for the same judges.
 
 import { readBackupFacts } from './backup-facts.js';
+import { readNodeHealth } from './node-health.js';
 
-export const readers = { readBackupFacts };
+export const readers = { readBackupFacts, readNodeHealth };
 
 export type CqlReaders = typeof readers;

@@ -40,6 +40,31 @@ const judge = (health: Partial<NodeHealth>, policy: Partial<NodePolicy> = {}) =>
 };
 
 describe('judgeNodeHealth', () => {
+  it('over CQL without gossip_info: gossip and the mode left out of the verdict, said in the long output, null in JSON', () => {
+    const untold = 'over CQL: gossip and the mode are not told by Cassandra 4.0.19';
+    const { state, line, report } = judge({
+      gossip: undefined,
+      mode: undefined,
+      transport: 'cql',
+      where: '10.0.0.1:9042 (CQL)',
+      untold,
+    });
+    expect([state, line]).toEqual([OK, 'native transport running; incremental backup enabled']);
+    expect(report.perfdata.map((p) => p.label)).toEqual(['binary_running', 'backup_enabled', 'time']);
+    expect(report.details).toContain(untold);
+    expect(report.details).toContain('Gossip: unknown');
+    expect(report.facts).toMatchObject({
+      gossip_running: null,
+      operation_mode: null,
+      cql_address: '10.0.0.1:9042 (CQL)',
+    });
+    expect(report.facts).not.toHaveProperty('jolokia_url');
+    expect(report.metrics?.map((m) => m.name)).toEqual([
+      'cassandra_native_transport_running',
+      'cassandra_incremental_backup_enabled',
+    ]);
+  });
+
   it('all well: OK, every aspect said, perfdata', () => {
     const { state, line, report } = judge({});
     expect([state, line]).toEqual([

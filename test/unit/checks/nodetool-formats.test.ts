@@ -47,8 +47,16 @@ describe('healthScriptFormat', () => {
     ).toBe('Binary: running\nGossip: not running\nBackup: running\n');
   });
 
-  it('any of the three missing: nothing on stdout', () => {
-    const rendered = healthScriptFormat(report({ binary_running: true, gossip_running: null, backup_enabled: true }), {
+  it('gossip not told (CQL on a release without gossip_info): Gossip: unknown, the other two as ever', () => {
+    const rendered = healthScriptFormat(report({ binary_running: true, gossip_running: null, backup_enabled: false }), {
+      ...context,
+      service: 'CASSANDRA NODE',
+    });
+    expect(rendered.stdout).toBe('Binary: running\nGossip: unknown\nBackup: not running\n');
+  });
+
+  it('the binary or backup flag missing (could not find out): nothing on stdout', () => {
+    const rendered = healthScriptFormat(report({ binary_running: true, gossip_running: true, backup_enabled: null }), {
       ...context,
       service: 'CASSANDRA NODE',
     });
