@@ -87,7 +87,7 @@ export async function releaseOf(node: CqlNode): Promise<string | undefined> {
 }
 
 /** Only informative, and printed: a release number, or nothing (not whatever came). */
-export function releaseText(value: CqlValue | undefined): string | undefined {
+export function releaseText(value: unknown): string | undefined {
   return typeof value === 'string' && /^[0-9A-Za-z.+~-]{1,40}$/.test(value) ? value : undefined;
 }
 
