@@ -16,7 +16,6 @@ import {
   readClusterOver,
   type Contacts,
 } from '../cli/cluster-contacts.js';
-import type { OptionSpec } from '../runtime/options.js';
 import type { Check } from '../runtime/plugin.js';
 import { anyConnectionHint } from '../cli/connection.js';
 import { readThresholds } from '../runtime/thresholds.js';

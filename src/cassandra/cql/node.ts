@@ -4,7 +4,7 @@
 
 import { CqlError } from '../../cql/errors.js';
 import { openSession, type CqlEndpoint, type CqlLimits, type CqlSession } from '../../cql/session.js';
-import type { CqlValue, Row } from '../../cql/protocol.js';
+import type { Row } from '../../cql/protocol.js';
 
 /** A node over CQL: its session, and whom it is for (the grant names the role). */
 export interface CqlNode {
