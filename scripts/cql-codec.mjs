@@ -194,12 +194,12 @@ function encodeRow(row, columns, key) {
 
 /**
  * The body of a RESULT Rows (kind 2) for a SELECT of `names` (all columns when undefined) with an
- * optional `column = 'value'` filter; a string is the message of an Invalid (0x2200) error.
+ * optional `column = 'value'` or `column IN (…)` filter; a string is the message of an Invalid (0x2200) error.
  * @param {string} keyspace
  * @param {string} tableName
  * @param {Table} table
  * @param {string[] | undefined} names
- * @param {{ column: string, value: string } | undefined} where
+ * @param {{ column: string, values: string[] } | undefined} where
  * @returns {Buffer | string}
  */
 export function rowsBody(keyspace, tableName, table, names, where) {
@@ -210,7 +210,8 @@ export function rowsBody(keyspace, tableName, table, names, where) {
   const key = columns.map((c) => c.name).join(',');
   const rows = [];
   for (const row of table.rows) {
-    if (where === undefined || String(row[where.column]) === where.value) rows.push(encodeRow(row, columns, key));
+    if (where === undefined || where.values.includes(String(row[where.column])))
+      rows.push(encodeRow(row, columns, key));
   }
   const metadata = [
     int(0x0001), // Global_tables_spec
@@ -237,8 +238,13 @@ export function frame(stream, opcode, body) {
   return Buffer.concat([header, body]);
 }
 
-const SELECT =
-  /^\s*select\s+(\*|\w+(?:\s*,\s*\w+)*)\s+from\s+(?:(\w+)\s*\.\s*)?(\w+)(?:\s+where\s+(\w+)\s*=\s*'((?:[^']|'')*)')?\s*;?\s*$/is;
+const LITERAL = "'(?:[^']|'')*'";
+// WHERE <column> = '<value>' or WHERE <column> IN ('<value>', …): the one filter the fake knows.
+const SELECT = new RegExp(
+  `^\\s*select\\s+(\\*|\\w+(?:\\s*,\\s*\\w+)*)\\s+from\\s+(?:(\\w+)\\s*\\.\\s*)?(\\w+)` +
+    `(?:\\s+where\\s+(\\w+)\\s*(?:=\\s*(${LITERAL})|in\\s*\\(\\s*(${LITERAL}(?:\\s*,\\s*${LITERAL})*)\\s*\\)))?\\s*;?\\s*$`,
+  'is',
+);
 
 /**
  * The parts of a SELECT, names folded to lower case as CQL does; undefined for anything else.
@@ -247,12 +253,15 @@ const SELECT =
 export function parseSelect(cql) {
   const match = SELECT.exec(cql);
   if (match === null) return undefined;
-  const [, columns = '*', keyspace, table = '', column, value] = match;
+  const [, columns = '*', keyspace, table = '', column, value, list] = match;
+  const values = (value ?? list ?? '').match(new RegExp(LITERAL, 'g')) ?? [];
   return {
     columns: columns === '*' ? undefined : columns.split(',').map((c) => c.trim().toLowerCase()),
     keyspace: keyspace?.toLowerCase(),
     table: table.toLowerCase(),
     where:
-      column === undefined ? undefined : { column: column.toLowerCase(), value: (value ?? '').replaceAll("''", "'") },
+      column === undefined
+        ? undefined
+        : { column: column.toLowerCase(), values: values.map((v) => v.slice(1, -1).replaceAll("''", "'")) },
   };
 }

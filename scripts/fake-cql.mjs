@@ -3,7 +3,7 @@
 // for a client to log in and read tables: frames (several in flight on a connection, split or
 // joined across TCP chunks), OPTIONS, STARTUP, an optional PasswordAuthenticator login (SASL
 // PLAIN), REGISTER, and QUERY of `SELECT <columns | *> FROM <keyspace>.<table> [WHERE <column> =
-// '<value>']`, answered from tables given as data. Any other protocol version gets the protocol
+// '<value>' | WHERE <column> IN ('<value>', …)]`, answered from tables given as data. Any other protocol version gets the protocol
 // error a real node sends, in a v4 frame, so that clients negotiate down to 4.
 //
 // One listening socket can stand for many members: bound to 0.0.0.0, it asks `endpoint` what the
