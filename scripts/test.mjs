@@ -16,6 +16,7 @@ const NODE18_PASS = [
   'test/plugin/check_cassandra_cluster_backup.test.ts',
   'test/plugin/check_cassandra_backup_backlog.test.ts',
   'test/plugin/yaml-parser.test.ts',
+  'test/plugin/cql-bundle.test.ts',
   'test/faults/',
   'test/integration/check_cassandra_backup.test.ts',
   'test/integration/output-formats.test.ts',
