@@ -70,7 +70,8 @@ export async function select(
         `The role ${role} may not read ${table} on ${node.session.where}: run ${leastGrant(role, releaseVersion)}`,
         { code: error.code, cause: error },
       );
-    if (error.kind === 'no-such-table' && !/column/i.test(error.message))
+    // The node's words, not the client's ("has no such table or column" names both): a column is its own error.
+    if (error.kind === 'no-such-table' && !/undefined column/i.test(error.message))
       throw new CqlError(
         'no-such-table',
         `${node.session.where} has no ${table}${releaseVersion === undefined ? '' : ` (Cassandra ${releaseVersion})`}${context.missing === undefined ? '' : `: ${context.missing}`}`,
