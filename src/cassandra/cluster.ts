@@ -81,7 +81,9 @@ export async function readCluster(access: ClusterAccess, request: ClusterRequest
   const started = process.hrtime.bigint();
   const ring = await askContacts(access, request);
   const targets = chooseTargets(request, ring, access.contacts[0]?.url as string);
-  const answers = await askAll(access, targets, request);
+  const answers = await askEveryMember(targets, request.parallel, (target) =>
+    askMember(access, target, request.nodeTimeoutSeconds),
+  );
   const placed = placeByHostId(targets, answers, ring.members ?? []);
   return {
     contact: ring.answered,
@@ -125,20 +127,31 @@ async function askContacts(access: ClusterAccess, request: ClusterRequest): Prom
 /** The members to audit, each with the URL of its agent. */
 function chooseTargets(request: ClusterRequest, ring: RingAnswer, firstContact: string): Target[] {
   const base = new URL(ring.answered ?? firstContact);
+  return scopedTargets(request, ring.members).map((t) => ({
+    ...t,
+    url: agentUrl(t.name, t.member?.address, request, base),
+  }));
+}
+
+/** The members to audit, however they are reached: --node's, else the ring's, within --dc. */
+export function scopedTargets(
+  request: Pick<ClusterRequest, 'nodes' | 'datacenters'>,
+  members: readonly RingMember[] | undefined,
+): { name: string; member: RingMember | undefined }[] {
   const inScope = (member: RingMember | undefined): boolean =>
     request.datacenters.length === 0 ||
     (member?.datacenter !== undefined && request.datacenters.includes(member.datacenter));
   const targets =
     request.nodes.length > 0
       ? request.nodes
-          .map((name) => ({ name, member: ring.members?.find((m) => m.address === name) }))
+          .map((name) => ({ name, member: members?.find((m) => m.address === name) }))
           .filter((t) => t.member === undefined || inScope(t.member))
-      : (ring.members ?? []).filter(inScope).map((member) => ({ name: member.address, member }));
+      : (members ?? []).filter(inScope).map((member) => ({ name: member.address, member }));
   if (targets.length === 0) {
-    const known = [...new Set((ring.members ?? []).map((m) => m.datacenter ?? '?'))].join(', ');
+    const known = [...new Set((members ?? []).map((m) => m.datacenter ?? '?'))].join(', ');
     throw new CheckError(`No member of the ring is in ${request.datacenters.join(' or ')} (the ring has ${known})`);
   }
-  return targets.map((t) => ({ ...t, url: agentUrl(t.name, t.member?.address, request, base) }));
+  return targets;
 }
 
 /** Where a member's agent listens: the override file, the template, or the contact's URL with its address. */
@@ -154,26 +167,24 @@ function agentUrl(name: string, address: string | undefined, request: ClusterReq
 }
 
 /**
- * Every member's answer, in the targets' order. Members gossip calls down are asked first: if
- * they do not answer, their wait overlaps the rest.
+ * Every member's answer, in the targets' order, up to `parallel` at once. Members gossip calls
+ * down are asked first: if they do not answer, their wait overlaps the rest.
  */
-async function askAll(
-  access: ClusterAccess,
+export async function askEveryMember(
   targets: readonly Target[],
-  request: ClusterRequest,
+  parallel: number,
+  ask: (target: Target) => Promise<Reading<MemberAnswer>>,
 ): Promise<Reading<MemberAnswer>[]> {
   const down = (i: number): number => Number(targets[i]?.member?.gossip === 'down');
   const order = [...targets.keys()].sort((a, b) => down(b) - down(a));
-  const answers = await mapConcurrently(order, request.parallel, (i) =>
-    askMember(access, targets[i] as Target, request.nodeTimeoutSeconds),
-  );
+  const answers = await mapConcurrently(order, parallel, (i) => ask(targets[i] as Target));
   const inOrder: Reading<MemberAnswer>[] = [];
   for (const [k, target] of order.entries()) inOrder[target] = answers[k] as Reading<MemberAnswer>;
   return inOrder;
 }
 
 /** A node given by name (--node) is placed in the ring by the host id its agent answers with. */
-function placeByHostId(
+export function placeByHostId(
   targets: readonly Target[],
   answers: readonly Reading<MemberAnswer>[],
   members: readonly RingMember[],
@@ -228,6 +239,6 @@ export function memberFailure(error: CheckError): Reading<MemberAnswer> {
   return { unreadable: reason };
 }
 
-function nodeDeadline(limits: CallLimits, timeoutSeconds: number): number {
+export function nodeDeadline(limits: Pick<CallLimits, 'deadline'>, timeoutSeconds: number): number {
   return Math.min(limits.deadline, Date.now() + timeoutSeconds * 1000);
 }

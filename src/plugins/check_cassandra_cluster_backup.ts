@@ -3,23 +3,21 @@
 // SSH) as one check from the monitoring server. Reader: src/cassandra/cluster.ts; judge:
 // src/checks/cluster-audit.ts.
 
-import { readCluster, type ClusterAccess, type ClusterFacts, type ClusterRequest } from '../cassandra/cluster.js';
+import type { ClusterFacts, ClusterRequest } from '../cassandra/cluster.js';
 import { judgeCluster, type AuditPolicy } from '../checks/cluster-audit.js';
 import { clusterLoopFormat } from '../checks/nodetool-formats.js';
 import { backupExpectationOptions, readBackupExpectation } from '../cli/backup-options.js';
 import { checkTemplate, expectByDatacenter, readOverrides, seconds, wholeNumber } from '../cli/cluster-options.js';
 import {
-  callLimits,
-  connectionHint,
-  describeConnection,
-  JOLOKIA_OPTIONS,
-  jolokiaClient,
-  readJolokiaConnections,
-  withUrl,
-  type JolokiaConnection,
-} from '../cli/jolokia-connection.js';
-import type { OptionSpec } from '../runtime/options.js';
-import type { Check, CheckContext } from '../runtime/plugin.js';
+  CONTACT_OPTIONS,
+  contactWarnings,
+  describeContacts,
+  readContacts,
+  readClusterOver,
+  type Contacts,
+} from '../cli/cluster-contacts.js';
+import type { Check } from '../runtime/plugin.js';
+import { anyConnectionHint } from '../cli/connection.js';
 import { readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
 
@@ -27,22 +25,8 @@ const NAME = 'check_cassandra_cluster_backup';
 const CLUSTER = 'Cluster';
 const STATES = 'States';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
-const CONTACTS = 'Repeatable: more contact nodes, asked in turn when one does not answer.';
-
-/** The connection options, where --url and -H may name several contact nodes. */
-const CONTACT_OPTIONS: readonly OptionSpec[] = JOLOKIA_OPTIONS.map((o) =>
-  o.name === 'url' || o.name === 'hostname'
-    ? {
-        ...o,
-        kind: 'list',
-        help: `${o.help.replace(/\.$/, '')} of a contact node, which reports the ring. ${CONTACTS}`,
-      }
-    : o,
-);
-
 interface ClusterSettings {
-  /** The contact nodes, asked in turn for the ring; their credentials and TLS serve every member. */
-  readonly contacts: readonly JolokiaConnection[];
+  readonly contacts: Contacts;
   readonly request: ClusterRequest;
   readonly policy: AuditPolicy;
 }
@@ -53,7 +37,7 @@ const clusterCheck: Check<ClusterSettings, ClusterFacts> = {
     if (nodeUrl !== undefined) checkTemplate(nodeUrl);
     const file = options.value('node-url-file');
     return {
-      contacts: readJolokiaConnections(options, env, plugin),
+      contacts: readContacts(options, env, plugin),
       request: {
         nodes: options.list('node'),
         nodeUrl,
@@ -71,33 +55,21 @@ const clusterCheck: Check<ClusterSettings, ClusterFacts> = {
     };
   },
   describe: describeSettings,
-  warnings: (settings) => settings.contacts[0]?.warnings ?? [],
-  read: (settings, context) => readCluster(access(settings.contacts, context), settings.request),
+  warnings: ({ contacts }) => contactWarnings(contacts),
+  read: ({ contacts, request }, context) => readClusterOver(contacts, request, context),
   judge: (facts, settings) => judgeCluster(facts, settings.policy),
   formats: { nodetool: clusterLoopFormat },
   factsWhenUnknown: { members: null, enabled: null, disabled: null, unreachable: null },
-  hint: connectionHint,
+  hint: anyConnectionHint,
 };
-
-/** The contact nodes' agents, and any member's with the same credentials and TLS settings. */
-function access(contacts: readonly JolokiaConnection[], context: CheckContext): ClusterAccess {
-  const first = contacts[0] as JolokiaConnection;
-  return {
-    contacts: contacts.map((contact) => ({ url: contact.endpoint.url.href, client: jolokiaClient(contact) })),
-    member: (url) => jolokiaClient(withUrl(first, new URL(url))),
-    limits: callLimits(context),
-    explain: (error) => {
-      const hint = connectionHint(error);
-      return hint === undefined ? error.message : `${error.message}: ${hint}`;
-    },
-  };
-}
 
 function describeSettings({ contacts, request, policy }: ClusterSettings): string[] {
   return [
-    ...contacts.flatMap((c, i) => describeConnection(c).map((line) => `contact ${i + 1}: ${line}`)),
+    ...describeContacts(contacts),
     `members: ${request.nodes.length > 0 ? request.nodes.join(', ') : 'the ring'}${request.datacenters.length > 0 ? ` in ${request.datacenters.join(', ')}` : ''}`,
-    `member agents: ${request.nodeUrl ?? 'the contact URL with the member address'}${request.overrides.size > 0 ? `, ${request.overrides.size} overridden` : ''}`,
+    contacts.transport === 'cql'
+      ? 'members: asked on the native address and port the ring gives for each'
+      : `member agents: ${request.nodeUrl ?? 'the contact URL with the member address'}${request.overrides.size > 0 ? `, ${request.overrides.size} overridden` : ''}`,
     `expect: backup ${policy.backup.expect}${[...policy.expectByDatacenter].map(([dc, e]) => `, ${e} in ${dc}`).join('')}`,
     `thresholds: disabled ${policy.disabled.warning ?? '-'} / ${policy.disabled.critical ?? '-'}, unreachable ${policy.unreachable.warning ?? '-'} / ${policy.unreachable.critical ?? '-'}`,
     `at most ${request.parallel} members at once, ${request.nodeTimeoutSeconds} s each`,

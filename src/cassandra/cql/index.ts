@@ -3,8 +3,9 @@
 // and closes them; the facts are those the Jolokia readers give, for the same judges.
 
 import { readBackupFacts } from './backup-facts.js';
+import { readCluster } from './cluster.js';
 import { readNodeHealth } from './node-health.js';
 
-export const readers = { readBackupFacts, readNodeHealth };
+export const readers = { readBackupFacts, readCluster, readNodeHealth };
 
 export type CqlReaders = typeof readers;

@@ -4,7 +4,7 @@
 
 import { CqlError } from '../../cql/errors.js';
 import { openSession, type CqlEndpoint, type CqlLimits, type CqlSession } from '../../cql/session.js';
-import type { CqlValue, Row } from '../../cql/protocol.js';
+import type { Row } from '../../cql/protocol.js';
 
 /** A node over CQL: its session, and whom it is for (the grant names the role). */
 export interface CqlNode {
@@ -87,7 +87,7 @@ export async function releaseOf(node: CqlNode): Promise<string | undefined> {
 }
 
 /** Only informative, and printed: a release number, or nothing (not whatever came). */
-export function releaseText(value: CqlValue | undefined): string | undefined {
+export function releaseText(value: unknown): string | undefined {
   return typeof value === 'string' && /^[0-9A-Za-z.+~-]{1,40}$/.test(value) ? value : undefined;
 }
 

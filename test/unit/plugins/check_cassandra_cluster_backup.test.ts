@@ -7,25 +7,27 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterRequest } from '../../../src/cassandra/cluster.js';
 import type { AuditPolicy } from '../../../src/checks/cluster-audit.js';
-import type { JolokiaConnection } from '../../../src/cli/jolokia-connection.js';
+import type { Contacts } from '../../../src/cli/cluster-contacts.js';
 import { entry } from '../../../src/plugins/check_cassandra_cluster_backup.js';
 import { UsageError } from '../../../src/runtime/errors.js';
 import { CRITICAL, OK, WARNING } from '../../../src/runtime/state.js';
 import { configure, describeSettings } from './configure.js';
 
 interface Settings {
-  readonly contacts: readonly JolokiaConnection[];
+  readonly contacts: Contacts;
   readonly request: ClusterRequest;
   readonly policy: AuditPolicy;
 }
-const settings = (argv: string[]) => configure<Settings>(entry, argv);
+const settings = (argv: string[], env: NodeJS.ProcessEnv = {}) => configure<Settings>(entry, argv, env);
+const agentUrls = (contacts: Contacts) =>
+  contacts.transport === 'jolokia' ? contacts.jolokia.map((c) => c.endpoint.url.href) : [];
 const dir = mkdtempSync(join(tmpdir(), 'cluster-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('check_cassandra_cluster_backup: defaults', () => {
   it("one contact, the ring, the contact's URL for members, 512 at once, 2 s each; any disabled or unreachable member WARNING", () => {
     const { contacts, request, policy } = settings([]);
-    expect(contacts.map((c) => c.endpoint.url.href)).toEqual(['http://127.0.0.1:8778/jolokia']);
+    expect(agentUrls(contacts)).toEqual(['http://127.0.0.1:8778/jolokia']);
     expect(request).toEqual({
       nodes: [],
       nodeUrl: undefined,
@@ -47,10 +49,27 @@ describe('check_cassandra_cluster_backup: defaults', () => {
 
 describe('check_cassandra_cluster_backup: options', () => {
   it('-H and --url repeat: the contact nodes, in order', () => {
-    expect(settings(['-H', 'cass1', '-H', 'cass2', '-p', '9000']).contacts.map((c) => c.endpoint.url.href)).toEqual([
+    expect(agentUrls(settings(['-H', 'cass1', '-H', 'cass2', '-p', '9000']).contacts)).toEqual([
       'http://cass1:9000/jolokia',
       'http://cass2:9000/jolokia',
     ]);
+  });
+
+  it('--transport cql: each -H a contact on --cql-port, one role and password for every member', () => {
+    const { contacts } = settings(
+      ['--transport', 'cql', '-H', 'cass1', '-H', 'cass2', '--cql-port', '9142', '-u', 'monitor'],
+      { CASSANDRA_PASSWORD: 'pw' },
+    );
+    expect(contacts.transport === 'cql' && contacts.cql.map((c) => c.endpoint)).toEqual([
+      { host: 'cass1', port: 9142, user: 'monitor', password: 'pw' },
+      { host: 'cass2', port: 9142, user: 'monitor', password: 'pw' },
+    ]);
+  });
+
+  it('--transport cql refuses the agent-only --node-url', () => {
+    expect(() => settings(['--transport', 'cql', '--node-url', 'http://{host}:8778/jolokia'])).toThrow(
+      /--node-url: the Jolokia agent's/,
+    );
   });
 
   it('--node, --dc, --node-url, --parallel, --node-timeout', () => {
