@@ -5,13 +5,14 @@
 import { readNodeSnapshots, readSnapshotFolders, type SnapshotFacts } from '../cassandra/snapshot-facts.js';
 import { judgeSnapshots, type SnapshotPolicy } from '../checks/snapshots.js';
 import {
-  connectionHintOr,
-  describeConnection,
-  JOLOKIA_OPTIONS,
-  jolokiaSource,
-  readJolokiaConnection,
-  type JolokiaConnection,
-} from '../cli/jolokia-connection.js';
+  CONNECTION_OPTIONS,
+  connectionWarnings,
+  describeAnyConnection,
+  readConnection,
+  type Connection,
+} from '../cli/connection.js';
+import { cqlHint, cqlLimits, overCql } from '../cli/cql-connection.js';
+import { connectionHintOr, jolokiaSource } from '../cli/jolokia-connection.js';
 import { parseDuration } from '../runtime/duration.js';
 import type { Check } from '../runtime/plugin.js';
 import { parseStateOption } from '../runtime/standard-options.js';
@@ -25,7 +26,7 @@ const THRESHOLDS = 'Thresholds (Monitoring Plugins ranges)';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 
 interface SnapshotsSettings {
-  readonly connection: JolokiaConnection;
+  readonly connection: Connection;
   /** Read the node's folders instead of asking the agent. */
   readonly dataDirectories?: readonly string[];
   readonly policy: SnapshotPolicy;
@@ -35,7 +36,7 @@ const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
   configure(options, env, plugin) {
     const dataDirectories = options.list('data-dir');
     return {
-      connection: readJolokiaConnection(options, env, plugin),
+      connection: readConnection(options, env, plugin),
       ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
       policy: {
         age: readThresholds(options, 'age', parseDuration),
@@ -55,20 +56,22 @@ const snapshotsCheck: Check<SnapshotsSettings, SnapshotFacts> = {
   describe({ connection, dataDirectories, policy }) {
     return [
       ...(dataDirectories === undefined
-        ? describeConnection(connection)
+        ? describeAnyConnection(connection)
         : [`data directories: ${dataDirectories.join(', ')} (no agent asked)`]),
       `age (s): ${describeThresholds(policy.age)}; true size (B): ${describeThresholds(policy.size)}; past TTL by ${policy.expired.graceSeconds} s: ${policy.expired.state.name}`,
       `left out: ${policy.excludeTags.join(', ') || '(none)'}`,
     ];
   },
-  warnings: (settings) => (settings.dataDirectories === undefined ? settings.connection.warnings : []),
-  read: async (settings, context) =>
-    settings.dataDirectories === undefined
-      ? readNodeSnapshots(jolokiaSource(settings.connection, context))
-      : readSnapshotFolders(settings.dataDirectories),
+  warnings: (settings) => (settings.dataDirectories === undefined ? connectionWarnings(settings.connection) : []),
+  read: async ({ connection, dataDirectories }, context) => {
+    if (dataDirectories !== undefined) return readSnapshotFolders(dataDirectories);
+    return connection.transport === 'cql'
+      ? overCql((cql) => cql.readSnapshots(connection.cql.endpoint, cqlLimits(context)))
+      : readNodeSnapshots(jolokiaSource(connection.jolokia, context));
+  },
   judge: (facts, settings, nowMs) => judgeSnapshots(facts, settings.policy, nowMs),
   factsWhenUnknown: { snapshot_count: null, true_size_bytes: null, oldest_age_seconds: null },
-  hint: connectionHintOr('or give --data-dir on the node, which needs no agent'),
+  hint: (error) => cqlHint(error) ?? connectionHintOr('or give --data-dir on the node, which needs no agent')(error),
 };
 
 export const entry: PluginEntry = {
@@ -126,7 +129,7 @@ export const entry: PluginEntry = {
       group: THRESHOLDS,
       help: 'How long past its TTL a snapshot may still be there before that counts: Cassandra removes them in the background.',
     },
-    ...JOLOKIA_OPTIONS,
+    ...CONNECTION_OPTIONS,
   ],
   formats: [],
 

@@ -5,7 +5,8 @@
 import { readBackupFacts } from './backup-facts.js';
 import { readCluster } from './cluster.js';
 import { readNodeHealth } from './node-health.js';
+import { readSnapshots } from './snapshots.js';
 
-export const readers = { readBackupFacts, readCluster, readNodeHealth };
+export const readers = { readBackupFacts, readCluster, readNodeHealth, readSnapshots };
 
 export type CqlReaders = typeof readers;
