@@ -83,6 +83,7 @@ export class CqlSession {
 
   async start(): Promise<void> {
     this.armDeadline();
+    if (this.failure !== undefined) throw this.failure; // aborted before it began
     this.socket = await this.connect();
     this.phase = 'startup';
     this.trace('> STARTUP (protocol v4)');
@@ -131,6 +132,8 @@ export class CqlSession {
     this.timer = setTimeout(() => this.fail(stalled(this.where, this.phase, this.limits.deadline)), Math.max(left, 0));
     this.timer.unref();
     this.limits.signal?.addEventListener('abort', this.onAbort, { once: true });
+    // An abort event fires once: a signal aborted already (a check stopped) never sends it again.
+    if (this.limits.signal?.aborted === true) this.close();
   }
 
   private async connect(): Promise<Socket> {
