@@ -4,6 +4,7 @@
 
 import { readCluster, type ClusterAccess, type ClusterFacts, type ClusterRequest } from '../cassandra/cluster.js';
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
+import { CONNECTION_OPTIONS } from './connection.js';
 import type { CheckContext } from '../runtime/plugin.js';
 import {
   cqlLimits,
@@ -11,14 +12,12 @@ import {
   overCql,
   readCqlConnection,
   readTransport,
-  TRANSPORT_OPTIONS,
   type CqlConnection,
 } from './cql-connection.js';
 import {
   callLimits,
   connectionHint,
   describeConnection,
-  JOLOKIA_OPTIONS,
   jolokiaClient,
   readJolokiaConnections,
   withUrl,
@@ -28,7 +27,7 @@ import {
 const CONTACTS = 'Repeatable: more contact nodes, asked in turn when one does not answer.';
 
 /** The connection options, where --url and -H may name several contact nodes. */
-export const CONTACT_OPTIONS: readonly OptionSpec[] = [...JOLOKIA_OPTIONS, ...TRANSPORT_OPTIONS].map((o) =>
+export const CONTACT_OPTIONS: readonly OptionSpec[] = CONNECTION_OPTIONS.map((o) =>
   o.name === 'url' || o.name === 'hostname'
     ? {
         ...o,

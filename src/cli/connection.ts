@@ -4,6 +4,7 @@
 
 import type { OptionSpec, ParsedOptions } from '../runtime/options.js';
 import {
+  CQL_PASSWORD_ENV,
   cqlHint,
   describeCqlConnection,
   readCqlConnection,
@@ -23,8 +24,28 @@ export type Connection =
   | { readonly transport: 'jolokia'; readonly jolokia: JolokiaConnection }
   | { readonly transport: 'cql'; readonly cql: CqlConnection };
 
+/** What the options the transports share mean on the native port, said beside their meaning for the agent. */
+const ON_NATIVE_PORT: Readonly<Record<string, string>> = {
+  hostname: 'With --transport cql: the node whose native port is asked.',
+  user: 'With --transport cql: the Cassandra role to log in as (PasswordAuthenticator).',
+  'password-file': `With --transport cql the environment variable is ${CQL_PASSWORD_ENV}.`,
+  ssl: 'With --transport cql: TLS on the native port (client_encryption_options), the certificate verified.',
+  'ca-file': 'The same for the native port with --transport cql --ssl.',
+  cert: 'The same for nodes that demand one on the native port.',
+};
+
 /** The options of a plugin that answers over both transports. */
-export const CONNECTION_OPTIONS: readonly OptionSpec[] = [...JOLOKIA_OPTIONS, ...TRANSPORT_OPTIONS];
+export const CONNECTION_OPTIONS: readonly OptionSpec[] = [
+  ...JOLOKIA_OPTIONS.map((o) => {
+    const native = ON_NATIVE_PORT[o.name];
+    return {
+      ...o,
+      ...(o.environment === undefined ? {} : { environment: [o.environment].flat().concat(CQL_PASSWORD_ENV) }),
+      ...(native === undefined ? {} : { help: `${o.help} ${native}` }),
+    };
+  }),
+  ...TRANSPORT_OPTIONS,
+];
 
 export function readConnection(options: ParsedOptions, env: NodeJS.ProcessEnv, plugin: string): Connection {
   return readTransport(options) === 'cql'

@@ -30,6 +30,8 @@ const FRESHNESS = 'Backup freshness (run on the node: reads its data directories
 const CONFIGURATION = 'Until restart (run on the node: reads its cassandra.yaml)';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 const ON_NODE = '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw';
+const CQL_CREDENTIALS = '--extra-opts=cql@/etc/nagios4/cassandra.ini';
+const ON_NODE_CQL = '--transport cql -H 127.0.0.1 -u monitor --password-file /etc/nagios/cassandra.pw';
 
 interface BackupSettings {
   readonly connection: Connection;
@@ -193,6 +195,10 @@ export const entry: PluginEntry = {
       command: `${NAME} -H cass1.example.com -u monitor --password-file /etc/nagios/jolokia.pw`,
     },
     {
+      says: 'Over CQL on the native port, with no agent on the node (Cassandra 4.0+; the role needs a grant on system_views, see README.md):',
+      command: `${NAME} --transport cql -H cass1.example.com -u monitor --password-file /etc/nagios/cassandra.pw`,
+    },
+    {
       says: 'Options from an INI file section [cassandra] (passwords too):',
       command: `${NAME} --extra-opts=cassandra@/etc/nagios/cassandra.ini`,
     },
@@ -248,6 +254,13 @@ export const entry: PluginEntry = {
       ],
     },
     {
+      name: `${NAME}_cql`,
+      arguments: `-H $HOSTADDRESS$ --transport cql ${CQL_CREDENTIALS} -t 10`,
+      says: [
+        'Over CQL, with nothing installed on the node: the role and password from the [cql] section of the same file (user=monitor, password=...).',
+      ],
+    },
+    {
       name: `${NAME}_expect`,
       arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} --expect-backup $ARG1$ -t 10`,
       says: ['The same, for nodes that should NOT back up (or the reverse): $ARG1$ = enabled | disabled.'],
@@ -258,6 +271,7 @@ export const entry: PluginEntry = {
     { name: `${NAME}_flush`, arguments: `${ON_NODE} --flush shop -t 20` },
     { name: `${NAME}_age`, arguments: `${ON_NODE} --keyspace shop --max-age 1d --critical-age 2d -t 20` },
     { name: `${NAME}_config`, arguments: `${ON_NODE} --find-config -t 10` },
+    { name: `${NAME}_cql_age`, arguments: `${ON_NODE_CQL} --keyspace shop --max-age 1d --critical-age 2d -t 20` },
   ],
 };
 

@@ -229,6 +229,14 @@ export const entry: PluginEntry = {
 
   nagios: [
     {
+      name: `${NAME}_cql`,
+      arguments: `-H $HOSTADDRESS$ --transport cql --extra-opts=cql@/etc/nagios4/cassandra.ini -t 15`,
+      says: [
+        'Over CQL, with nothing installed on the node: the role and password from the [cql] section of the same file (user=monitor, password=...).',
+        'Every member is asked on its own native port, with the same role.',
+      ],
+    },
+    {
       name: NAME,
       arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} -t 15`,
       says: ['The whole cluster, asked from the Nagios server through one contact node (a host of the cluster).'],

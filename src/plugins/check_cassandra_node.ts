@@ -196,10 +196,24 @@ export const entry: PluginEntry = {
 
   nagios: [
     {
+      name: `${NAME}_cql`,
+      arguments: `-H $HOSTADDRESS$ --transport cql --extra-opts=cql@/etc/nagios4/cassandra.ini -t 10`,
+      says: [
+        'Over CQL, with nothing installed on the node: the role and password from the [cql] section of the same file (user=monitor, password=...).',
+        'Gossip and the mode come from system_views.gossip_info where the release has it; what CQL cannot tell is said in the long output.',
+      ],
+    },
+    {
       name: NAME,
       arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} -t 10`,
       says: ["The node's native transport, gossip, backup and mode, from the Nagios server."],
     },
   ],
-  nrpe: [{ name: NAME, arguments: '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw -t 10' }],
+  nrpe: [
+    { name: NAME, arguments: '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw -t 10' },
+    {
+      name: `${NAME}_cql`,
+      arguments: '--transport cql -H 127.0.0.1 -u monitor --password-file /etc/nagios/cassandra.pw -t 10',
+    },
+  ],
 };

@@ -177,6 +177,14 @@ export const entry: PluginEntry = {
 
   nagios: [
     {
+      name: `${NAME}_cql`,
+      arguments: `-H $HOSTADDRESS$ --transport cql --extra-opts=cql@/etc/nagios4/cassandra.ini --warning-age $ARG1$ --critical-age $ARG2$ -t 10`,
+      says: [
+        'Over CQL, with nothing installed on the node: the role and password from the [cql] section of the same file (user=monitor, password=...).',
+        'Cassandra 5.0 lists its snapshots in system_views.snapshots; older releases: the agent, or --data-dir on the node.',
+      ],
+    },
+    {
       name: NAME,
       arguments: `-H $HOSTADDRESS$ ${CREDENTIALS} --warning-age $ARG1$ --critical-age $ARG2$ -t 10`,
       says: [
