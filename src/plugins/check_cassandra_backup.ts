@@ -30,7 +30,6 @@ const FRESHNESS = 'Backup freshness (run on the node: reads its data directories
 const CONFIGURATION = 'Until restart (run on the node: reads its cassandra.yaml)';
 const CREDENTIALS = '--extra-opts=@/etc/nagios4/cassandra.ini';
 const ON_NODE = '-H 127.0.0.1 -u monitor --password-file /etc/nagios/jolokia.pw';
-const CQL_CREDENTIALS = '--extra-opts=cql@/etc/nagios4/cassandra.ini';
 const ON_NODE_CQL = '--transport cql -H 127.0.0.1 -u monitor --password-file /etc/nagios/cassandra.pw';
 
 interface BackupSettings {
@@ -77,7 +76,7 @@ const backupCheck: Check<BackupSettings, BackupFacts> = {
 
 export const entry: PluginEntry = {
   name: NAME,
-  summary: 'incremental backup status of a Cassandra node over Jolokia, and proof that backups are written',
+  summary: 'incremental backup status of a Cassandra node over Jolokia or CQL, and proof that backups are written',
   service: 'CASSANDRA BACKUP',
   metricPrefix: 'cassandra_backup',
   icingaCommand: 'cassandra_backup',
@@ -94,7 +93,7 @@ export const entry: PluginEntry = {
       kind: 'list',
       arg: 'KEYSPACE[.TABLE]',
       group: FRESHNESS,
-      help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.',
+      help: 'Flush this keyspace or table first (Jolokia exec of forceKeyspaceFlush; CQL cannot flush), then prove that every table that had data got a new SSTable whose hard link is in backups/. Repeatable.',
     },
     {
       name: 'keyspace',
@@ -108,14 +107,14 @@ export const entry: PluginEntry = {
       kind: 'list',
       arg: 'KEYSPACE[.TABLE]',
       group: FRESHNESS,
-      help: 'Leave this table (or keyspace) out of --flush and --keyspace, e.g. a table created WITH incremental_backups = false (Cassandra 5.0), which is never backed up. Repeatable; -v lists what was left out.',
+      help: 'Leave this table (or keyspace) out of --flush and --keyspace, e.g. a table created WITH incremental_backups = false (Cassandra 5.0), which is never backed up; over CQL such tables are known and left out by themselves. Repeatable; -v lists what was left out.',
     },
     {
       name: 'data-dir',
       kind: 'list',
       arg: 'DIR',
       group: FRESHNESS,
-      help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations).',
+      help: 'A data directory as seen from here. Repeatable. Default: what the node reports (AllDataFileLocations; over CQL, data_file_directories).',
     },
     {
       name: 'max-age',
@@ -135,7 +134,7 @@ export const entry: PluginEntry = {
       name: 'find-config',
       kind: 'flag',
       group: CONFIGURATION,
-      help: "Compare the running setting with the node's cassandra.yaml, found as the node found it: the cassandra.config system property, else its class path, else /etc/cassandra. Reads java.lang:type=Runtime (SystemProperties, ClassPath).",
+      help: "Compare the running setting with the node's cassandra.yaml, found as the node found it: the cassandra.config system property, else its class path, else /etc/cassandra. Reads java.lang:type=Runtime (SystemProperties, ClassPath); over CQL, system_views.system_properties.",
     },
     {
       name: 'config',
@@ -158,6 +157,7 @@ export const entry: PluginEntry = {
 
   description: [
     'Checks whether incremental backup is enabled on an Apache Cassandra node: what `nodetool statusbackup` prints as "running" or "not running". It asks the node\'s Jolokia agent (JMX over HTTP) instead of starting a JVM for nodetool, so a check costs about as much as starting Node.',
+    'With --transport cql it asks the node on its native port instead (Cassandra 4.0 and later), with nothing installed on the node: system_views.settings holds the same runtime value. A role needs a grant to read system_views (README.md: "No agent on the nodes").',
     "With incremental backup enabled, Cassandra hard-links every flushed SSTable into the table's backups/ directory. The setting can be switched at runtime (nodetool enablebackup / disablebackup) and is lost on restart unless incremental_backups: true is in cassandra.yaml: that is what this check catches.",
     'Run on the node itself, --find-config (or --config FILE) compares the running setting with the cassandra.yaml the node loaded, and the 4.1+ override -Dcassandra.settings.incremental_backups: "enabled until the next restart" is a WARNING, the rolling restart that would silently turn backup off everywhere.',
     "Run on the node itself (NRPE, an Icinga 2 agent), it also proves that backups are being written. With --flush it reads each table's memtable size, flushes (as `nodetool flush` does), and checks that every table that had data got a new SSTable whose hard link (the same inode) is in backups/. With --keyspace and --max-age it judges the age of the newest backup file of each table, without writing anything. Only the table's current directory is looked at, in every data directory.",
@@ -255,7 +255,7 @@ export const entry: PluginEntry = {
     },
     {
       name: `${NAME}_cql`,
-      arguments: `-H $HOSTADDRESS$ --transport cql ${CQL_CREDENTIALS} -t 10`,
+      arguments: `-H $HOSTADDRESS$ --transport cql --extra-opts=cql@/etc/nagios4/cassandra.ini -t 10`,
       says: [
         'Over CQL, with nothing installed on the node: the role and password from the [cql] section of the same file (user=monitor, password=...).',
       ],

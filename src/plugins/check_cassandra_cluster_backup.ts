@@ -178,6 +178,7 @@ export const entry: PluginEntry = {
 
   description: [
     'Audits incremental backup on every node of an Apache Cassandra cluster at once: the cluster-wide loop of the nodetool statusbackup documentation (the node list from `nodetool status`, then `nodetool statusbackup` on each node over SSH, a JVM per node) as one check from the monitoring server.',
+    'With --transport cql, the contact reports the ring from system.local and system.peers_v2 (gossip_info, where the release has it, for the members that announced their shutdown), and each member is asked on the native address and port the ring gives for it, over a session of its own, with the same role: no agent anywhere.',
     "A contact node reports the ring over Jolokia (who should exist, who gossip says is up or down, each one's data center and rack); if it does not answer, the next --url or -H is asked. Then every member's own agent is asked for its backup flag, all at once (at most --parallel), each within --node-timeout and all within -t. Gossip does not say where an agent listens: by default it is the contact's URL with the member's address (the same port everywhere, as in production), or --node-url, or a line of --node-url-file. Each agent must answer for the host id the ring gives that address, so a wrong mapping is caught rather than audited.",
     "Every member is accounted for: backup enabled, disabled, unreachable (no answer; gossip's view is said too), refused credentials, not a Cassandra node, another node answering, or named with --node but not in the ring.",
   ],

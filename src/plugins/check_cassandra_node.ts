@@ -94,7 +94,8 @@ function modes(options: ParsedOptions): string[] {
 
 export const entry: PluginEntry = {
   name: NAME,
-  summary: "a Cassandra node's native transport, gossip, incremental backup and mode, in one request",
+  summary:
+    "a Cassandra node's native transport, gossip, incremental backup and mode, in one request over Jolokia or CQL",
   service: 'CASSANDRA NODE',
   metricPrefix: 'cassandra_node',
   icingaCommand: 'cassandra_node',
@@ -156,6 +157,7 @@ export const entry: PluginEntry = {
 
   description: [
     "Checks what a health-check script running nodetool statusbinary, statusgossip and statusbackup prints, and what an operator reads beside them: the node's OperationMode (STARTING, NORMAL, JOINING, LEAVING, DECOMMISSIONED, MOVING, DRAINING, DRAINED), Joined, Drained, Draining and Decommissioning. One Jolokia bulk request, no JVM per question.",
+    "With --transport cql it asks the node on its native port instead, with nothing installed on the node: that it answers there is the native transport running; the backup flag comes from system_views.settings; gossip and the mode from the node's own row of system_views.gossip_info (a node whose gossip was stopped announces shutdown there), where the release has that table. Joined, Drained, Draining and Decommissioning are JMX's alone. What CQL cannot tell is left out of the verdict and said in the long output, never guessed.",
     'Each aspect is judged against what this node should be doing, with the state to raise when it is not: by default the native transport and gossip must run (CRITICAL), backup must be enabled (WARNING) and the mode must be NORMAL (WARNING). A node drained for maintenance is not an outage when you say so: --expect-mode DRAINED --expect-binary stopped --expect-gossip stopped.',
   ],
   states: {

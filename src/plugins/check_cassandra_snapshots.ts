@@ -135,6 +135,7 @@ export const entry: PluginEntry = {
 
   description: [
     'Snapshots stay until someone runs nodetool clearsnapshot, or, from Cassandra 4.1 on, until their TTL runs out; every SSTable a snapshot holds stays on disk after compaction has replaced it, so an old snapshot grows into the disk it was meant to protect. This check lists what nodetool listsnapshots lists, one line per snapshot tag, and judges each on its age, all of them on their true size (the bytes no live SSTable shares: what clearing them would free), and those still there past their TTL.',
+    'With --transport cql it reads system_views.snapshots (Cassandra 5.0), with the same judgement and nothing installed on the node; an older release has no such table: use the agent, or --data-dir on the node.',
     "It asks the agent for StorageService's SnapshotDetails, what listsnapshots reads. Cassandra 4.1 and later report when each snapshot was taken and when it expires; 4.0 does not, and the check then reads the snapshot folders when it runs on the node (manifest.json, or the folder's own time), or says that it needs them. Jolokia 2.x agents cut that answer short while a snapshot has no TTL; on the node the check then reads the folders instead, and away from it says so: run it on the node (NRPE, an Icinga 2 agent). With --data-dir it reads only the folders, without an agent.",
   ],
   states: {
