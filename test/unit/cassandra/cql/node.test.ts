@@ -64,24 +64,6 @@ describe('select: a role without the grant', () => {
   });
 });
 
-describe('leastGrant', () => {
-  it.each(['4.0.17', '4.1.9', '5.0.9', '5.0.0-beta1', '3.11.17', 'unknown', undefined])(
-    '%s: one statement, for the role named',
-    (release) => {
-      expect(leastGrant('monitor', release)).toMatch(
-        /^GRANT SELECT ON (ALL KEYSPACES|KEYSPACE system_views) TO monitor$/,
-      );
-      expect(leastGrant('nagios_ro', release)).toMatch(/ TO nagios_ro$/);
-    },
-  );
-
-  it('a release it cannot read: every keyspace, which every release accepts', () => {
-    expect(leastGrant('monitor', undefined)).toBe('GRANT SELECT ON ALL KEYSPACES TO monitor');
-    expect(leastGrant('monitor', 'x.y')).toBe('GRANT SELECT ON ALL KEYSPACES TO monitor');
-    expect(leastGrant('monitor', '3.11.17')).toBe('GRANT SELECT ON ALL KEYSPACES TO monitor');
-  });
-});
-
 describe('select: a table or column the node has not', () => {
   it("a missing table: no-such-table, naming the table, the node's release and what to do", async () => {
     const error = await failure({ release: '4.0.17' }, (n) =>
