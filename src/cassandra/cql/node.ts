@@ -88,6 +88,16 @@ export async function releaseOf(node: CqlNode): Promise<string | undefined> {
   return releaseText(local?.release_version);
 }
 
+/**
+ * A promise handed to queries that await it only when they fail (the release, for the wording):
+ * its own failure is the caller's to report, never an unhandled rejection, which would end a
+ * plugin as an internal error. Answers may come in any order, and the session closes after use.
+ */
+export function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** Only informative, and printed: a release number, or nothing (not whatever came). */
 export function releaseText(value: unknown): string | undefined {
   return typeof value === 'string' && /^[0-9A-Za-z.+~-]{1,40}$/.test(value) ? value : undefined;

@@ -14,7 +14,16 @@ import { leastGrant } from '../../../../src/cassandra/cql/node.js';
 import type { CqlEndpoint } from '../../../../src/cql/session.js';
 import { CheckError } from '../../../../src/runtime/errors.js';
 import type { Reading } from '../../../../src/runtime/result.js';
-import { GOSSIP_COLUMNS, gossipRow, LOCAL_COLUMNS, limits, localRow, PEERS_V2_COLUMNS } from './fake-node.js';
+import {
+  GOSSIP_COLUMNS,
+  gossipRow,
+  LOCAL_COLUMNS,
+  limits,
+  localRow,
+  PEERS_V2_COLUMNS,
+  startNode,
+  unhandledDuring,
+} from './fake-node.js';
 
 const USER = 'monitor';
 const PASSWORD = 'secret';
@@ -278,5 +287,22 @@ describe('readCluster over CQL: where each member serves CQL', () => {
       [`127.0.0.1:${r.natives[1]!.port}`, 'unknown', undefined, 'answered'],
     ]);
     expect(facts.members.map((m) => m.target.member?.releaseVersion)).toEqual(['4.0.17', '4.0.17']);
+  });
+});
+
+describe('readCluster over CQL: a contact whose system.local alone fails', () => {
+  it('that failure, and no rejection left unhandled', async () => {
+    const node = await startNode({ release: '5.0.9', denied: ['system.local'] });
+    try {
+      const unhandled = await unhandledDuring(() =>
+        expect(readCluster([node.endpoint], request(), limits())).rejects.toThrow(
+          // The release cannot be read: the grant every release takes.
+          `The role monitor may not read system.local on 127.0.0.1:${node.server.port}: run ${leastGrant(USER, undefined)}`,
+        ),
+      );
+      expect(unhandled).toEqual([]);
+    } finally {
+      await node.close();
+    }
   });
 });

@@ -36,6 +36,8 @@ export interface NodeSpec {
   readonly snapshots?: readonly Record<string, unknown>[];
   /** Tables (`keyspace.table`) the role may not read: they answer ERROR 0x2100 as Cassandra does. */
   readonly denied?: readonly string[];
+  /** Each answer waits a random time in this range: answers may come in another order than asked. */
+  readonly latencyMs?: [number, number];
 }
 
 export interface FakeNode {
@@ -233,6 +235,7 @@ export async function startNode(spec: NodeSpec): Promise<FakeNode> {
   let tables: ((name: string) => Table | undefined) | undefined;
   const server = await startFakeCql({
     credentials: { user: USER, password: PASSWORD },
+    ...(spec.latencyMs === undefined ? {} : { latencyMs: spec.latencyMs }),
     endpoint: () => ({
       conduct: 'answer',
       table: (keyspace, table) => {
@@ -258,3 +261,20 @@ export async function startNode(spec: NodeSpec): Promise<FakeNode> {
 
 /** A minute to answer: the tests that are about time set their own. */
 export const limits = (): CqlLimits => ({ deadline: Date.now() + 60_000 });
+
+/**
+ * The rejections nobody handled while `run` ran, and a few turns after: a reader must leave none
+ * (in a plugin, one ends the check as an internal error).
+ */
+export async function unhandledDuring(run: () => Promise<unknown>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const listener = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', listener);
+  try {
+    await run().catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  } finally {
+    process.off('unhandledRejection', listener);
+  }
+  return unhandled;
+}

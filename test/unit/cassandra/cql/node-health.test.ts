@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readNodeHealth } from '../../../../src/cassandra/cql/node-health.js';
 import { CqlError } from '../../../../src/cql/errors.js';
-import { type FakeNode, gossipRow, limits, type NodeSpec, startNode } from './fake-node.js';
+import { type FakeNode, gossipRow, limits, type NodeSpec, startNode, unhandledDuring } from './fake-node.js';
 
 let node: FakeNode | undefined;
 afterEach(async () => {
@@ -89,5 +89,14 @@ describe('readNodeHealth over CQL', () => {
     expect(error).toBeInstanceOf(CqlError);
     expect(error).toMatchObject({ kind: 'permission' });
     expect((error as Error).message).toMatch(/may not read system_views\.gossip_info on .*: run GRANT SELECT ON /);
+  });
+
+  it('system.local alone failing: that failure, and no rejection left unhandled', async () => {
+    node = await startNode({ release: '5.0.9', denied: ['system.local'] });
+    const endpoint = node.endpoint;
+    const unhandled = await unhandledDuring(() =>
+      expect(readNodeHealth(endpoint, limits())).rejects.toThrow(/^The role monitor may not read system\.local on /),
+    );
+    expect(unhandled).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSnapshots } from '../../../../src/cassandra/cql/snapshots.js';
 import { CqlError } from '../../../../src/cql/errors.js';
-import { type FakeNode, limits, type NodeSpec, startNode } from './fake-node.js';
+import { type FakeNode, limits, type NodeSpec, startNode, unhandledDuring } from './fake-node.js';
 
 let node: FakeNode | undefined;
 afterEach(async () => {
@@ -94,6 +94,15 @@ describe('readSnapshots over CQL', () => {
     expect(facts.snapshots).toEqual([
       expect.objectContaining({ tag: 's', trueSizeBytes: 1000, sizeOnDiskBytes: 10000, createdMs: T0 }),
     ]);
+  });
+
+  it('answers in another order than asked (the release last): the same facts, no rejection left unhandled', async () => {
+    node = await startNode({ release: '5.0.9', latencyMs: [0, 20], snapshots: [row('s', 'shop.orders')] });
+    const endpoint = node.endpoint;
+    const read = async () => {
+      for (let i = 0; i < 20; i++) expect((await readSnapshots(endpoint, limits())).snapshots).toHaveLength(1);
+    };
+    expect(await unhandledDuring(read)).toEqual([]);
   });
 
   it('no snapshot: none', async () => {
