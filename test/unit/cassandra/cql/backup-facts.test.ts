@@ -119,6 +119,13 @@ describe('readBackupFacts over CQL: the tables (--keyspace, --table)', () => {
     expect(facts.freshness?.tables.map((t) => t.table)).toEqual([{ keyspace: 'shop', table: 'orders' }]);
   });
 
+  it('5.0: only opted-out tables asked for: an error that names them, not an empty OK', async () => {
+    const request = { freshness: { flush: [], look: [{ keyspace: 'shop', table: 'audit' }], exclude: [] } };
+    const error = await read({ release: '5.0.9', tables: [ORDERS, AUDIT] }, request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/opted out of incremental backup: shop\.audit$/);
+  });
+
   it('4.0 (no incremental_backups column): the opt-out is unknown, every table is read', async () => {
     const data = mkdtempSync(join(dir, 'data-'));
     for (const t of [ORDERS, AUDIT]) folder(data, t);
