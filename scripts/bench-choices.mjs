@@ -1,6 +1,7 @@
 // npm run bench:choices: the measurements behind docs/DECISIONS.md. Each variant is a minimal
 // status check (parse --url, POST the read, print a line) bundled by esbuild the way the
-// plugins are, so only the choice under test differs. Run side by side in one run.
+// plugins are, so only the choice under test differs. Run side by side in one run. The CQL client
+// against cassandra-driver (D23) is scripts/bench-cql-client.mjs, which bench:choices runs next.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -49,6 +49,7 @@ import { clusterTables } from './simulated-cql-tables.mjs';
  * @property {{ host: string, port: number }} contact the first member
  * @property {number} port the same on every member
  * @property {SimulatedCqlMember[]} members
+ * @property {number} connections TCP connections accepted so far, over all members
  * @property {() => Promise<void>} close
  */
 
@@ -92,6 +93,9 @@ export async function startSimulatedCqlCluster(options) {
     contact: { host: members[0]?.address ?? '', port: server.port },
     port: server.port,
     members,
+    get connections() {
+      return server.connections;
+    },
     close: () => server.close(),
   };
 }
