@@ -125,7 +125,7 @@ export async function correctness({ target, caFile }, commands, work) {
         ? 'TLS (its -vvv trace)'
         : 'no TLS traced'
       : `TLS on ${(connectionsSeen(tls.stderr) ?? []).filter((row) => row[3] === true).length} of ${(connectionsSeen(tls.stderr) ?? []).length} connections`;
-    rows.push([command.name, brief(right, 60), brief(refused, 150), protocol, `${brief(tls, 0)}; ${encrypted}`]);
+    rows.push([command.name, brief(right, 60), brief(refused, 150), protocol, `exit ${tls.code}; ${encrypted}`]);
   }
   return [
     '| client | right password | wrong password | protocol the node sees (system_views.clients) | TLS, CA verified |',
