@@ -194,12 +194,13 @@ function encodeRow(row, columns, key) {
 
 /**
  * The body of a RESULT Rows (kind 2) for a SELECT of `names` (all columns when undefined) with an
- * optional `column = 'value'` filter; a string is the message of an Invalid (0x2200) error.
+ * optional `column = 'value'` or `column IN ('a', 'b')` filter; a string is the message of an Invalid
+ * (0x2200) error.
  * @param {string} keyspace
  * @param {string} tableName
  * @param {Table} table
  * @param {string[] | undefined} names
- * @param {{ column: string, value: string } | undefined} where
+ * @param {{ column: string, values: string[] } | undefined} where
  * @returns {Buffer | string}
  */
 export function rowsBody(keyspace, tableName, table, names, where) {
@@ -210,7 +211,8 @@ export function rowsBody(keyspace, tableName, table, names, where) {
   const key = columns.map((c) => c.name).join(',');
   const rows = [];
   for (const row of table.rows) {
-    if (where === undefined || String(row[where.column]) === where.value) rows.push(encodeRow(row, columns, key));
+    if (where === undefined || where.values.includes(String(row[where.column])))
+      rows.push(encodeRow(row, columns, key));
   }
   const metadata = [
     int(0x0001), // Global_tables_spec
@@ -238,7 +240,7 @@ export function frame(stream, opcode, body) {
 }
 
 const SELECT =
-  /^\s*select\s+(\*|\w+(?:\s*,\s*\w+)*)\s+from\s+(?:(\w+)\s*\.\s*)?(\w+)(?:\s+where\s+(\w+)\s*=\s*'((?:[^']|'')*)')?\s*;?\s*$/is;
+  /^\s*select\s+(\*|\w+(?:\s*,\s*\w+)*)\s+from\s+(?:(\w+)\s*\.\s*)?(\w+)(?:\s+where\s+(\w+)\s*(?:=\s*('(?:[^']|'')*')|in\s*\(\s*('(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)))?\s*;?\s*$/is;
 
 /**
  * The parts of a SELECT, names folded to lower case as CQL does; undefined for anything else.
@@ -247,12 +249,19 @@ const SELECT =
 export function parseSelect(cql) {
   const match = SELECT.exec(cql);
   if (match === null) return undefined;
-  const [, columns = '*', keyspace, table = '', column, value] = match;
+  const [, columns = '*', keyspace, table = '', column, value, list] = match;
   return {
     columns: columns === '*' ? undefined : columns.split(',').map((c) => c.trim().toLowerCase()),
     keyspace: keyspace?.toLowerCase(),
     table: table.toLowerCase(),
-    where:
-      column === undefined ? undefined : { column: column.toLowerCase(), value: (value ?? '').replaceAll("''", "'") },
+    where: column === undefined ? undefined : { column: column.toLowerCase(), values: literals(value ?? list ?? '') },
   };
+}
+
+/**
+ * The values of `'a'` or `'a', 'b'`, quotes doubled inside as CQL writes them.
+ * @param {string} text
+ */
+function literals(text) {
+  return [...text.matchAll(/'((?:[^']|'')*)'/g)].map((m) => (m[1] ?? '').replaceAll("''", "'"));
 }
