@@ -22,7 +22,17 @@ import { fileURLToPath } from 'node:url';
 import { backlogSection } from './bench-backlog.mjs';
 import { clusterSections } from './bench-cluster.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
-import { machine, markdownTable, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
+import {
+  COUNTING_FLAGS,
+  instructionTable,
+  machine,
+  markdownTable,
+  requireTime,
+  runQuietly,
+  sideBySide,
+  startStatusServer,
+  VALGRIND,
+} from './bench-lib.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,8 +50,6 @@ const plugin = join(root, 'plugins', 'check_cassandra_backup');
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 const sections = [];
 const NOTES_MARKER = '## What was tried, and what stands in the way';
-const VALGRIND = '/usr/bin/valgrind';
-const COUNTING_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
 
 // 1. Start-up ------------------------------------------------------------------------------------
 const emptyScript = join(work, 'empty.cjs');
@@ -168,36 +176,6 @@ async function countedEntry(url) {
     `require(${JSON.stringify(join(root, 'dist', 'launch.cjs'))}).launch(${JSON.stringify(copy)}, 'CASSANDRA BACKUP');\n`,
   );
   return entry;
-}
-
-/** One callgrind run per row; the first row is the reference. */
-async function instructionTable(rows) {
-  const counts = [];
-  for (const [name, args] of rows) {
-    const { stderr } = await runQuietly(VALGRIND, [
-      '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
-      process.execPath,
-      ...COUNTING_FLAGS,
-      ...args,
-    ]);
-    counts.push([name, Number(/Collected : (\d+)/.exec(stderr)?.[1])]);
-  }
-  const [, reference] = counts[0];
-  return [
-    '| command | instructions | × first row |',
-    '|---|---|---|',
-    ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`),
-  ].join('\n');
-}
-
-function runQuietly(command, args) {
-  return new Promise((resolve) => {
-    let stderr = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
 }
 
 // 2. Against nodetool on a real node --------------------------------------------------------------
