@@ -2,12 +2,14 @@
 // The bytes of the CQL native protocol v4 that scripts/fake-cql.mjs reads and writes: the
 // notations of its section 3 ([short], [int], [string], [long string], [bytes], [string map],
 // [string multimap]), response frames, ERROR bodies, RESULT Rows with their metadata and values
-// (section 6) of the types the simulated system tables use, and the one SELECT it understands.
+// (section 6) of the types the simulated system tables use, and the one SELECT it understands
+// (one `column = 'value'` or `column IN ('a', 'b')` filter at most, as the checks ask).
 // Only node: built-ins.
 
 /**
  * The column types the fake server can send, as CQL names them.
- * @typedef {'varchar' | 'boolean' | 'int' | 'bigint' | 'uuid' | 'inet' | 'timestamp' | 'set<varchar>'} CqlType
+ * @typedef {'varchar' | 'boolean' | 'int' | 'bigint' | 'double' | 'uuid' | 'inet' | 'timestamp' | 'blob'
+ *   | 'set<varchar>' | 'map<varchar,varchar>' | 'map<varchar,blob>'} CqlType
  */
 
 /** @typedef {{ name: string, type: CqlType }} Column */
@@ -132,10 +134,14 @@ const OPTION_IDS = {
   boolean: [0x0004],
   int: [0x0009],
   bigint: [0x0002],
+  double: [0x0007],
+  blob: [0x0003],
   uuid: [0x000c],
   inet: [0x0010],
   timestamp: [0x000b],
   'set<varchar>': [0x0022, 0x000d],
+  'map<varchar,varchar>': [0x0021, 0x000d, 0x000d],
+  'map<varchar,blob>': [0x0021, 0x000d, 0x0003],
 };
 
 /** A value's bytes, by its type (section 6). @type {Record<CqlType, (value: unknown) => Buffer>} */
@@ -144,6 +150,12 @@ const ENCODERS = {
   boolean: (value) => Buffer.from([value ? 1 : 0]),
   int: (value) => int(Number(value)),
   bigint: (value) => long(/** @type {number | bigint} */ (value)),
+  double: (value) => {
+    const b = Buffer.alloc(8);
+    b.writeDoubleBE(Number(value));
+    return b;
+  },
+  blob: (value) => Buffer.from(/** @type {Uint8Array} */ (value)),
   timestamp: (value) => long(value instanceof Date ? value.getTime() : /** @type {number} */ (value)),
   uuid: (value) => fixed(Buffer.from(String(value).replaceAll('-', ''), 'hex'), 16, value),
   inet: (value) => fixed(Buffer.from(String(value).split('.').map(Number)), 4, value),
@@ -152,7 +164,20 @@ const ENCODERS = {
     const elements = [.../** @type {Iterable<unknown>} */ (value)].map((e) => Buffer.from(String(e), 'utf8'));
     return Buffer.concat([int(elements.length), ...elements.flatMap((e) => [int(e.length), e])]);
   },
+  // v4 maps: an [int] count, then each key and value as [bytes]; given as a plain object.
+  'map<varchar,varchar>': (value) => map(value, (v) => Buffer.from(String(v), 'utf8')),
+  'map<varchar,blob>': (value) => map(value, (v) => Buffer.from(/** @type {Uint8Array} */ (v))),
 };
+
+/**
+ * @param {unknown} value an object, key to value
+ * @param {(value: unknown) => Buffer} encodeValue
+ */
+function map(value, encodeValue) {
+  const entries = Object.entries(/** @type {Record<string, unknown>} */ (value));
+  const items = entries.flatMap(([k, v]) => [Buffer.from(k, 'utf8'), encodeValue(v)]);
+  return Buffer.concat([int(entries.length), ...items.flatMap((e) => [int(e.length), e])]);
+}
 
 /**
  * @param {Buffer} bytes
@@ -194,8 +219,7 @@ function encodeRow(row, columns, key) {
 
 /**
  * The body of a RESULT Rows (kind 2) for a SELECT of `names` (all columns when undefined) with an
- * optional `column = 'value'` or `column IN ('a', 'b')` filter; a string is the message of an Invalid
- * (0x2200) error.
+ * optional filter, `column = 'value'` or `column IN (…)`; a string is the message of an Invalid (0x2200) error.
  * @param {string} keyspace
  * @param {string} tableName
  * @param {Table} table
@@ -239,8 +263,12 @@ export function frame(stream, opcode, body) {
   return Buffer.concat([header, body]);
 }
 
-const SELECT =
-  /^\s*select\s+(\*|\w+(?:\s*,\s*\w+)*)\s+from\s+(?:(\w+)\s*\.\s*)?(\w+)(?:\s+where\s+(\w+)\s*(?:=\s*('(?:[^']|'')*')|in\s*\(\s*('(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)))?\s*;?\s*$/is;
+const LITERAL = "'(?:[^']|'')*'";
+const SELECT = new RegExp(
+  `^\\s*select\\s+(\\*|\\w+(?:\\s*,\\s*\\w+)*)\\s+from\\s+(?:(\\w+)\\s*\\.\\s*)?(\\w+)` +
+    `(?:\\s+where\\s+(\\w+)\\s*(?:=\\s*(${LITERAL})|in\\s*\\(\\s*(${LITERAL}(?:\\s*,\\s*${LITERAL})*)\\s*\\)))?\\s*;?\\s*$`,
+  'is',
+);
 
 /**
  * The parts of a SELECT, names folded to lower case as CQL does; undefined for anything else.
@@ -250,18 +278,14 @@ export function parseSelect(cql) {
   const match = SELECT.exec(cql);
   if (match === null) return undefined;
   const [, columns = '*', keyspace, table = '', column, value, list] = match;
+  const literals = (value ?? list ?? '').match(new RegExp(LITERAL, 'g')) ?? [];
   return {
     columns: columns === '*' ? undefined : columns.split(',').map((c) => c.trim().toLowerCase()),
     keyspace: keyspace?.toLowerCase(),
     table: table.toLowerCase(),
-    where: column === undefined ? undefined : { column: column.toLowerCase(), values: literals(value ?? list ?? '') },
+    where:
+      column === undefined
+        ? undefined
+        : { column: column.toLowerCase(), values: literals.map((l) => l.slice(1, -1).replaceAll("''", "'")) },
   };
-}
-
-/**
- * The values of `'a'` or `'a', 'b'`, quotes doubled inside as CQL writes them.
- * @param {string} text
- */
-function literals(text) {
-  return [...text.matchAll(/'((?:[^']|'')*)'/g)].map((m) => (m[1] ?? '').replaceAll("''", "'"));
 }

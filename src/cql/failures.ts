@@ -75,6 +75,16 @@ export function socketFailure(
   return new CqlError('connection', `${cannot}: ${code === '' ? error.message : `${code}: ${error.message}`}`);
 }
 
+/** TLS files node:tls refuses before connecting: a PEM it cannot parse, a key that is not the certificate's. */
+export function unusableTls(where: string, error: unknown): CqlError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new CqlError(
+    'trust',
+    `Cannot connect to Cassandra's native port at ${where}: the TLS files given cannot be used (${reason})`,
+    { cause: error },
+  );
+}
+
 /**
  * An answer that is not the one expected: an ERROR frame (worded by its code), another opcode,
  * or bytes that are no CQL frame at all (`opcode` undefined, `bytes` what came).

@@ -5,7 +5,7 @@
 
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { CqlError } from './errors.js';
-import { answerFailure, loginRefused, socketFailure, stalled, type Phase } from './failures.js';
+import { answerFailure, loginRefused, socketFailure, stalled, unusableTls, type Phase } from './failures.js';
 import {
   frame,
   HEADER_BYTES,
@@ -83,6 +83,7 @@ export class CqlSession {
 
   async start(): Promise<void> {
     this.armDeadline();
+    if (this.failure !== undefined) throw this.failure; // aborted before it began
     this.socket = await this.connect();
     this.phase = 'startup';
     this.trace('> STARTUP (protocol v4)');
@@ -131,21 +132,13 @@ export class CqlSession {
     this.timer = setTimeout(() => this.fail(stalled(this.where, this.phase, this.limits.deadline)), Math.max(left, 0));
     this.timer.unref();
     this.limits.signal?.addEventListener('abort', this.onAbort, { once: true });
+    // An abort event fires once: a signal aborted already (a check stopped) never sends it again.
+    if (this.limits.signal?.aborted === true) this.close();
   }
 
   private async connect(): Promise<Socket> {
     const { host, port, tls } = this.endpoint;
-    const socket =
-      tls === undefined
-        ? connectTcp({ host, port })
-        : (await import('node:tls')).connect({
-            host,
-            port,
-            ...(isIP(host) === 0 ? { servername: host } : {}),
-            rejectUnauthorized: tls.insecure !== true,
-            ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-            ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
-          });
+    const socket = tls === undefined ? connectTcp({ host, port }) : await this.connectTls(host, port, tls);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => this.fail(socketFailure(this.where, this.phase, error)));
@@ -161,6 +154,23 @@ export class CqlSession {
     });
     this.pending.delete(-1);
     return socket;
+  }
+
+  /** node:tls throws at once, before any byte is sent, on TLS files it cannot use (a key not the certificate's). */
+  private async connectTls(host: string, port: number, tls: CqlTls): Promise<Socket> {
+    const { connect } = await import('node:tls');
+    try {
+      return connect({
+        host,
+        port,
+        ...(isIP(host) === 0 ? { servername: host } : {}),
+        rejectUnauthorized: tls.insecure !== true,
+        ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+        ...(tls.cert === undefined ? {} : { cert: tls.cert, key: tls.key }),
+      });
+    } catch (error) {
+      throw unusableTls(this.where, error);
+    }
   }
 
   private request(opcode: number, body: Buffer): Promise<{ opcode: number; body: Buffer }> {

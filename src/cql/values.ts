@@ -101,11 +101,19 @@ function uuidText(value: Buffer): string {
 
 function addressText(value: Buffer): string {
   if (value.length === 4) return [...value].join('.');
-  const groups: string[] = [];
-  for (let i = 0; i + 1 < value.length; i += 2) groups.push(value.readUInt16BE(i).toString(16));
-  // The shortest form, as node:net and Cassandra print it: the longest run of zero groups becomes ::.
-  const text = groups.join(':');
-  const runs = text.match(/(^|:)0(:0)+(:|$)/g) ?? [];
-  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
-  return longest === '' ? text : text.replace(longest, '::');
+  const groups: number[] = [];
+  for (let i = 0; i + 1 < value.length; i += 2) groups.push(value.readUInt16BE(i));
+  // The shortest form (RFC 5952), as node:net prints it: the first of the longest runs of two or
+  // more zero groups becomes ::. Runs are compared in groups: a run at either end is as long as one
+  // inside, though its text has one colon less.
+  let best = { at: -1, length: 1 };
+  for (let at = 0; at < groups.length; at++) {
+    let end = at;
+    while (groups[end] === 0) end++;
+    if (end - at > best.length) best = { at, length: end - at };
+    at = end;
+  }
+  const text = (part: number[]) => part.map((group) => group.toString(16)).join(':');
+  if (best.at < 0) return text(groups);
+  return `${text(groups.slice(0, best.at))}::${text(groups.slice(best.at + best.length))}`;
 }

@@ -19,7 +19,7 @@ import {
   type Target,
 } from '../cluster.js';
 import { SETTING } from '../config-file.js';
-import { booleanSetting, readSettings, releaseText, select, withNode } from './node.js';
+import { booleanSetting, observed, readSettings, releaseText, select, withNode } from './node.js';
 import { readCqlRing, type CqlRingMember } from './ring.js';
 
 /** The contact nodes, in turn; every member is reached with the first one's credentials and TLS. */
@@ -84,7 +84,7 @@ async function askMember(endpoint: CqlEndpoint, limits: CqlLimits): Promise<Read
   try {
     return await withNode(endpoint, limits, async (node) => {
       const local = select(node, 'system.local', 'SELECT host_id, release_version FROM system.local', {});
-      const release = local.then(([row]) => releaseText(row?.release_version));
+      const release = observed(local.then(([row]) => releaseText(row?.release_version)));
       const [[row], settings] = await Promise.all([local, readSettings(node, [SETTING], release)]);
       return {
         found: {

@@ -9,7 +9,7 @@ import type { CqlEndpoint, CqlLimits } from '../../cql/session.js';
 import { SETTING } from '../config-file.js';
 import { readGossip } from './gossip.js';
 import { modeOfStatus } from './gossip.js';
-import { booleanSetting, readSettings, releaseText, select, withNode } from './node.js';
+import { booleanSetting, observed, readSettings, releaseText, select, withNode } from './node.js';
 
 export function readNodeHealth(endpoint: CqlEndpoint, limits: CqlLimits): Promise<NodeHealth> {
   return withNode(endpoint, limits, async (node) => {
@@ -17,7 +17,7 @@ export function readNodeHealth(endpoint: CqlEndpoint, limits: CqlLimits): Promis
     const local = select(node, 'system.local', 'SELECT host_id, release_version FROM system.local', {}).then(
       ([row]) => ({ hostId: row?.host_id, releaseVersion: releaseText(row?.release_version) }),
     );
-    const release = local.then((l) => l.releaseVersion);
+    const release = observed(local.then((l) => l.releaseVersion));
     const [self, settings, gossip] = await Promise.all([
       local,
       readSettings(node, [SETTING], release),

@@ -27,9 +27,9 @@ export async function withNode<T>(
 }
 
 /**
- * The least grant that lets a role read system_views (docs/CQL.md has it per release): on
- * releases with CASSANDRA-20171, the keyspace itself; before, only every keyspace's data, which
- * the role then may read too.
+ * The least grant that lets a role read every table the checks read in system_views (README.md,
+ * "No agent on the nodes"): the keyspace itself on releases with CASSANDRA-20171 (4.0.18, 4.1.9,
+ * 5.0.5 and later), where a grant on system_views is accepted; before, only every keyspace's data.
  */
 export function leastGrant(role: string, releaseVersion: string | undefined): string {
   return grantsOnVirtualKeyspace(releaseVersion)
@@ -37,14 +37,15 @@ export function leastGrant(role: string, releaseVersion: string | undefined): st
     : `GRANT SELECT ON ALL KEYSPACES TO ${role}`;
 }
 
-/** The patch releases that accept a grant on system_views itself (CASSANDRA-20171). */
+/** The first patch release of each line that accepts a grant on system_views. */
+const VIRTUAL_KEYSPACE_GRANTS: Readonly<Record<string, number>> = { '4.0': 18, '4.1': 9, '5.0': 5 };
+
 function grantsOnVirtualKeyspace(releaseVersion: string | undefined): boolean {
   const [major, minor, patch] = (releaseVersion ?? '').split(/[.-]/).map(Number);
-  if (major === undefined || minor === undefined || patch === undefined || Number.isNaN(patch)) return false;
-  if (major === 4 && minor === 0) return patch >= Number.POSITIVE_INFINITY;
-  if (major === 4 && minor === 1) return patch >= Number.POSITIVE_INFINITY;
-  if (major === 5 && minor === 0) return patch >= Number.POSITIVE_INFINITY;
-  return false;
+  if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return false;
+  const first = VIRTUAL_KEYSPACE_GRANTS[`${major}.${minor}`];
+  if (first !== undefined) return patch !== undefined && !Number.isNaN(patch) && patch >= first;
+  return major > 5 || (major === 5 && minor > 0);
 }
 
 /**
@@ -70,7 +71,8 @@ export async function select(
         `The role ${role} may not read ${table} on ${node.session.where}: run ${leastGrant(role, releaseVersion)}`,
         { code: error.code, cause: error },
       );
-    if (error.kind === 'no-such-table' && !/column/i.test(error.message))
+    // The node's words, not the client's ("has no such table or column" names both): a column is its own error.
+    if (error.kind === 'no-such-table' && !/undefined column/i.test(error.message))
       throw new CqlError(
         'no-such-table',
         `${node.session.where} has no ${table}${releaseVersion === undefined ? '' : ` (Cassandra ${releaseVersion})`}${context.missing === undefined ? '' : `: ${context.missing}`}`,
@@ -84,6 +86,16 @@ export async function select(
 export async function releaseOf(node: CqlNode): Promise<string | undefined> {
   const [local] = await select(node, 'system.local', 'SELECT release_version FROM system.local', {});
   return releaseText(local?.release_version);
+}
+
+/**
+ * A promise handed to queries that await it only when they fail (the release, for the wording):
+ * its own failure is the caller's to report, never an unhandled rejection, which would end a
+ * plugin as an internal error. Answers may come in any order, and the session closes after use.
+ */
+export function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Only informative, and printed: a release number, or nothing (not whatever came). */

@@ -6,7 +6,7 @@
 
 import type { RingMember } from '../ring.js';
 import { readGossip, type GossipRow } from './gossip.js';
-import { releaseText, select, type CqlNode } from './node.js';
+import { observed, releaseText, select, type CqlNode } from './node.js';
 
 /** A ring member, and where it serves CQL. */
 export interface CqlRingMember extends RingMember {
@@ -21,7 +21,7 @@ export async function readCqlRing(node: CqlNode): Promise<CqlRingMember[]> {
     'SELECT host_id, data_center, rack, release_version, broadcast_address, broadcast_port, rpc_address, rpc_port FROM system.local',
     {},
   );
-  const release = local.then(([row]) => releaseText(row?.release_version));
+  const release = observed(local.then(([row]) => releaseText(row?.release_version)));
   const [localRows, peerRows, gossip] = await Promise.all([
     local,
     select(

@@ -7,11 +7,11 @@ import type { CqlEndpoint, CqlLimits } from '../../cql/session.js';
 import type { Row } from '../../cql/protocol.js';
 import type { SnapshotFacts } from '../snapshot-facts.js';
 import type { Snapshot } from '../snapshots.js';
-import { releaseOf, select, withNode } from './node.js';
+import { observed, releaseOf, select, withNode } from './node.js';
 
 export function readSnapshots(endpoint: CqlEndpoint, limits: CqlLimits): Promise<SnapshotFacts> {
   return withNode(endpoint, limits, async (node) => {
-    const release = releaseOf(node);
+    const release = observed(releaseOf(node));
     const rows = await select(
       node,
       'system_views.snapshots',
