@@ -9,7 +9,10 @@
 //   3. the freshness scan of a synthetic keyspace of 500 tables and 100,000 backup files;
 //   4. the cluster audit: on a real 3-node cluster against the cluster-wide loop of the nodetool
 //      statusbackup documentation (with --with-cassandra), and on simulated rings of 1,000 and
-//      5,000 members.
+//      5,000 members;
+//   5. over CQL (scripts/bench-cql.mjs): the status check against Jolokia and nodetool on a real node
+//      with PasswordAuthenticator, the CQL cluster audit on the real cluster (with --with-cassandra),
+//      and on 1,000 simulated CQL members.
 //
 // --only startup,freshness runs just those sections (names in SECTIONS; `nodetool` and the real
 // cluster need --with-cassandra too) and prints them: a part of the report does not replace
@@ -21,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backlogSection } from './bench-backlog.mjs';
 import { clusterSections } from './bench-cluster.mjs';
+import { cqlSections } from './bench-cql.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
 import {
   COUNTING_FLAGS,
@@ -38,7 +42,7 @@ requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const withCassandra = process.argv.includes('--with-cassandra');
-const SECTIONS = ['startup', 'nodetool', 'freshness', 'backlog', 'cluster'];
+const SECTIONS = ['startup', 'nodetool', 'freshness', 'backlog', 'cluster', 'cql'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? '').split(',');
 if (only !== undefined && !only.every((name) => SECTIONS.includes(name))) {
@@ -248,6 +252,10 @@ if (wanted('backlog')) sections.push(await backlogSection(root));
 
 // 4. The cluster audit (scripts/bench-cluster.mjs) ----------------------------------------------------
 if (wanted('cluster')) sections.push(...(await clusterSections({ root, work, runs, withCassandra })));
+
+// 5. Over CQL (scripts/bench-cql.mjs); the real cluster's CQL row is in section 4 when that runs ------
+if (wanted('cql'))
+  sections.push(...(await cqlSections({ root, work, runs, withCassandra, clusterElsewhere: wanted('cluster') })));
 
 rmSync(work, { recursive: true, force: true });
 
