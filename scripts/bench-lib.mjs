@@ -1,5 +1,6 @@
 // Shared by the benchmarks: a local Jolokia-speaking server (scripts/fake-jolokia.mjs), side-by-side
-// measurement with /usr/bin/time, medians and per-round ratios, and a Markdown table.
+// measurement with /usr/bin/time, medians and per-round ratios, a Markdown table, and instruction
+// counts under callgrind.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -101,4 +102,38 @@ export function markdownTable(rows) {
 
 export function machine() {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+export const VALGRIND = '/usr/bin/valgrind';
+/** V8 without its helper threads, hashing and random numbers fixed: instruction counts that repeat. */
+export const COUNTING_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
+
+/** One callgrind run per row; the first row is the reference. */
+export async function instructionTable(rows) {
+  const counts = [];
+  for (const [name, args] of rows) {
+    const { stderr } = await runQuietly(VALGRIND, [
+      '--tool=callgrind',
+      '--callgrind-out-file=/dev/null',
+      process.execPath,
+      ...COUNTING_FLAGS,
+      ...args,
+    ]);
+    counts.push([name, Number(/Collected : (\d+)/.exec(stderr)?.[1])]);
+  }
+  const [, reference] = counts[0];
+  return [
+    '| command | instructions | × first row |',
+    '|---|---|---|',
+    ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`),
+  ].join('\n');
+}
+
+export function runQuietly(command, args) {
+  return new Promise((resolve) => {
+    let stderr = '';
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
 }

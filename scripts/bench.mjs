@@ -9,7 +9,10 @@
 //   3. the freshness scan of a synthetic keyspace of 500 tables and 100,000 backup files;
 //   4. the cluster audit: on a real 3-node cluster against the cluster-wide loop of the nodetool
 //      statusbackup documentation (with --with-cassandra), and on simulated rings of 1,000 and
-//      5,000 members.
+//      5,000 members;
+//   5. over CQL (scripts/bench-cql.mjs): the status check against Jolokia and nodetool on a real node
+//      with PasswordAuthenticator, the CQL cluster audit on the real cluster (with --with-cassandra),
+//      and on 1,000 simulated CQL members.
 //
 // --only startup,freshness runs just those sections (names in SECTIONS; `nodetool` and the real
 // cluster need --with-cassandra too) and prints them: a part of the report does not replace
@@ -21,14 +24,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backlogSection } from './bench-backlog.mjs';
 import { clusterSections } from './bench-cluster.mjs';
+import { cqlSections } from './bench-cql.mjs';
 import { buildLayout, KEYSPACE, startLayoutServer } from './bench-layout.mjs';
-import { machine, markdownTable, requireTime, sideBySide, startStatusServer } from './bench-lib.mjs';
+import {
+  COUNTING_FLAGS,
+  instructionTable,
+  machine,
+  markdownTable,
+  requireTime,
+  runQuietly,
+  sideBySide,
+  startStatusServer,
+  VALGRIND,
+} from './bench-lib.mjs';
 
 requireTime();
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.env.BENCH_RUNS ?? 20);
 const withCassandra = process.argv.includes('--with-cassandra');
-const SECTIONS = ['startup', 'nodetool', 'freshness', 'backlog', 'cluster'];
+const SECTIONS = ['startup', 'nodetool', 'freshness', 'backlog', 'cluster', 'cql'];
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? '').split(',');
 if (only !== undefined && !only.every((name) => SECTIONS.includes(name))) {
@@ -40,8 +54,6 @@ const plugin = join(root, 'plugins', 'check_cassandra_backup');
 const work = mkdtempSync(join(tmpdir(), 'bench-'));
 const sections = [];
 const NOTES_MARKER = '## What was tried, and what stands in the way';
-const VALGRIND = '/usr/bin/valgrind';
-const COUNTING_FLAGS = ['--single-threaded', '--hash-seed=1', '--random-seed=1'];
 
 // 1. Start-up ------------------------------------------------------------------------------------
 const emptyScript = join(work, 'empty.cjs');
@@ -170,36 +182,6 @@ async function countedEntry(url) {
   return entry;
 }
 
-/** One callgrind run per row; the first row is the reference. */
-async function instructionTable(rows) {
-  const counts = [];
-  for (const [name, args] of rows) {
-    const { stderr } = await runQuietly(VALGRIND, [
-      '--tool=callgrind',
-      '--callgrind-out-file=/dev/null',
-      process.execPath,
-      ...COUNTING_FLAGS,
-      ...args,
-    ]);
-    counts.push([name, Number(/Collected : (\d+)/.exec(stderr)?.[1])]);
-  }
-  const [, reference] = counts[0];
-  return [
-    '| command | instructions | × first row |',
-    '|---|---|---|',
-    ...counts.map(([name, n]) => `| ${name} | ${(n / 1e6).toFixed(1)} M | ${(n / reference).toFixed(3)} |`),
-  ].join('\n');
-}
-
-function runQuietly(command, args) {
-  return new Promise((resolve) => {
-    let stderr = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
-
 // 2. Against nodetool on a real node --------------------------------------------------------------
 if (withCassandra && wanted('nodetool')) {
   const { startCassandra } = await import('./cassandra/harness.mjs');
@@ -270,6 +252,10 @@ if (wanted('backlog')) sections.push(await backlogSection(root));
 
 // 4. The cluster audit (scripts/bench-cluster.mjs) ----------------------------------------------------
 if (wanted('cluster')) sections.push(...(await clusterSections({ root, work, runs, withCassandra })));
+
+// 5. Over CQL (scripts/bench-cql.mjs); the real cluster's CQL row is in section 4 when that runs ------
+if (wanted('cql'))
+  sections.push(...(await cqlSections({ root, work, runs, withCassandra, clusterElsewhere: wanted('cluster') })));
 
 rmSync(work, { recursive: true, force: true });
 

@@ -3,8 +3,8 @@
 // for a client to log in and read tables: frames (several in flight on a connection, split or
 // joined across TCP chunks), OPTIONS, STARTUP, an optional PasswordAuthenticator login (SASL
 // PLAIN), REGISTER, and QUERY of `SELECT <columns | *> FROM <keyspace>.<table> [WHERE <column>
-// = '<value>' | IN ('<value>', …)]`, answered from tables given as data. Any other protocol version
-// gets the protocol error a real node sends, in a v4 frame, so that clients negotiate down to 4.
+// = '<value>' | IN ('<value>', …)]`, answered from tables given as data. Any other protocol
+// version gets the protocol error a real node sends, in a v4 frame, so clients negotiate down to 4.
 //
 // One listening socket can stand for many members: bound to 0.0.0.0, it asks `endpoint` what the
 // address a connection came to (socket.localAddress; all of 127/8 is loopback on Linux) is.

@@ -142,6 +142,12 @@ describe('cassandra-driver 4.10 against six simulated members', () => {
     const backups = "SELECT value FROM system_views.settings WHERE name = 'incremental_backups'";
     expect((await on(0, backups)).rows.map((r) => r['value'])).toEqual(['true']);
     expect((await on(1, backups)).rows.map((r) => r['value'])).toEqual(['false']);
+    // The plugins ask for several settings at once, as a real node answers them.
+    const some = "SELECT name, value FROM system_views.settings WHERE name IN ('incremental_backups', 'cluster_name')";
+    expect((await on(0, some)).rows.map((r) => [r['name'], r['value']])).toEqual([
+      ['cluster_name', 'Simulated Cluster'],
+      ['incremental_backups', 'true'],
+    ]);
     const all = (await on(0, 'SELECT name, value FROM system_views.settings')).rows;
     expect(Object.fromEntries(all.map((r) => [r['name'], r['value']]))).toMatchObject({
       data_file_directories: '[/var/lib/cassandra/data]',
