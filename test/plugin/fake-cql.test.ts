@@ -153,14 +153,9 @@ describe('cassandra-driver 4.10 against six simulated members', () => {
       data_file_directories: '[/var/lib/cassandra/data]',
       cluster_name: 'Simulated Cluster',
     });
-    // The filter check_cassandra_backup --transport cql sends: IN, a quote doubled inside a value;
-    // rows in the table's order, whatever the order asked.
-    const some =
-      "SELECT name, value FROM system_views.settings WHERE name IN ('incremental_backups', 'cluster_name', 'it''s')";
-    expect((await on(0, some)).rows.map((r) => [r['name'], r['value']])).toEqual([
-      ['cluster_name', 'Simulated Cluster'],
-      ['incremental_backups', 'true'],
-    ]);
+    // A quote doubled inside a value of the list is one quote, not the list's end.
+    const quoted = "SELECT name FROM system_views.settings WHERE name IN ('it''s', 'cluster_name')";
+    expect((await on(0, quoted)).rows.map((r) => r['name'])).toEqual(['cluster_name']);
   });
 
   it('system_views.gossip_info: one row per member, on every member', async () => {
