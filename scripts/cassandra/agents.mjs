@@ -62,15 +62,15 @@ export function strictPolicy(policyXml) {
 }
 
 /**
- * The agent whose URL becomes the node's `jolokiaUrl` and which is polled for readiness.
+ * The agent whose URL becomes the node's `jolokiaUrl` and which is polled for readiness; null for a
+ * node without agents (readiness is then read over CQL and nodetool).
  * @param {Record<string, AgentSpec>} specs
  * @param {string | undefined} requested default: the first 2.x agent
- * @returns {string}
+ * @returns {string | null}
  */
 export function mainAgentName(specs, requested) {
   const names = Object.keys(specs);
-  if (names.length === 0)
-    throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
+  if (names.length === 0 && requested === undefined) return null;
   const name = requested ?? names.find((n) => (specs[n]?.version ?? 2) === 2) ?? names[0];
   if (!name || !specs[name]) throw new Error(`startCassandra: mainAgent "${requested}" is not among the agents`);
   return name;

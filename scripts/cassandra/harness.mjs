@@ -16,7 +16,7 @@
 //   cql.mjs           CQL sessions as a role (cassandra-driver, loaded lazily), roles made by the superuser
 //   jvm-flags.mjs     the java command lines of the node and of nodetool
 //   node-process.mjs  the JVM and its watchdog, and endNode: the one clean-up path
-//   readiness.mjs     NORMAL + CQL, and every agent answering
+//   readiness.mjs     NORMAL + CQL (+ a CQL login, with auth or TLS), and every agent answering
 //   nodetool.mjs      running nodetool
 //   http.mjs          node:http(s) requests and Jolokia POSTs
 //   commands.mjs      running mvn, javac, openssl
