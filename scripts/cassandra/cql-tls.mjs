@@ -75,6 +75,8 @@ export async function makeCqlTls(dir, { address, java, requireClientCert }) {
  */
 async function trustStore(dir, caFile, java) {
   const keytool = path.join(path.dirname(fs.realpathSync(java)), 'keytool');
+  if (!fs.existsSync(keytool))
+    throw new Error(`TLS on the native port needs the JDK's keytool beside ${fs.realpathSync(java)}; it is not there.`);
   const file = path.join(dir, 'truststore.p12');
   const res = await run(keytool, [
     ...['-importcert', '-noprompt', '-alias', 'ca', '-file', caFile],
