@@ -11,7 +11,7 @@ import { makeTls } from './tls.mjs';
  * @property {1 | 2} [version] Jolokia major version: 2 (default, jolokia-agent-jvm) or 1 (jolokia-jvm 1.7.x, answers text/plain)
  * @property {string} [user] basic authentication (agent options user=, password=); give both
  * @property {string} [password]
- * @property {boolean} [tls] HTTPS with a CA and server certificate (SAN localhost, 127.0.0.1) made by the harness; clients need `caFile`
+ * @property {boolean} [tls] HTTPS with a CA and server certificate (SAN localhost, 127.0.0.1, the node's address) made by the harness; clients need `caFile`
  * @property {string} [policyXml] content of a jolokia-access.xml, passed as policyLocation=file://…
  * @property {Record<string, string | number | boolean>} [options] further raw agent options (no ',' or '=' in values)
  * @property {number} [port] the agent's port; default: a free one (a cluster's nodes share one, as in production)
@@ -62,15 +62,15 @@ export function strictPolicy(policyXml) {
 }
 
 /**
- * The agent whose URL becomes the node's `jolokiaUrl` and which is polled for readiness.
+ * The agent whose URL becomes the node's `jolokiaUrl` and which is polled for readiness; null for a
+ * node without agents (readiness is then read over CQL and nodetool).
  * @param {Record<string, AgentSpec>} specs
  * @param {string | undefined} requested default: the first 2.x agent
- * @returns {string}
+ * @returns {string | null}
  */
 export function mainAgentName(specs, requested) {
   const names = Object.keys(specs);
-  if (names.length === 0)
-    throw new Error('startCassandra: at least one Jolokia agent is needed (readiness is read over Jolokia)');
+  if (names.length === 0 && requested === undefined) return null;
   const name = requested ?? names.find((n) => (specs[n]?.version ?? 2) === 2) ?? names[0];
   if (!name || !specs[name]) throw new Error(`startCassandra: mainAgent "${requested}" is not among the agents`);
   return name;
@@ -85,7 +85,7 @@ export function mainAgentName(specs, requested) {
  */
 export async function configureAgents(specs, where) {
   const { freePorts, tlsDir, ...shared } = where;
-  const tls = Object.values(specs).some((spec) => spec.tls) ? await makeTls(tlsDir) : null;
+  const tls = Object.values(specs).some((spec) => spec.tls) ? await makeTls(tlsDir, where.address) : null;
   /** @type {Record<string, AgentInfo>} */
   const agents = {};
   const javaAgentArgs = [];

@@ -88,7 +88,7 @@ export async function startCluster(options) {
     await Promise.all(nodes.map((node) => node.stop()));
     throw error;
   }
-  const byAddress = new Map(nodes.map((node) => [new URL(node.jolokiaUrl).hostname, node]));
+  const byAddress = new Map(nodes.map((node) => [node.address, node]));
   return {
     nodes: members.map((m) => /** @type {import('./harness.mjs').CassandraNode} */ (byAddress.get(m.address))),
     members,
@@ -113,7 +113,7 @@ async function gossipConverged(nodes, size) {
   for (;;) {
     const views = await Promise.all(
       nodes.map(async (node) => {
-        const agent = /** @type {import('./harness.mjs').AgentInfo} */ (node.agents[node.mainAgent]);
+        const agent = /** @type {import('./harness.mjs').AgentInfo} */ (node.agents[node.mainAgent ?? '']);
         const res = await jolokiaPost(agent, {
           type: 'read',
           mbean: 'org.apache.cassandra.db:type=StorageService',

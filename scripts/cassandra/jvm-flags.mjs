@@ -111,6 +111,7 @@ export const classPath = (layout, libDir) => `${layout.confDir}:${libDir}/*`;
  * @param {string[]} p.agentArgs the Jolokia -javaagent flags
  * @param {number} p.jmxPort
  * @param {boolean} [p.configFromClassPath] no -Dcassandra.config: the node looks for cassandra.yaml on its class path
+ * @param {boolean} [p.auth] the node has PasswordAuthenticator: make its default superuser at once, not after 10 s
  * @param {string[]} [p.extraJvmArgs]
  * @returns {string[]}
  */
@@ -131,6 +132,7 @@ export function cassandraJvmArgs(layout, art, p) {
     `-Dcassandra.jmx.local.port=${p.jmxPort}`,
     '-Dcassandra.skip_wait_for_gossip_to_settle=0',
     '-Dcassandra.ring_delay_ms=1000',
+    ...(p.auth ? ['-Dcassandra.superuser_setup_delay_ms=0'] : []),
     `-Duser.home=${layout.homeDir}`,
     `-Djava.io.tmpdir=${layout.tmpDir}`, // lz4-java unpacks its .so there; a killed JVM would leave it in /tmp
     ...(p.extraJvmArgs ?? []),

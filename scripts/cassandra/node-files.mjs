@@ -18,6 +18,7 @@ import path from 'node:path';
  * @property {string} homeDir user.home of the node and of nodetool
  * @property {string} tmpDir java.io.tmpdir
  * @property {string} tlsDir made only for an https agent
+ * @property {string} cqlTlsDir made only for TLS on the native port
  * @property {string} yamlFile
  * @property {string} logbackFile the node's: system.log
  * @property {string} toolsLogbackFile nodetool's: warnings to stderr
@@ -35,6 +36,8 @@ import path from 'node:path';
  * @property {string} [initialToken] default "0"
  * @property {{ datacenter: string, rack: string }} [location] GossipingPropertyFileSnitch; default SimpleSnitch
  * @property {boolean} [incrementalBackups]
+ * @property {boolean} [auth] PasswordAuthenticator and CassandraAuthorizer, their caches off
+ * @property {import('./cql-tls.mjs').ClientEncryption} [clientEncryption] TLS on the native port
  * @property {string} [clusterName] default "harness"
  * @property {string} [extraYaml] appended to cassandra.yaml
  */
@@ -61,6 +64,7 @@ export function nodeLayout(workDir, dataDirCount) {
     homeDir: at('home'),
     tmpDir: at('tmp'),
     tlsDir: at('tls'),
+    cqlTlsDir: at('tls-cql'),
     yamlFile: path.join(confDir, 'cassandra.yaml'),
     logbackFile: path.join(confDir, 'logback.xml'),
     toolsLogbackFile: path.join(confDir, 'logback-tools.xml'),
@@ -145,20 +149,53 @@ ${layout.dataDirs.map((d) => `  - ${yamlString(d)}`).join('\n')}
 commitlog_directory: ${yamlString(layout.commitlogDir)}
 saved_caches_directory: ${yamlString(layout.savedCachesDir)}
 hints_directory: ${yamlString(layout.hintsDir)}
-${s.extraYaml ?? ''}
+${s.auth ? authYaml(s.cassandraVersion) : ''}${s.clientEncryption ? clientEncryptionYaml(s.clientEncryption) : ''}${s.extraYaml ?? ''}
 `;
+}
+
+/**
+ * Password logins and permission checks, with the role, permission and credential caches off, so
+ * that a role or a grant a test makes counts at once.
+ * @param {string} version
+ */
+function authYaml(version) {
+  const zero = oldSpelling(version)
+    ? ['roles_validity_in_ms: 0', 'permissions_validity_in_ms: 0', 'credentials_validity_in_ms: 0']
+    : ['roles_validity: 0ms', 'permissions_validity: 0ms', 'credentials_validity: 0ms'];
+  return ['authenticator: PasswordAuthenticator', 'authorizer: CassandraAuthorizer', ...zero, ''].join('\n');
+}
+
+/**
+ * TLS required on the native port (optional: false), from PKCS12 stores.
+ * @param {import('./cql-tls.mjs').ClientEncryption} e
+ */
+function clientEncryptionYaml(e) {
+  return `client_encryption_options:
+  enabled: true
+  optional: false
+  keystore: ${yamlString(e.keystore)}
+  keystore_password: ${yamlString(e.password)}
+  truststore: ${yamlString(e.truststore)}
+  truststore_password: ${yamlString(e.password)}
+  store_type: PKCS12
+  require_client_auth: ${e.requireClientCert ? 'true' : 'false'}
+`;
+}
+
+/** @param {string} version */
+function commitlogSyncPeriod(version) {
+  return oldSpelling(version) ? 'commitlog_sync_period_in_ms: 10000' : 'commitlog_sync_period: 10000ms';
 }
 
 /**
  * 4.1 renamed the settings with units in their names; 4.0 refuses the new names, 4.1 and 5.0 still
  * read the old ones with a warning. Each release gets the spelling of its own cassandra.yaml.
  * @param {string} version
+ * @returns {boolean} true before 4.1
  */
-function commitlogSyncPeriod(version) {
+function oldSpelling(version) {
   const [major = 0, minor = 0] = version.split('.').map(Number);
-  return major < 4 || (major === 4 && minor < 1)
-    ? 'commitlog_sync_period_in_ms: 10000'
-    : 'commitlog_sync_period: 10000ms';
+  return major < 4 || (major === 4 && minor < 1);
 }
 
 /**

@@ -1,8 +1,11 @@
 // @ts-check
-// When a started node is ready: OperationMode NORMAL, CQL served, every agent answering as the Jolokia major asked for.
+// When a started node is ready: OperationMode NORMAL, CQL served (and logged into, with auth or TLS),
+// every agent answering as the Jolokia major asked for.
 
 import fs from 'node:fs';
+import { cqlAs } from './cql.mjs';
 import { jolokiaPost } from './http.mjs';
+import { runNodetool } from './nodetool.mjs';
 
 /** @typedef {(why: string) => Error} StartFailure */
 
@@ -22,33 +25,97 @@ export function startFailure({ logFile, stdoutFile, command }) {
 }
 
 /**
- * Polls the main agent until OperationMode is NORMAL and CQL is served: 4.1 reaches NORMAL a moment
- * before its native transport listens, and the tests connect with CQL at once.
- * @param {import('./node-process.mjs').NodeProcess} node
- * @param {import('./agents.mjs').AgentInfo} main
- * @param {{ since: number, timeoutMs: number, fail: StartFailure }} p
+ * @typedef {object} ReadinessProbes how a node's readiness is seen
+ * @property {import('./agents.mjs').AgentInfo | null} main polled over Jolokia; null: no agent, CQL then nodetool
+ * @property {{ user: string | null, password: string } | null} cqlLogin log in over CQL (TLS when the node has it); null: not needed
+ * @property {import('./cql.mjs').CqlTarget} cql
+ * @property {import('./nodetool.mjs').NodetoolSpec} nodetool
  */
-export async function waitForNormalAndCql(node, main, { since, timeoutMs, fail }) {
-  const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({
-    type: 'read',
-    mbean: 'org.apache.cassandra.db:type=StorageService',
-    attribute,
-  }));
+
+/** @typedef {{ since: number, timeoutMs: number, fail: StartFailure }} Deadline */
+
+/**
+ * Waits until the node is NORMAL and serves CQL: over the main agent when there is one, then by a
+ * CQL login when auth or TLS (or the absence of an agent) asks for one, and without an agent, by
+ * nodetool's Mode. A node with auth serves CQL some seconds before its default superuser exists.
+ * @param {import('./node-process.mjs').NodeProcess} node
+ * @param {ReadinessProbes} probes
+ * @param {Deadline} deadline
+ */
+export async function waitUntilReady(node, probes, deadline) {
+  const { main, cqlLogin } = probes;
+  if (main) await pollUntil(node, 'OperationMode NORMAL with CQL served', () => normalOverJolokia(main), deadline);
+  if (cqlLogin) await pollUntil(node, 'CQL login', () => cqlLoginWorks(probes.cql, cqlLogin), deadline);
+  if (!main) await pollUntil(node, 'OperationMode NORMAL', () => normalByNodetool(probes.nodetool), deadline);
+}
+
+/**
+ * Calls `attempt` every half second until it says done; the JVM's exit or the deadline ends the
+ * wait with a StartFailure that quotes the last thing seen.
+ * @param {import('./node-process.mjs').NodeProcess} node
+ * @param {string} what
+ * @param {() => Promise<{ done: boolean, seen: string }>} attempt
+ * @param {Deadline} deadline
+ */
+async function pollUntil(node, what, attempt, { since, timeoutMs, fail }) {
   let lastSeen = 'no answer yet';
   for (;;) {
     if (node.exit) throw fail(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
-    if (Date.now() - since > timeoutMs)
-      throw fail(`no OperationMode NORMAL with CQL served within ${timeoutMs / 1000} s (last: ${lastSeen})`);
+    if (Date.now() - since > timeoutMs) throw fail(`no ${what} within ${timeoutMs / 1000} s (last: ${lastSeen})`);
     try {
-      const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
-      const [mode, cql] = Array.isArray(res.json) ? res.json.map((r) => /** @type {any} */ (r)?.value) : [];
-      lastSeen = `HTTP ${res.status} ${typeof mode === 'string' ? `${mode}, native transport ${cql === true ? 'running' : 'not running'}` : res.text.slice(0, 120)}`;
-      if (mode === 'NORMAL' && cql === true) return;
+      const { done, seen } = await attempt();
+      lastSeen = seen;
+      if (done) return;
     } catch (err) {
       lastSeen = /** @type {Error} */ (err).message;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * OperationMode and NativeTransportRunning over the main agent: 4.1 reaches NORMAL a moment before
+ * its native transport listens, and the tests connect with CQL at once.
+ * @param {import('./agents.mjs').AgentInfo} main
+ */
+async function normalOverJolokia(main) {
+  const ready = ['OperationMode', 'NativeTransportRunning'].map((attribute) => ({
+    type: 'read',
+    mbean: 'org.apache.cassandra.db:type=StorageService',
+    attribute,
+  }));
+  const res = await jolokiaPost(main, ready, { timeoutMs: 5000 });
+  const [mode, cql] = Array.isArray(res.json) ? res.json.map((r) => /** @type {any} */ (r)?.value) : [];
+  const seen = `HTTP ${res.status} ${typeof mode === 'string' ? `${mode}, native transport ${cql === true ? 'running' : 'not running'}` : res.text.slice(0, 120)}`;
+  return { done: mode === 'NORMAL' && cql === true, seen };
+}
+
+/**
+ * A CQL session opens (over TLS when the node has it) and reads system.local.
+ * @param {import('./cql.mjs').CqlTarget} target
+ * @param {{ user: string | null, password: string }} login
+ */
+async function cqlLoginWorks(target, { user, password }) {
+  const client = await cqlAs(target, user, password, { timeoutMs: 5000 });
+  try {
+    const rs = await client.execute('SELECT release_version FROM system.local');
+    return { done: true, seen: `CQL answers, release ${rs.first()?.['release_version']}` };
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/**
+ * nodetool netstats's first line, `Mode: NORMAL`.
+ * @param {import('./nodetool.mjs').NodetoolSpec} spec
+ */
+async function normalByNodetool(spec) {
+  const res = await runNodetool(spec, 'netstats');
+  const mode = /^Mode: (\S+)/m.exec(res.stdout)?.[1];
+  return {
+    done: mode === 'NORMAL',
+    seen: mode ? `nodetool: Mode ${mode}` : `nodetool exit ${res.code}: ${res.stderr.slice(0, 200)}`,
+  };
 }
 
 /**

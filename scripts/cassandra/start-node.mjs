@@ -6,12 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { configureAgents, mainAgentName } from './agents.mjs';
 import { ensureArtifacts } from './artifacts.mjs';
+import { DEFAULT_SUPERUSER } from './cql.mjs';
+import { makeCqlTls } from './cql-tls.mjs';
 import { cassandraJvmArgs } from './jvm-flags.mjs';
 import { nodeLayout, writeNodeFiles } from './node-files.mjs';
 import { endNode, launch, nodeProcess } from './node-process.mjs';
 import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { nodePorts } from './ports.mjs';
-import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs';
+import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
 
 /**
  * @typedef {object} StartOptions
@@ -21,9 +23,11 @@ import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs'
  * @property {string} [seeds] default: this node (`address:storage port`)
  * @property {string} [initialToken] default "0"
  * @property {{ datacenter: string, rack: string }} [location] GossipingPropertyFileSnitch with this DC and rack; default: SimpleSnitch (datacenter1, rack1)
- * @property {Record<string, import('./agents.mjs').AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent)
+ * @property {Record<string, import('./agents.mjs').AgentSpec>} [agents] name → spec; default `{ main: {} }` (one plain 2.x agent); `{}`: none, readiness is then read over CQL and nodetool
  * @property {string} [mainAgent] agent whose URL becomes `jolokiaUrl` and which is polled for readiness; default: the first 2.x agent
  * @property {boolean} [incrementalBackups] cassandra.yaml `incremental_backups` (default false)
+ * @property {boolean} [auth] PasswordAuthenticator and CassandraAuthorizer, caches off; ready once cassandra/cassandra can log in
+ * @property {import('./cql-tls.mjs').ClientTlsOptions} [clientTls] TLS required on the native port; clients get `cqlTls`
  * @property {number} [dataDirs] number of data_file_directories (default 1)
  * @property {string} [heap] -Xms/-Xmx, default "1G"
  * @property {number} [startTimeoutMs] default 240 000 ms
@@ -40,9 +44,13 @@ import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs'
  * @typedef {object} CassandraNode
  * @property {number} pid
  * @property {string} cassandraVersion
- * @property {string} jolokiaUrl URL of the main (2.x) agent, with trailing slash
- * @property {string} mainAgent
+ * @property {string | null} jolokiaUrl URL of the main (2.x) agent, with trailing slash; null without agents
+ * @property {string | null} mainAgent null without agents
  * @property {Record<string, import('./agents.mjs').AgentInfo>} agents
+ * @property {string} address listen, rpc and agent address
+ * @property {string} datacenter the snitch's, for a CQL driver's local data center
+ * @property {boolean} auth
+ * @property {import('./cql-tls.mjs').CqlTlsFiles | null} cqlTls set when the native port wants TLS
  * @property {number} jmxPort
  * @property {number} nativePort
  * @property {number} storagePort
@@ -50,7 +58,7 @@ import { checkAgents, startFailure, waitForNormalAndCql } from './readiness.mjs'
  * @property {string} workDir
  * @property {string} logFile Cassandra's system.log
  * @property {string} stdoutFile the JVM's stdout and stderr (Jolokia start lines, JVM errors)
- * @property {string | null} caFile
+ * @property {string | null} caFile the https agents' CA
  * @property {number} startupMs spawn → OperationMode NORMAL
  * @property {string[]} command the full java command line
  * @property {import('./nodetool.mjs').NodetoolSpec} nodetoolSpec
@@ -93,8 +101,9 @@ export async function startCassandra(options = {}) {
  * @property {import('./node-files.mjs').NodeLayout} layout
  * @property {import('./ports.mjs').NodePorts} ports
  * @property {Record<string, import('./agents.mjs').AgentInfo>} agents
- * @property {string} mainName
+ * @property {string | null} mainName
  * @property {string | null} caFile
+ * @property {import('./cql.mjs').CqlTarget} cql
  * @property {string[]} jvmArgs
  * @property {string[]} command
  */
@@ -115,13 +124,20 @@ function dataDirCount(options) {
  * @param {import('./artifacts.mjs').Artifacts} art
  * @param {import('./node-files.mjs').NodeLayout} layout
  * @param {Record<string, import('./agents.mjs').AgentSpec>} agentSpecs
- * @param {string} mainName
+ * @param {string | null} mainName
  * @param {StartOptions} options
  * @returns {Promise<NodeSetup>}
  */
 async function setUpNode(art, layout, agentSpecs, mainName, options) {
   const address = options.address ?? '127.0.0.1';
   const ports = await nodePorts(options.ports, Object.keys(agentSpecs).length);
+  const cqlTls = options.clientTls
+    ? await makeCqlTls(layout.cqlTlsDir, {
+        address,
+        java: art.java,
+        requireClientCert: Boolean(options.clientTls.requireClientCert),
+      })
+    : null;
   // the options cassandra.yaml reads (seeds, initialToken, location, …) keep their names in NodeSettings
   await writeNodeFiles(layout, {
     ...options,
@@ -129,6 +145,7 @@ async function setUpNode(art, layout, agentSpecs, mainName, options) {
     address,
     storagePort: ports.storage,
     nativePort: ports.native,
+    ...(cqlTls ? { clientEncryption: cqlTls.encryption } : {}),
   });
   const { agents, javaAgentArgs, caFile } = await configureAgents(agentSpecs, {
     address,
@@ -138,25 +155,33 @@ async function setUpNode(art, layout, agentSpecs, mainName, options) {
     freePorts: ports.agents,
   });
   const jvmArgs = cassandraJvmArgs(layout, art, { ...options, agentArgs: javaAgentArgs, jmxPort: ports.jmx });
-  return { art, layout, ports, agents, mainName, caFile, jvmArgs, command: [art.java, ...jvmArgs] };
+  const datacenter = options.location?.datacenter ?? 'datacenter1';
+  const cql = { address, nativePort: ports.native, datacenter, cqlTls: cqlTls?.files ?? null };
+  return { art, layout, ports, agents, mainName, caFile, cql, jvmArgs, command: [art.java, ...jvmArgs] };
 }
 
 /**
- * Spawns the JVM and waits until the node is NORMAL, serves CQL and every agent answers.
+ * Spawns the JVM and waits until the node is NORMAL, serves CQL (to the default superuser, with
+ * auth) and every agent answers.
  * @param {import('./node-process.mjs').NodeProcess} node
  * @param {NodeSetup} setup
  * @param {StartOptions} options
  * @param {(message: string) => void} log
  * @returns {Promise<{ pid: number, startupMs: number }>}
  */
-async function launchUntilReady(node, { art, layout, agents, mainName, jvmArgs, command }, options, log) {
+async function launchUntilReady(node, setup, options, log) {
+  const { art, layout, agents, mainName, jvmArgs, command } = setup;
   // A failure quotes the command and the ends of the logs.
   const fail = startFailure({ ...layout, command });
   log(`starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`);
   const t0 = Date.now();
   const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
-  const main = /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);
-  await waitForNormalAndCql(node, main, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
+  const main = mainName === null ? null : /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]);
+  // Without an agent, or with auth or TLS on the native port, readiness logs in over CQL.
+  const loginNeeded = main === null || options.auth || setup.cql.cqlTls !== null;
+  const cqlLogin = !loginNeeded ? null : options.auth ? DEFAULT_SUPERUSER : { user: null, password: '' };
+  const probes = { main, cqlLogin, cql: setup.cql, nodetool: nodetoolSpec(art, layout, setup.ports.jmx) };
+  await waitUntilReady(node, probes, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
   const startupMs = Date.now() - t0;
   log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
   await checkAgents(agents, fail);
@@ -171,15 +196,22 @@ async function launchUntilReady(node, { art, layout, agents, mainName, jvmArgs, 
  * @param {StartOptions} options
  * @returns {CassandraNode}
  */
-function describeNode(node, { art, layout, ports, agents, mainName, caFile, command }, { pid, startupMs }, options) {
+function describeNode(
+  node,
+  { art, layout, ports, agents, mainName, caFile, cql, command },
+  { pid, startupMs },
+  options,
+) {
   const spec = nodetoolSpec(art, layout, ports.jmx);
   const keepWorkDir = Boolean(options.keepWorkDir);
   return {
     pid,
     cassandraVersion: art.cassandraVersion,
-    jolokiaUrl: /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]).url,
+    jolokiaUrl: mainName === null ? null : /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]).url,
     mainAgent: mainName,
     agents,
+    ...cql,
+    auth: Boolean(options.auth),
     jmxPort: ports.jmx,
     nativePort: ports.native,
     storagePort: ports.storage,

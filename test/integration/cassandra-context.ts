@@ -50,7 +50,6 @@ export type CassandraInfo = Pick<
   CassandraNode,
   | 'cassandraVersion'
   | 'pid'
-  | 'jolokiaUrl'
   | 'jmxPort'
   | 'nativePort'
   | 'storagePort'
@@ -60,6 +59,8 @@ export type CassandraInfo = Pick<
   | 'stdoutFile'
   | 'startupMs'
 > & {
+  /** the main agent's (plain2) */
+  jolokiaUrl: string;
   agents: Record<AgentName, AgentInfo>;
   /** CA (PEM) of the https agent */
   caFile: string;

@@ -35,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const node = single.value;
   const ring = several.value;
   const { plain2, plain1, auth, https, policy, policyStrict } = node.agents;
-  if (!plain2 || !plain1 || !auth || !https || !policy || !policyStrict || !node.caFile) {
+  if (!plain2 || !plain1 || !auth || !https || !policy || !policyStrict || !node.caFile || !node.jolokiaUrl) {
     await node.stop();
     throw new Error('global-setup: an agent is missing from the started node');
   }
@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     credentials: { user: MONITOR_USER, password: MONITOR_PASSWORD },
     members: ring.members.map((m, i) => {
       const member = ring.nodes[i]!;
-      return { ...m, pid: member.pid, jolokiaUrl: member.jolokiaUrl, nodetool: member.nodetoolSpec };
+      return { ...m, pid: member.pid, jolokiaUrl: member.jolokiaUrl!, nodetool: member.nodetoolSpec };
     }),
   };
   project.provide('cluster', clusterInfo);

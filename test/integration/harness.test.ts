@@ -1,10 +1,17 @@
 // Tests of the test harness itself, against the real node of the integration suite: the node is up,
 // nodetool (the oracle) agrees with Jolokia, and every agent variant answers as documented in
-// docs/REAL-CASSANDRA.md.
+// docs/REAL-CASSANDRA.md. Then one node of its own: CQL auth, TLS on the native port and no agent.
 
 import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
-import { httpRequest } from '../../scripts/cassandra/harness.mjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cqlAs,
+  createRole,
+  httpRequest,
+  startCassandra,
+  type CassandraNode,
+  type CqlTlsFiles,
+} from '../../scripts/cassandra/harness.mjs';
 import { cassandra, jolokia, nodetool, type AgentName } from './cassandra-context.js';
 
 const SS = 'org.apache.cassandra.db:type=StorageService';
@@ -318,5 +325,85 @@ describe('Jolokia 2.x with the project policy (docs/jolokia-access.xml)', () => 
       reply(await jolokia('policyStrict', properties)),
       'Reading attribute SystemProperties is forbidden for MBean java.lang:type=Runtime',
     );
+  });
+});
+
+describe('a node with CQL auth, TLS with client certificates on the native port, and no agent', () => {
+  let node: CassandraNode | undefined;
+  const started = (): CassandraNode => node as CassandraNode;
+  const tlsFiles = (): CqlTlsFiles => started().cqlTls as CqlTlsFiles;
+  /** How a connect that must fail failed: the error's name, code and message. */
+  const refusal = (attempt: Promise<{ shutdown(): Promise<void> }>) =>
+    attempt.then(
+      async (client) => {
+        await client.shutdown();
+        return { name: 'accepted' };
+      },
+      (e: { name?: string; code?: string; message?: string; additionalInfo?: { code?: number } }) => ({
+        name: e.name,
+        code: e.code ?? e.additionalInfo?.code,
+        message: e.message,
+      }),
+    );
+
+  beforeAll(async () => {
+    node = await startCassandra({
+      agents: {},
+      auth: true,
+      clientTls: { requireClientCert: true },
+      heap: '512M',
+      log: (m) => process.stderr.write(`[cql node] ${m}\n`),
+    });
+  }, 600_000);
+  afterAll(async () => node?.stop());
+
+  it('starts with nothing installed: no agent, no Jolokia URL; nodetool answers', async () => {
+    expect(started()).toMatchObject({ jolokiaUrl: null, mainAgent: null, agents: {}, auth: true, caFile: null });
+    expect(fs.readdirSync(started().workDir)).not.toContain('tls');
+    expect(fs.readFileSync(started().stdoutFile, 'utf8')).not.toMatch(/jolokia/i);
+    const res = await started().nodetool('statusbackup');
+    expect(res).toMatchObject({ code: 0, stdout: 'not running\n' });
+  });
+
+  it("refuses a wrong password with the server's Bad credentials error (0x0100)", async () => {
+    expect(await refusal(cqlAs(started(), 'cassandra', 'wrong'))).toEqual({
+      name: 'AuthenticationError',
+      code: 0x0100,
+      message: 'Provided username cassandra and/or password are incorrect',
+    });
+  });
+
+  it('accepts a role the superuser made, with its grant and nothing more', async () => {
+    // SELECT ON ALL KEYSPACES does not reach the virtual keyspace system_views (4.0.19, 4.1.10, 5.0.9)
+    await createRole(started(), { name: 'monitor', password: 'pw', grants: ['SELECT ON KEYSPACE system_views'] });
+    const client = await cqlAs(started(), 'monitor', 'pw');
+    try {
+      const rs = await client.execute("SELECT value FROM system_views.settings WHERE name = 'incremental_backups'");
+      expect(rs.first()?.['value']).toBe('false');
+      await expect(client.execute("CREATE ROLE other WITH PASSWORD = 'x'")).rejects.toMatchObject({ code: 0x2100 });
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('over TLS: accepts a client that trusts the CA, refuses one that trusts another CA or shows no certificate', async () => {
+    const client = await cqlAs(started(), 'cassandra', 'cassandra');
+    await client.shutdown();
+    expect(await refusal(cqlAs(started(), 'cassandra', 'cassandra', { caFile: tlsFiles().otherCaFile }))).toEqual({
+      name: 'Error',
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+      message: 'self-signed certificate in certificate chain',
+    });
+    // TLS 1.3: the server checks the client's certificate after the handshake, and answers with an alert
+    expect(await refusal(cqlAs(started(), 'cassandra', 'cassandra', { clientCert: false }))).toMatchObject({
+      name: 'Error',
+      code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+    });
+    // plain CQL on the TLS port: the node closes the connection
+    expect(await refusal(cqlAs(started(), 'cassandra', 'cassandra', { caFile: false, timeoutMs: 5000 }))).toEqual({
+      name: 'Error',
+      code: 'ECONNRESET',
+      message: 'read ECONNRESET',
+    });
   });
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
     incrementalBackups: true,
     log: (m) => process.stderr.write(`[node-down] ${m}\n`),
   });
-  url = node.jolokiaUrl;
+  url = node.jolokiaUrl!;
 });
 afterAll(async () => {
   // stop() is idempotent; the last test has normally stopped the node already.

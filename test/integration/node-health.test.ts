@@ -113,7 +113,7 @@ describe('a node drained for maintenance (a node of its own: drain cannot be und
   afterAll(async () => node?.stop());
 
   it('native transport and gossip stopped, mode DRAINED: CRITICAL, and each line as nodetool prints it', async () => {
-    const run = await runPlugin(PLUGIN, ['--url', node!.jolokiaUrl, '--format', 'json']);
+    const run = await runPlugin(PLUGIN, ['--url', node!.jolokiaUrl!, '--format', 'json']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({
       binary_running: false,
@@ -122,7 +122,7 @@ describe('a node drained for maintenance (a node of its own: drain cannot be und
       drained: true,
       state: 'CRITICAL',
     });
-    const asNodetool = await runPlugin(PLUGIN, ['--url', node!.jolokiaUrl, '--format', 'nodetool']);
+    const asNodetool = await runPlugin(PLUGIN, ['--url', node!.jolokiaUrl!, '--format', 'nodetool']);
     expect(asNodetool.stdout).toBe(await healthScript((...args) => node!.nodetool(...args)));
     expect(asNodetool.stdout).toBe('Binary: not running\nGossip: not running\nBackup: running\n');
   });
@@ -130,7 +130,7 @@ describe('a node drained for maintenance (a node of its own: drain cannot be und
   it('said to be in maintenance: OK', async () => {
     const run = await runPlugin(PLUGIN, [
       '--url',
-      node!.jolokiaUrl,
+      node!.jolokiaUrl!,
       '--expect-mode',
       'DRAINED',
       '--expect-binary',

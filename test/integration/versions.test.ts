@@ -19,7 +19,7 @@ const KS = 'versions';
 describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s', (version) => {
   let node: CassandraNode | undefined;
   let cql: Client | undefined;
-  const url = (): string => (node as CassandraNode).jolokiaUrl;
+  const url = (): string => (node as CassandraNode).jolokiaUrl!;
 
   beforeAll(async () => {
     node = await startCassandra({
