@@ -32,7 +32,7 @@ export function stalled(where: string, phase: Phase, deadline: number): CqlError
     case 'login':
       return late(
         phase === 'startup'
-          ? `${where} accepted the connection but did not answer the protocol's STARTUP in time: is the node frozen, or is this not its native port?`
+          ? `${where} accepted the connection but did not answer the protocol's STARTUP in time: is the node frozen, is this not its native port, or does it want TLS (--ssl)?`
           : `${where} did not answer the login in time (is the node frozen?)`,
       );
     case 'query':
