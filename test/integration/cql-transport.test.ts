@@ -60,7 +60,8 @@ beforeAll(async () => {
     log: (m) => process.stderr.write(`[cassandra cql] ${m}\n`),
   });
   passwordFile = join(tmpdir(), `cql-transport-${process.pid}.pw`);
-  await createRole(node, { ...MONITOR, grants: ['SELECT ON ALL KEYSPACES'] });
+  // The least grant on this release (README.md, "No agent on the nodes").
+  await createRole(node, { ...MONITOR, grants: ['SELECT ON KEYSPACE system_views'] });
   await createRole(node, NO_GRANT);
   admin = await cqlAs(node, DEFAULT_SUPERUSER.user, DEFAULT_SUPERUSER.password);
   await admin.execute(`CREATE KEYSPACE ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`);
@@ -128,8 +129,8 @@ describe('who may read what', () => {
   it('a role without the grant: UNKNOWN naming the GRANT statement, which then works as said', async () => {
     const run = await cql('check_cassandra_backup', [], NO_GRANT);
     expect(run.code).toBe(3);
-    const grant = /run (GRANT SELECT ON [A-Z_ ]+ TO nogrant)/.exec(run.statusLine)?.[1];
-    expect(grant, run.statusLine).toBeDefined();
+    const grant = /run (GRANT SELECT ON .* TO nogrant)$/.exec(run.statusLine)?.[1];
+    expect(grant, run.statusLine).toBe('GRANT SELECT ON KEYSPACE system_views TO nogrant');
     expect(run.statusLine).toContain('may not read system_views.settings');
     await (admin as Client).execute(grant as string);
     try {
