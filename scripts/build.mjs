@@ -47,11 +47,19 @@ const yamlBeside = {
 };
 
 const CQL_BUNDLE = 'cql.cjs';
-/** Every `import('../cassandra/cql/index.js')` of a plugin becomes `require('./cql.cjs')`, beside the bundle. */
+/**
+ * Every `import('../cassandra/cql/index.js')` of a plugin loads dist/cql.cjs beside the bundle, with
+ * its code cache, through dist/launch.cjs (the instance that started the plugin).
+ */
 const cqlBeside = {
   name: 'cql-beside',
   setup(builder) {
-    builder.onResolve({ filter: /cassandra\/cql\/index\.js$/ }, () => ({ path: `./${CQL_BUNDLE}`, external: true }));
+    builder.onResolve({ filter: /cassandra\/cql\/index\.js$/ }, () => ({ path: 'cql', namespace: 'cql-beside' }));
+    builder.onResolve({ filter: /^\.\/launch\.cjs$/ }, () => ({ path: './launch.cjs', external: true }));
+    builder.onLoad({ filter: /.*/, namespace: 'cql-beside' }, () => ({
+      contents: `module.exports = require('./launch.cjs').requireBeside(__dirname, '${CQL_BUNDLE}');`,
+      loader: 'js',
+    }));
   },
 };
 await build({
@@ -95,4 +103,29 @@ try {
   }
 } finally {
   agent.close();
+}
+
+// The CQL bundle's cache, from a status check over CQL against a one-member fake CQL node.
+const { startSimulatedCqlCluster } = await import('./simulated-cql-cluster.mjs');
+const cqlNode = await startSimulatedCqlCluster({ size: 1, latencyMs: [0, 0] });
+try {
+  const { host, port } = cqlNode.contact;
+  const run = promisify(execFile)(
+    process.execPath,
+    [join(root, 'scripts', 'code-cache.mjs'), join(root, 'dist', 'check_cassandra_backup.cjs')].concat([
+      '--transport',
+      'cql',
+      '-H',
+      host,
+      '--cql-port',
+      String(port),
+    ]),
+    { env: { ...process.env, CODE_CACHE_BESIDE_ONLY: '1' } },
+  );
+  await run.catch((error) => {
+    if (!(error.code >= 1 && error.code <= 3))
+      throw new Error(`the code-cache run over CQL failed: ${error.stderr ?? error.message}`);
+  });
+} finally {
+  await cqlNode.close();
 }

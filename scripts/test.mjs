@@ -29,6 +29,8 @@ const NODE18_PASS = [
   'test/integration/jolokia-policy.test.ts',
   'test/integration/backup-backlog.test.ts',
   'test/integration/snapshots.test.ts',
+  'test/integration/cql-transport.test.ts',
+  'test/integration/cql-versions.test.ts',
 ];
 
 const step = (command, args, env = {}) =>

@@ -105,7 +105,7 @@ export function addressOf(endpoint: string): string {
 }
 
 /** Endpoints in address order, IPv4 numerically, so 127.0.0.10 comes after 127.0.0.9. */
-function compareEndpoints(a: string, b: string): number {
+export function compareEndpoints(a: string, b: string): number {
   const key = (endpoint: string): string =>
     addressOf(endpoint)
       .split('.')

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { lastResortLine } from './last-resort.js';
 
@@ -23,6 +23,24 @@ export function compile(bundle: string, cachedData?: Buffer): Script {
     filename: bundle,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
+}
+
+/** Bundles loaded beside the plugin's (requireBeside), by path: the code-cache run writes theirs too. */
+export const besideScripts = new Map<string, Script>();
+
+/**
+ * A bundle of its own beside the plugin's, e.g. dist/cql.cjs, which only some runs need: compiled
+ * with its code cache too, and returned as its exports. The plugin's bundle calls it in place of a
+ * plain require (scripts/build.mjs).
+ */
+export function requireBeside(directory: string, file: string): unknown {
+  const bundle = join(directory, file);
+  const script = compile(bundle, readCache(bundle));
+  besideScripts.set(bundle, script);
+  const module = { exports: {} };
+  const start = script.runInThisContext() as (...args: unknown[]) => void;
+  start(module.exports, createRequire(bundle), module, bundle, directory);
+  return module.exports;
 }
 
 /** Runs a compiled bundle as the main program. */

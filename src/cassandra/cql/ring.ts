@@ -4,7 +4,7 @@
 // it, each member's STATUS. Up and down are the failure detector's, which CQL does not show: a
 // member that announced its shutdown is down, any other is not known to be up or down.
 
-import type { RingMember } from '../ring.js';
+import { compareEndpoints, type RingMember } from '../ring.js';
 import { readGossip, type GossipRow } from './gossip.js';
 import { observed, releaseText, select, type CqlNode } from './node.js';
 
@@ -56,10 +56,11 @@ export async function readCqlRing(node: CqlNode): Promise<CqlRingMember[]> {
       nativePort: typeof nativePort === 'number' ? nativePort : undefined,
     };
   };
+  // In the order the ring has over Jolokia (and nodetool status): by address.
   return [
     ...localRows.map((r) => member(r.broadcast_address, r.broadcast_port, r, r.rpc_address, r.rpc_port)),
     ...peerRows.map((r) => member(r.peer, r.peer_port, r, r.native_address, r.native_port)),
-  ];
+  ].sort((a, b) => compareEndpoints(a.endpoint, b.endpoint));
 }
 
 function gossipStatus(rows: readonly GossipRow[] | undefined): (hostId: string | undefined) => string | undefined {
