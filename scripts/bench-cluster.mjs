@@ -13,7 +13,7 @@ const CLUSTER_LOOP =
 /** The cluster sections of the report: the real cluster with --with-cassandra, then the simulated rings. */
 export async function clusterSections({ root, work, runs, withCassandra }) {
   const sections = [];
-  if (withCassandra) sections.push(await realCluster({ root, work, runs }));
+  if (withCassandra) sections.push(...(await realCluster({ root, work, runs })));
   for (const [size, wallBudget, rssBudget] of [
     [1000, 3, 100],
     [5000, 5, 200],
@@ -56,15 +56,50 @@ export async function realCluster({ root, work, runs }) {
     const speedup = (i) => real[2].wallMs / real[i].wallMs;
     const line = (what, i) =>
       `${what} at least 20 × faster than the cluster-wide loop: ${speedup(i).toFixed(1)} × — ${speedup(i) >= 20 ? 'met' : 'NOT met'}`;
-    return {
-      title: `The cluster audit on a real ${members.length}-node Cassandra ${cluster.nodes[0].cassandraVersion} cluster`,
-      text: `The cluster started in ${(cluster.startupMs / 1000).toFixed(1)} s (127.0.0.1-3, one Jolokia agent each on the same port, the native port the same on each, no login on either). ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check over Jolokia.`,
-      table: markdownTable(real),
-      budget: [line('the check over Jolokia', 0), line('the check over CQL', 1)],
-    };
+    return [
+      {
+        title: `The cluster audit on a real ${members.length}-node Cassandra ${cluster.nodes[0].cassandraVersion} cluster`,
+        text: `The cluster started in ${(cluster.startupMs / 1000).toFixed(1)} s (127.0.0.1-3, one Jolokia agent each on the same port, the native port the same on each, no login on either). ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check over Jolokia.`,
+        table: markdownTable(real),
+        budget: [line('the check over Jolokia', 0), line('the check over CQL', 1)],
+      },
+      await statusWithoutLogin(root, cluster, rounds),
+    ];
   } finally {
     await cluster.stop();
   }
+}
+
+/**
+ * The status check over CQL against nodetool statusbackup on one member, like for like: no login
+ * on either (nodetool has no JMX authentication here). The node with PasswordAuthenticator is in
+ * the CQL section, where the server's bcrypt check of every login is measured apart.
+ */
+async function statusWithoutLogin(root, cluster, rounds) {
+  const node = cluster.nodes[0];
+  const real = await sideBySide(
+    [
+      {
+        name: 'check_cassandra_backup --transport cql (status, no login)',
+        argv: [join(root, 'plugins', 'check_cassandra_backup'), '--transport', 'cql', '-H', '127.0.0.1'].concat([
+          '--cql-port',
+          String(cluster.nativePort),
+        ]),
+      },
+      {
+        name: 'nodetool statusbackup (same node, same jars)',
+        argv: [node.nodetoolSpec.java, ...node.nodetoolSpec.args, 'statusbackup'],
+      },
+    ],
+    { runs: rounds, warmup: 1, settleMs: 1000 },
+  );
+  const speedup = real[1].wallMs / real[0].wallMs;
+  return {
+    title: 'The status over CQL against nodetool statusbackup, no login on either',
+    text: `One member of the same cluster (127.0.0.1); ${rounds} alternating rounds after 1 warm-up round, 1 s apart; baseline is the check over CQL.`,
+    table: markdownTable(real),
+    budget: [`at least 5 × faster than nodetool: ${speedup.toFixed(1)} × — ${speedup >= 5 ? 'met' : 'NOT met'}`],
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export async function cqlSections({ root, work, runs, withCassandra, clusterElse
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   const sections = [];
   if (withCassandra) sections.push(await realNode({ root, runs, passwordFile }));
-  if (withCassandra && !clusterElsewhere) sections.push(await realCluster({ root, work, runs }));
+  if (withCassandra && !clusterElsewhere) sections.push(...(await realCluster({ root, work, runs })));
   sections.push(await simulatedMembers({ root, passwordFile, size: 1000, wallBudget: 5, rssBudget: 200 }));
   return sections;
 }
