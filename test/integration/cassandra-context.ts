@@ -79,6 +79,8 @@ export interface ClusterInfo {
   readonly cassandraVersion: string;
   /** The same on every member, each on its own address. */
   readonly jolokiaPort: number;
+  /** The native (CQL) port, the same on every member too; no login on the cluster. */
+  readonly nativePort: number;
   readonly startupMs: number;
   readonly credentials: { user: string; password: string };
   readonly members: readonly {

@@ -175,6 +175,47 @@ describe('credentials on every agent', () => {
   });
 });
 
+/** The plugin over CQL, asking `contact` for the ring and each member on its own native port: no agent asked. */
+function checkOverCql(contact: string, args: string[] = []) {
+  return runPlugin(PLUGIN, ['--transport', 'cql', '-H', contact, '--cql-port', String(cluster().nativePort), ...args]);
+}
+
+describe('over CQL: the same audit, no agent asked', () => {
+  it("every line as each node's own nodetool says; one disabled and one frozen, all accounted for within -t", async () => {
+    for (const m of cluster().members) await backup(m.address, true);
+    const all = await checkOverCql('127.0.0.2', ['--format', 'nodetool']);
+    expect(all.stdout).toBe(`${(await oracleLines()).join('\n')}\nSummary: 3 enabled, 0 disabled\n`);
+    await backup('127.0.0.2', false);
+    const frozen = member('127.0.0.3');
+    process.kill(frozen.pid, 'SIGSTOP');
+    try {
+      const run = await checkOverCql('127.0.0.1', ['-t', '6', '--node-timeout', '2', '-v']);
+      expect(run.seconds).toBeLessThan(6);
+      expect(run.code).toBe(1);
+      expect(run.statusLine).toMatch(
+        /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.2: backup disabled in dc1\/r2\b.* \| members=3;;;0 enabled=1;;;0;3 disabled=1;0;;0;3 unreachable=1;0;;0;3 /,
+      );
+      expect(run.stdout).toMatch(
+        /127\.0\.0\.3: unreachable in analytics\/r1: 127\.0\.0\.3:\d+ accepted the connection but did not answer the protocol's STARTUP in time/,
+      );
+      const json = JSON.parse((await checkOverCql('127.0.0.1', ['--format', 'json', '--node-timeout', '2'])).stdout);
+      expect(json.nodes.map((n: { address: string; status: string }) => [n.address, n.status])).toEqual([
+        ['127.0.0.1', 'running'],
+        ['127.0.0.2', 'not running'],
+        ['127.0.0.3', 'unreachable'],
+      ]);
+    } finally {
+      process.kill(frozen.pid, 'SIGCONT');
+      await backup('127.0.0.2', true);
+    }
+  });
+
+  it('--dc: only the members of one data center, from a contact in the other', async () => {
+    const run = await checkOverCql('127.0.0.3', ['--dc', 'dc1', '--format', 'json']);
+    expect(JSON.parse(run.stdout).nodes.map((n: { address: string }) => n.address)).toEqual(['127.0.0.1', '127.0.0.2']);
+  });
+});
+
 describe('a member that does not answer', () => {
   it('a frozen JVM (SIGSTOP): unreachable while gossip still says up, within -t', async () => {
     const frozen = member('127.0.0.3');
@@ -219,5 +260,11 @@ describe('a member that does not answer', () => {
     );
     const nodetoolStatus = await nodetoolOf('127.0.0.1')('status');
     expect(nodetoolStatus.stdout).toMatch(/^DN\s+127\.0\.0\.3\b/m);
+    // Over CQL, gossip_info holds the STATUS the stopped node announced.
+    const overCql = await checkOverCql('127.0.0.1', ['-t', '5']);
+    expect([overCql.code, overCql.seconds < 5]).toEqual([1, true]);
+    expect(overCql.statusLine).toMatch(
+      /^CASSANDRA CLUSTER BACKUP WARNING - 127\.0\.0\.3: unreachable in analytics\/r1 \(gossip says down\): Cannot connect to Cassandra's native port at 127\.0\.0\.3:\d+: connection refused/,
+    );
   });
 });

@@ -60,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const clusterInfo: ClusterInfo = {
     cassandraVersion: ring.nodes[0]?.cassandraVersion ?? '',
     jolokiaPort: ring.jolokiaPort,
+    nativePort: ring.nativePort,
     startupMs: ring.startupMs,
     credentials: { user: MONITOR_USER, password: MONITOR_PASSWORD },
     members: ring.members.map((m, i) => {
