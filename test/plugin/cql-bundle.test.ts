@@ -27,12 +27,17 @@ afterAll(async () => {
   await cluster.close();
 });
 
-/** Runs check_cassandra_backup and reports whether dist/cql.cjs was loaded by the time it exited. */
+/**
+ * Runs check_cassandra_backup and reports whether dist/cql.cjs was loaded by the time it exited:
+ * required, or compiled with its code cache through dist/launch.cjs (the instance the plugin ran in).
+ */
 async function loadsCql(args: string[]): Promise<{ code: number | null; loaded: boolean }> {
   const probe = join(dir, 'probe.cjs');
+  const bundle = JSON.stringify(CQL_BUNDLE);
+  const launch = JSON.stringify(join(ROOT, 'dist', 'launch.cjs'));
   writeFileSync(
     probe,
-    `process.on('exit', () => process.stderr.write('cql loaded: ' + (${JSON.stringify(CQL_BUNDLE)} in require.cache) + '\\n'));\n`,
+    `process.on('exit', () => process.stderr.write('cql loaded: ' + (${bundle} in require.cache || require(${launch}).besideScripts.has(${bundle})) + '\\n'));\n`,
   );
   const run = await runProcess(
     PLUGIN_NODE,
