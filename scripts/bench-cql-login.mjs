@@ -6,7 +6,7 @@
 // Only node: built-ins.
 
 import { connect } from 'node:net';
-import { OPCODES } from './cql-codec.mjs';
+import { int, longString, OPCODES, short, string } from './cql-codec.mjs';
 import { median } from './bench-lib.mjs';
 
 /**
@@ -87,22 +87,6 @@ function rawConnection(host, port) {
   });
 }
 
-/** @param {number} n */
-const short = (n) => {
-  const b = Buffer.alloc(2);
-  b.writeUInt16BE(n);
-  return b;
-};
-/** @param {number} n */
-const int = (n) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-};
-/** @param {string} s */
-const string = (s) => Buffer.concat([short(Buffer.byteLength(s)), Buffer.from(s)]);
-/** @param {string} s */
-const longString = (s) => Buffer.concat([int(Buffer.byteLength(s)), Buffer.from(s)]);
 /** @param {Buffer} b */
 const bytes = (b) => Buffer.concat([int(b.length), b]);
 /** @param {Record<string, string>} map */

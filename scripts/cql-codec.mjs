@@ -67,14 +67,14 @@ export function reader(buffer) {
   };
 }
 
-/** @param {number} n */
-const short = (n) => {
+/** A [short]. @param {number} n */
+export const short = (n) => {
   const b = Buffer.alloc(2);
   b.writeUInt16BE(n);
   return b;
 };
-/** @param {number} n */
-const int = (n) => {
+/** An [int]. @param {number} n */
+export const int = (n) => {
   const b = Buffer.alloc(4);
   b.writeInt32BE(n);
   return b;
@@ -91,6 +91,9 @@ export function string(s) {
   const bytes = Buffer.from(s, 'utf8');
   return Buffer.concat([short(bytes.length), bytes]);
 }
+
+/** A [long string]. @param {string} s */
+export const longString = (s) => Buffer.concat([int(Buffer.byteLength(s)), Buffer.from(s)]);
 
 /**
  * Reads a [string map] (the options of a STARTUP).
