@@ -112,6 +112,7 @@ function memberFailure(error: CqlError): Reading<MemberAnswer> {
     case 'login-refused':
     case 'permission':
     case 'trust':
+    case 'tls-files':
       return { found: { status: 'refused', reason } };
     case 'not-cql':
       return { found: { status: 'not-cassandra', reason } };
