@@ -132,22 +132,25 @@ describe('one Icinga 2 satellite per Cassandra data center', () => {
     (...args: string[]) =>
       runNodetool(member(address).nodetoolSpec, ...args);
 
-  /** Forces both services' checks through the master, and reads back the results from the master. */
-  async function checkBoth(step: string): Promise<Record<Zone, CheckResult>> {
+  function figure(line: string): void {
+    figures.push(line);
+    log(line);
+  }
+  const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+  /**
+   * Forces both services' checks through the master and reads the results back from the master;
+   * records the states, the time since the step began (its action included) and the checks' own.
+   */
+  async function checkBoth(step: string, stepStarted: number): Promise<Record<Zone, CheckResult>> {
     const started = Date.now();
     const [dc1, analytics] = await Promise.all(SATELLITES.map((s) => master.checkNow(serviceOf(s.zone), 30_000)));
     const results = { dc1: dc1 as CheckResult, analytics: analytics as CheckResult };
-    record(step, started, results);
-    return results;
-  }
-
-  function record(step: string, started: number, results: Partial<Record<Zone, CheckResult>>): void {
     const states = Object.entries(results).map(
       ([zone, r]) => `${zone} ${STATES[r.state] ?? r.state} (${r.check_source}: ${r.output.split('\n')[0]?.trim()})`,
     );
-    const line = `${step}: ${states.join('; ')} — ${((Date.now() - started) / 1000).toFixed(1)} s`;
-    figures.push(line);
-    log(line);
+    figure(`${step}: ${states.join('; ')} — step ${seconds(stepStarted)}, forced checks ${seconds(started)}`);
+    return results;
   }
 
   beforeAll(async () => {
@@ -167,7 +170,7 @@ describe('one Icinga 2 satellite per Cassandra data center', () => {
       log: (message) => log(`cluster ${message}`),
     }).then((c) => {
       cluster = c;
-      log(`cluster up after ${(c.startupMs / 1000).toFixed(1)} s, Jolokia port ${c.jolokiaPort}`);
+      figure(`3-node cluster up after ${(c.startupMs / 1000).toFixed(1)} s, Jolokia port ${c.jolokiaPort}`);
       return c;
     });
     const installed = buildPackage(packageDir)
@@ -193,13 +196,13 @@ describe('one Icinga 2 satellite per Cassandra data center', () => {
     await startSatellite(icinga2, dc1, satellitePorts[dc1.zone], masterPort);
     await startMaster(icinga2, masterPort, satellitePorts, jolokiaPort);
     await startSatellite(icinga2, analytics, satellitePorts[analytics.zone], masterPort);
-    log('icinga2 master and satellites started');
+    figure(`icinga2 master and satellites started and listening at ${seconds(started)}`);
 
     // Each satellite receives its zone's config, validates it and reloads itself; then it ignores
     // a reschedule from the master for 60 s: wait for that, and for the connections to be back.
     await Promise.all(SATELLITES.map((s) => readyForForcedChecks(s)));
     for (const s of SATELLITES) await master.connected(s.endpoint, daemons);
-    log(`ready for forced checks ${((Date.now() - started) / 1000).toFixed(1)} s after the start`);
+    figure(`satellites ready for forced checks at ${seconds(started)}`);
   }, 600_000);
 
   /** The master, its zones.d/<zone>/ holding what it syncs to each satellite. */
@@ -271,7 +274,7 @@ include "etc/zones.conf"
     );
     const status = await api.call('GET', '/v1/status/IcingaApplication');
     const programStart = status.json.results[0].status.icingaapplication.app.program_start as number;
-    log(`${satellite.endpoint} runs the synced config (worker started ${new Date(programStart * 1000).toISOString()})`);
+    figure(`${satellite.endpoint} runs the synced config, reloaded ${seconds(programStart * 1000)} ago`);
     const quietUntil = (programStart + RESCHEDULE_QUIET_S + 1) * 1000;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
   }
@@ -302,7 +305,7 @@ include "etc/zones.conf"
 
   it('both OK, each run by its own satellite with --dc, the two contacts and no password on the command line', async () => {
     sampler = sampleProcesses(/check_cassandra_cluster_backup/, MONITOR_PASSWORD, /check_cassandra|icinga2/);
-    const results = await checkBoth('both members up, backup on everywhere');
+    const results = await checkBoth('all members up, backup on everywhere', Date.now());
     for (const s of SATELLITES) {
       const result = results[s.zone];
       expect(result.check_source, 'run by the satellite of that data center').toBe(s.endpoint);
@@ -331,9 +334,10 @@ include "etc/zones.conf"
 
   it('nodetool disablebackup on the analytics member: only analytics turns WARNING; enablebackup: OK again', async () => {
     const analyticsMember = nodetoolOf('127.0.0.3');
+    const disabling = Date.now();
     await setBackupByNodetool(false, analyticsMember);
     expect((await analyticsMember('statusbackup')).stdout.trim()).toBe('not running');
-    const off = await checkBoth('nodetool disablebackup on 127.0.0.3 (analytics)');
+    const off = await checkBoth('nodetool disablebackup on 127.0.0.3 (analytics)', disabling);
     expect(off.analytics.state, off.analytics.output).toBe(1);
     expect(off.analytics.check_source).toBe('satellite-analytics');
     expect(off.analytics.output).toMatch(
@@ -343,8 +347,9 @@ include "etc/zones.conf"
     expect(off.dc1.state, off.dc1.output).toBe(0);
     expect(off.dc1.output).toMatch(/^CASSANDRA CLUSTER BACKUP OK - 2 members: 2 enabled \n/);
 
+    const enabling = Date.now();
     await setBackupByNodetool(true, analyticsMember);
-    const on = await checkBoth('nodetool enablebackup on 127.0.0.3 (analytics)');
+    const on = await checkBoth('nodetool enablebackup on 127.0.0.3 (analytics)', enabling);
     expect(on.analytics.state, on.analytics.output).toBe(0);
     expect(on.dc1.state, on.dc1.output).toBe(0);
   });
@@ -366,15 +371,16 @@ include "etc/zones.conf"
     const started = Date.now();
     await stopped.stop();
     expect(() => process.kill(stopped.pid, 0), 'the JVM has exited').toThrow();
-    log(`127.0.0.1 stopped in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    figure(`127.0.0.1 stopped (SIGTERM, the JVM exited) in ${seconds(started)}`);
 
     // A node that shuts down tells gossip so; the check may run before the others have heard it.
-    let results = await checkBoth('127.0.0.1 (dc1) stopped, first check');
+    let results = await checkBoth('127.0.0.1 (dc1) stopped, check 1', started);
     let checks = 1;
     while (!/gossip says down/.test(results.dc1.output) && Date.now() - started < 60_000) {
-      results = await checkBoth(`127.0.0.1 (dc1) stopped, check ${++checks}`);
+      results = await checkBoth(`127.0.0.1 (dc1) stopped, check ${++checks}`, started);
     }
     const { dc1, analytics } = results;
+    log(`dc1's output in full:\n${dc1.output}`);
     expect(dc1.check_source).toBe('satellite-dc1');
     expect(dc1.state, dc1.output).toBe(1);
     expect(dc1.output).toMatch(
