@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startStatusServer } from './bench-lib.mjs';
 import { loadRegistry, root, version } from './registry.mjs';
 
-const { PLUGINS, bundleSource } = await loadRegistry();
+const { PLUGINS, TOOLS, bundleSource } = await loadRegistry();
 const common = {
   bundle: true,
   platform: 'node',
@@ -81,6 +81,20 @@ await Promise.all(
       supported: { 'dynamic-import': false },
       define: { PACKAGE_VERSION: JSON.stringify(version) },
       plugins: [yamlBeside, cqlBeside],
+    }),
+  ),
+);
+
+// The tools (src/tools/): one bundle each, the access policy built in as text. They run rarely and
+// briefly, so no code cache.
+await Promise.all(
+  TOOLS.map((tool) =>
+    build({
+      ...common,
+      entryPoints: [join(root, tool.source)],
+      outfile: join(root, 'dist', `${tool.name}.cjs`),
+      define: { PACKAGE_VERSION: JSON.stringify(version) },
+      loader: { '.xml': 'text' },
     }),
   ),
 );

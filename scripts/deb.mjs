@@ -2,8 +2,8 @@
 // their hosts. Built with dpkg-deb from what `npm run build` made (dist/) and from the registry
 // (src/generate/debian.ts): the plugins in /usr/lib/nagios/plugins on the distribution's Node
 // (Depends: nodejs >= 18), their code in /usr/lib/cassandra-monitoring-plugins, the CheckCommands
-// where Icinga 2's `include <plugins-contrib>` finds them, the Nagios, NRPE and Jolokia examples
-// under /usr/share/doc. A native package: the project is its own upstream.
+// where Icinga 2's `include <plugins-contrib>` finds them, the tools (src/tools/) in /usr/sbin with
+// their manual pages, the Nagios, NRPE and Jolokia examples under /usr/share/doc. A native package: the project is its own upstream.
 //
 //   node scripts/deb.mjs [--out DIR]      prints the path of the .deb (default DIR: the checkout)
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,8 @@ import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadRegistry, root, version } from './registry.mjs';
 
-const { PLUGINS, DEBIAN_PACKAGE, DEBIAN_LAYOUT, debianEntryFile } = await loadRegistry();
+const { PLUGINS, TOOLS, DEBIAN_PACKAGE, DEBIAN_LAYOUT, debianEntryFile, debianToolFile, manualPage } =
+  await loadRegistry();
 const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : root;
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const maintainer = manifest.author;
@@ -21,7 +22,7 @@ if (typeof maintainer !== 'string' || !/^[^<>]+ <[^<>@\s]+@[^<>\s]+>$/.test(main
   throw new Error('package.json needs "author": "Name <address>" for the Maintainer field');
 
 const dist = join(root, 'dist');
-const bundles = ['launch.cjs', 'js-yaml.cjs', 'cql.cjs', ...PLUGINS.map((p) => `${p.name}.cjs`)];
+const bundles = ['launch.cjs', 'js-yaml.cjs', 'cql.cjs', ...[...PLUGINS, ...TOOLS].map((p) => `${p.name}.cjs`)];
 for (const file of bundles)
   if (!existsSync(join(dist, file))) throw new Error(`dist/${file} is missing: run npm run build first`);
 
@@ -45,6 +46,13 @@ for (const plugin of PLUGINS) put(`${DEBIAN_LAYOUT.plugins}/${plugin.name}`, deb
 // No V8 code caches: they fit only the Node that made them, and the target's is another one.
 for (const file of bundles) put(`${DEBIAN_LAYOUT.library}/${file}`, readFileSync(join(dist, file)));
 put(DEBIAN_LAYOUT.icingaCommands, readFileSync(join(root, 'icinga-commands.conf')));
+// The tools, for root on a node, with their --help as the manual page.
+for (const tool of TOOLS) {
+  put(`${DEBIAN_LAYOUT.tools}/${tool.name}`, debianToolFile(tool), 0o755);
+  const help = execFileSync(process.execPath, [join(dist, `${tool.name}.cjs`), '--help'], { encoding: 'utf8' });
+  const date = new Date(epoch * 1000).toISOString().slice(0, 10);
+  put(`${DEBIAN_LAYOUT.manuals}/${tool.name}.8.gz`, gzip(manualPage(tool, help, version, date)));
+}
 
 const doc = DEBIAN_LAYOUT.documentation;
 const examples = {

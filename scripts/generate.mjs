@@ -1,10 +1,10 @@
 // npm run generate: writes every file derived from the plugin registry (src/generate/index.ts):
-// the plugins/ entry files, package.json's bin, icinga-commands.conf, docs/nagios/commands.cfg,
+// the plugins/ and bin/ entry files, package.json's bin, icinga-commands.conf, docs/nagios/commands.cfg,
 // docs/nrpe.cfg and the README's generated blocks. With --check it writes nothing and exits 1
 // naming each file that differs from what the registry says (test/unit/generated.test.ts does
 // the same in the test suite).
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadRegistry, root } from './registry.mjs';
 
 const check = process.argv.includes('--check');
@@ -16,8 +16,9 @@ for (const [path, content] of generatedFiles(PLUGINS, read)) {
   if (existsSync(file) && readFileSync(file, 'utf8') === content) continue;
   drifted.push(path);
   if (check) continue;
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content);
-  if (path.startsWith('plugins/')) chmodSync(file, 0o755);
+  if (path.startsWith('plugins/') || path.startsWith('bin/')) chmodSync(file, 0o755);
 }
 if (check && drifted.length > 0) {
   console.error(`differs from the registry (run npm run generate): ${drifted.join(', ')}`);

@@ -11,15 +11,15 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /**
- * @returns {Promise<{ PLUGINS: { name: string, summary: string }[], bundleSource: (p: unknown) => string, generatedFiles: (p: unknown, read: (path: string) => string) => Map<string, string>,
- *   DEBIAN_PACKAGE: string, DEBIAN_LAYOUT: Record<'plugins' | 'library' | 'icingaCommands' | 'documentation', string>, debianEntryFile: (p: unknown) => string }>}
+ * @returns {Promise<{ PLUGINS: { name: string, summary: string }[], TOOLS: { name: string, summary: string, source: string }[], debianToolFile: (t: unknown) => string, manualPage: (t: unknown, help: string, version: string, date: string) => string, bundleSource: (p: unknown) => string, generatedFiles: (p: unknown, read: (path: string) => string) => Map<string, string>,
+ *   DEBIAN_PACKAGE: string, DEBIAN_LAYOUT: Record<'plugins' | 'tools' | 'manuals' | 'library' | 'icingaCommands' | 'documentation', string>, debianEntryFile: (p: unknown) => string }>}
  */
 export async function loadRegistry() {
   const outfile = join(root, '.cache', 'build', 'registry.cjs');
   await build({
     stdin: {
       contents:
-        "export { PLUGINS } from './src/plugins/index.js';\nexport { bundleSource, generatedFiles } from './src/generate/index.js';\nexport { DEBIAN_LAYOUT, DEBIAN_PACKAGE, debianEntryFile } from './src/generate/debian.js';\n",
+        "export { PLUGINS } from './src/plugins/index.js';\nexport { bundleSource, generatedFiles } from './src/generate/index.js';\nexport { DEBIAN_LAYOUT, DEBIAN_PACKAGE, debianEntryFile, debianToolFile, manualPage } from './src/generate/debian.js';\nexport { TOOLS } from './src/tools/index.js';\n",
       resolveDir: root,
       sourcefile: 'registry (entry)',
       loader: 'ts',

@@ -84,6 +84,28 @@ export function launch(node, java, args, outFile) {
 }
 
 /**
+ * Ends the node's running JVM (SIGTERM, then SIGKILL after graceMs) and its watchdog, and keeps the
+ * work dir: launch() may then start the node again on the same data.
+ * @param {NodeProcess} node
+ * @param {number} graceMs
+ * @returns {Promise<void>}
+ */
+export async function endJvmKeepingFiles(node, graceMs) {
+  if (node.ending) throw new Error('the node was stopped');
+  // The watchdog goes first: seeing the JVM gone, it would take the work dir with it.
+  node.watchdog?.kill('SIGTERM');
+  const { jvm } = node;
+  if (jvm && jvm.exitCode === null && jvm.signalCode === null) {
+    jvm.kill('SIGTERM');
+    const killer = setTimeout(() => jvm.kill('SIGKILL'), graceMs);
+    await node.exited;
+    clearTimeout(killer);
+  }
+  liveNodes.delete(node);
+  node.exit = null;
+}
+
+/**
  * Ends a node: the one clean-up path of a failed start, of stop() and of the exit hook. Ends the
  * JVM (SIGTERM, then SIGKILL after graceMs; at once SIGKILL when graceMs is 0), waits for it to
  * exit, then stops the watchdog and removes the work dir. Called again, it returns the first call's promise.

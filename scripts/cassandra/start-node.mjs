@@ -10,7 +10,7 @@ import { DEFAULT_SUPERUSER } from './cql.mjs';
 import { makeCqlTls } from './cql-tls.mjs';
 import { cassandraJvmArgs } from './jvm-flags.mjs';
 import { nodeLayout, writeNodeFiles } from './node-files.mjs';
-import { endNode, launch, nodeProcess } from './node-process.mjs';
+import { endJvmKeepingFiles, endNode, launch, nodeProcess } from './node-process.mjs';
 import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { nodePorts } from './ports.mjs';
 import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
@@ -63,7 +63,13 @@ import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
  * @property {string[]} command the full java command line
  * @property {import('./nodetool.mjs').NodetoolSpec} nodetoolSpec
  * @property {(...args: string[]) => Promise<import('./nodetool.mjs').NodetoolResult>} nodetool
+ * @property {(how?: RestartOptions) => Promise<void>} restart SIGTERM (SIGKILL after the grace time), then the same command in the same work dir, its data kept, plus `extraJvmArgs`; resolves when ready again, with `pid`, `startupMs` and `command` those of the new JVM
  * @property {() => Promise<void>} stop SIGTERM, SIGKILL after the grace time, wait for exit, remove the work dir; idempotent
+ */
+
+/**
+ * @typedef {object} RestartOptions
+ * @property {string[]} [extraJvmArgs] added before -cp, after the node's own (e.g. a -javaagent line of jvm-server.options)
  */
 
 /**
@@ -196,15 +202,12 @@ async function launchUntilReady(node, setup, options, log) {
  * @param {StartOptions} options
  * @returns {CassandraNode}
  */
-function describeNode(
-  node,
-  { art, layout, ports, agents, mainName, caFile, cql, command },
-  { pid, startupMs },
-  options,
-) {
+function describeNode(node, setup, { pid, startupMs }, options) {
+  const { art, layout, ports, agents, mainName, caFile, cql, command } = setup;
   const spec = nodetoolSpec(art, layout, ports.jmx);
   const keepWorkDir = Boolean(options.keepWorkDir);
-  return {
+  /** @type {CassandraNode} */
+  const described = {
     pid,
     cassandraVersion: art.cassandraVersion,
     jolokiaUrl: mainName === null ? null : /** @type {import('./agents.mjs').AgentInfo} */ (agents[mainName]).url,
@@ -224,6 +227,28 @@ function describeNode(
     command,
     nodetoolSpec: spec,
     nodetool: (...args) => runNodetool(spec, ...args),
+    restart: async (how = {}) => {
+      Object.assign(described, await restartUntilReady(node, setup, options, how.extraJvmArgs ?? []));
+    },
     stop: () => endNode(node, { graceMs: options.stopGraceMs ?? 15_000, keepWorkDir }),
   };
+  return described;
+}
+
+/**
+ * Ends the node's JVM and starts it again with the same command plus `extraJvmArgs`, in the same work
+ * dir, and waits as for the first start. A failure leaves the node to stop(), which ends what runs.
+ * @param {import('./node-process.mjs').NodeProcess} node
+ * @param {NodeSetup} setup
+ * @param {StartOptions} options
+ * @param {string[]} extraJvmArgs
+ * @returns {Promise<{ pid: number, startupMs: number, command: string[] }>}
+ */
+async function restartUntilReady(node, setup, options, extraJvmArgs) {
+  const classPathAt = setup.jvmArgs.indexOf('-cp');
+  const jvmArgs = [...setup.jvmArgs.slice(0, classPathAt), ...extraJvmArgs, ...setup.jvmArgs.slice(classPathAt)];
+  const command = [setup.art.java, ...jvmArgs];
+  await endJvmKeepingFiles(node, options.stopGraceMs ?? 15_000);
+  const started = await launchUntilReady(node, { ...setup, jvmArgs, command }, options, options.log ?? (() => {}));
+  return { ...started, command };
 }

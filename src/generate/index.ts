@@ -3,6 +3,7 @@
 // differs from what this returns, so a hand edit cannot drift from the registry unnoticed.
 
 import type { PluginEntry } from '../plugins/entry.js';
+import { TOOLS, type ToolEntry } from '../tools/index.js';
 import { icingaCommands } from './icinga.js';
 import { nagiosCommands, nrpeCommands } from './nagios.js';
 
@@ -22,10 +23,24 @@ function entryFile(plugin: PluginEntry): string {
   ].join('\n');
 }
 
-/** package.json with its `bin` listing every plugin, everything else as it was. */
+/** A tool's executable (src/tools/): it runs its bundle. */
+function toolEntryFile(tool: ToolEntry): string {
+  return [
+    '#!/usr/bin/env node',
+    `// ${tool.name}: ${tool.summary}.`,
+    `// Generated from src/tools/index.ts by \`npm run generate\`; runs the bundle that \`npm run build\` makes.`,
+    `require('../dist/${tool.name}.cjs');`,
+    '',
+  ].join('\n');
+}
+
+/** package.json with its `bin` listing every plugin and tool, everything else as it was. */
 function packageJson(current: string, plugins: readonly PluginEntry[]): string {
   const manifest = JSON.parse(current) as Record<string, unknown>;
-  manifest['bin'] = Object.fromEntries(plugins.map((p) => [p.name, `plugins/${p.name}`]));
+  manifest['bin'] = Object.fromEntries([
+    ...plugins.map((p) => [p.name, `plugins/${p.name}`]),
+    ...TOOLS.map((t) => [t.name, `bin/${t.name}`]),
+  ]);
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
@@ -62,5 +77,6 @@ export function generatedFiles(plugins: readonly PluginEntry[], read: (path: str
     ],
   ]);
   for (const plugin of plugins) files.set(`plugins/${plugin.name}`, entryFile(plugin));
+  for (const tool of TOOLS) files.set(`bin/${tool.name}`, toolEntryFile(tool));
   return files;
 }

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLUGINS } from '../../src/plugins/index.js';
+import { TOOLS } from '../../src/tools/index.js';
 import { ROOT, runProcess } from '../support/process.js';
 import { cassandra } from './cassandra-context.js';
 import {
@@ -74,6 +75,11 @@ describe('the package file', () => {
     ]) {
       expect(contents).toContain(file);
     }
+    for (const tool of TOOLS) {
+      expect(contents).toContain(`${DEBIAN_LAYOUT.tools}/${tool.name}`);
+      expect(contents).toContain(`${DEBIAN_LAYOUT.library}/${tool.name}.cjs`);
+      expect(contents).toContain(`${DEBIAN_LAYOUT.manuals}/${tool.name}.8.gz`);
+    }
     expect(contents.filter((path) => path.endsWith('.cache') || path.includes('node_modules'))).toEqual([]);
   });
 
@@ -109,6 +115,20 @@ describe('installed with dpkg -i', () => {
     const run = await runProcess(installed(name), ['--version'], { cwd: '/', env: { PATH: '/usr/bin:/bin' } });
     expect([run.code, run.stdout, run.stderr]).toEqual([3, `${name} ${version}\n`, '']);
   });
+
+  it.each(TOOLS.map((t) => t.name))(
+    '%s runs from /usr/sbin: --version, and its manual page is its --help',
+    async (name) => {
+      const installedTool = join(DEBIAN_LAYOUT.tools, name);
+      expect(statSync(installedTool).mode & 0o777).toBe(0o755);
+      const run = await runProcess(installedTool, ['--version'], { cwd: '/', env: { PATH: '/usr/bin:/bin' } });
+      expect([run.code, run.stdout, run.stderr]).toEqual([0, `${name} ${version}\n`, '']);
+      const manual = await runProcess('man', ['-l', join(DEBIAN_LAYOUT.manuals, `${name}.8.gz`)], {
+        env: { PATH: '/usr/bin:/bin', MANWIDTH: '200', MAN_KEEP_FORMATTING: '' },
+      });
+      expect(manual.stdout).toContain('--agent-jar JAR');
+    },
+  );
 
   it('every plugin checks the real node from there', async () => {
     const url = cassandra().jolokiaUrl;

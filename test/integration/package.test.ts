@@ -124,6 +124,15 @@ describe('installed from the tarball into a prefix, production dependencies only
     expect(existsSync(join(installedPackage(), 'src'))).toBe(false);
   });
 
+  it('puts cassandra-jolokia-attach on PATH too: --version, exit 0', async () => {
+    const result = await runInstalled('cassandra-jolokia-attach', ['--version']);
+    expect([result.code, result.stdout.trim(), result.stderr]).toEqual([
+      0,
+      `cassandra-jolokia-attach ${pkg.version}`,
+      '',
+    ]);
+  });
+
   it.each(PLUGINS)('%s --version: the package version, exit 3 (Monitoring Plugins convention)', async (name) => {
     const result = await runInstalled(name, ['--version']);
     expect(result.stdout.trim()).toBe(`${name} ${pkg.version}`);
