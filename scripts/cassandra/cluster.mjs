@@ -18,6 +18,7 @@ import { freePorts, jolokiaPost, startCassandra } from './harness.mjs';
  * @typedef {object} ClusterOptions
  * @property {ClusterMember[]} members the first is the seed
  * @property {import('./harness.mjs').AgentSpec} [agent] every node's one Jolokia agent (same credentials everywhere)
+ * @property {number} [jolokiaPort] that agent's port on every node, default a free one: given, a caller can configure its monitoring while the nodes start
  * @property {string} [cassandraVersion]
  * @property {string} [heap] per node, default 512M
  * @property {boolean} [incrementalBackups] cassandra.yaml on every node, default true
@@ -55,7 +56,8 @@ export async function startCluster(options) {
   const { members } = options;
   const [seed] = members;
   if (seed === undefined) throw new Error('startCluster: no members');
-  const [storagePort, nativePort, jolokiaPort] = /** @type {[number, number, number]} */ (await freePorts(3));
+  const [storagePort, nativePort, freeJolokiaPort] = /** @type {[number, number, number]} */ (await freePorts(3));
+  const jolokiaPort = options.jolokiaPort ?? freeJolokiaPort;
   const ring = tokens(members.length);
   const started = Date.now();
   /** @type {import('./harness.mjs').CassandraNode[]} */

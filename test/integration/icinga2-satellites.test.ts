@@ -157,15 +157,17 @@ describe('one Icinga 2 satellite per Cassandra data center', () => {
     const icinga2 = requireProgram('icinga2');
     dir = tempDir('it-icinga2-satellites-');
     packageDir = tempDir('it-icinga2-satellites-deb-');
-    const [masterPort, dc1Port, analyticsPort] = (await freePorts(3)) as [number, number, number];
+    const [masterPort, dc1Port, analyticsPort, jolokiaPort] = (await freePorts(4)) as [number, number, number, number];
     const satellitePorts: Record<Zone, number> = { dc1: dc1Port, analytics: analyticsPort };
     const base = dir;
 
-    // The slow parts side by side: the cluster, the package (dpkg), the certificates.
+    // The slow parts side by side: the cluster (its agents' port chosen here, so that Icinga 2 can
+    // be configured while the nodes start), the package (dpkg), the certificates.
     const started = Date.now();
     const ring = startCluster({
       members: MEMBERS,
       agent: { user: MONITOR_USER, password: MONITOR_PASSWORD },
+      jolokiaPort,
       clusterName: 'satellites',
       log: (message) => log(`cluster ${message}`),
     }).then((c) => {
@@ -179,30 +181,30 @@ describe('one Icinga 2 satellite per Cassandra data center', () => {
         if (install.code !== 0) throw new Error(`dpkg -i failed:\n${install.stdout}${install.stderr}`);
       });
     const caFile = makeIcingaPki(icinga2, base, ['master', ...SATELLITES.map((s) => s.endpoint)]);
+    const monitoring = Promise.all([caFile, installed]).then(async ([ca]) => {
+      const api = (port: number, servername: string): IcingaApi =>
+        new IcingaApi({ port, caFile: ca, servername, user: API_USER, password: API_PASSWORD });
+      master = api(masterPort, 'master');
+      for (const s of SATELLITES) satelliteApis.set(s.zone, api(satellitePorts[s.zone], s.endpoint));
+
+      // In the order that spares each connection Icinga 2's reconnect timer (10 s): dc1's satellite
+      // listens before the master connects to it, the master before analytics' satellite calls it.
+      const [dc1, analytics] = SATELLITES;
+      await startSatellite(icinga2, dc1, satellitePorts[dc1.zone], masterPort);
+      await startMaster(icinga2, masterPort, satellitePorts, jolokiaPort);
+      await startSatellite(icinga2, analytics, satellitePorts[analytics.zone], masterPort);
+      figure(`icinga2 master and satellites started and listening at ${seconds(started)}`);
+
+      // Each satellite receives its zone's config, validates it and reloads itself; then it ignores
+      // a reschedule from the master for 60 s (while the cluster starts): wait for that, and for
+      // the connections to be back.
+      await Promise.all(SATELLITES.map((s) => readyForForcedChecks(s)));
+      for (const s of SATELLITES) await master.connected(s.endpoint, daemons);
+      figure(`satellites ready for forced checks at ${seconds(started)}`);
+    });
     // All settle before anything is judged: afterAll must find the cluster if it started at all.
-    const [ringDone, installDone, caDone] = await Promise.allSettled([ring, installed, caFile]);
-    for (const done of [ringDone, installDone, caDone]) if (done.status === 'rejected') throw done.reason;
-    const { jolokiaPort } = await ring;
-    const ca = await caFile;
-
-    const api = (port: number, servername: string): IcingaApi =>
-      new IcingaApi({ port, caFile: ca, servername, user: API_USER, password: API_PASSWORD });
-    master = api(masterPort, 'master');
-    for (const s of SATELLITES) satelliteApis.set(s.zone, api(satellitePorts[s.zone], s.endpoint));
-
-    // In the order that spares each connection Icinga 2's reconnect timer (10 s): dc1's satellite
-    // listens before the master connects to it, the master before analytics' satellite calls it.
-    const [dc1, analytics] = SATELLITES;
-    await startSatellite(icinga2, dc1, satellitePorts[dc1.zone], masterPort);
-    await startMaster(icinga2, masterPort, satellitePorts, jolokiaPort);
-    await startSatellite(icinga2, analytics, satellitePorts[analytics.zone], masterPort);
-    figure(`icinga2 master and satellites started and listening at ${seconds(started)}`);
-
-    // Each satellite receives its zone's config, validates it and reloads itself; then it ignores
-    // a reschedule from the master for 60 s: wait for that, and for the connections to be back.
-    await Promise.all(SATELLITES.map((s) => readyForForcedChecks(s)));
-    for (const s of SATELLITES) await master.connected(s.endpoint, daemons);
-    figure(`satellites ready for forced checks at ${seconds(started)}`);
+    const [ringDone, monitoringDone] = await Promise.allSettled([ring, monitoring]);
+    for (const done of [ringDone, monitoringDone]) if (done.status === 'rejected') throw done.reason;
   }, 600_000);
 
   /** The master, its zones.d/<zone>/ holding what it syncs to each satellite. */
