@@ -3,6 +3,7 @@
 // differs from what this returns, so a hand edit cannot drift from the registry unnoticed.
 
 import type { PluginEntry } from '../plugins/entry.js';
+import { directorBasket } from './director.js';
 import { icingaCommands } from './icinga.js';
 import { nagiosCommands, nrpeCommands } from './nagios.js';
 
@@ -46,6 +47,7 @@ export function generatedFiles(plugins: readonly PluginEntry[], read: (path: str
   const nrpe = nrpeCommands(plugins);
   const files = new Map<string, string>([
     ['icinga-commands.conf', icingaCommands(plugins)],
+    ['icinga-director-basket.json', directorBasket(plugins)],
     ['docs/nagios/commands.cfg', nagiosCommands(plugins)],
     ['docs/nrpe.cfg', nrpe],
     ['package.json', packageJson(read('package.json'), plugins)],
