@@ -124,6 +124,7 @@ export class CqlFailure extends CheckError {
 const REMEDIES: Partial<Record<CqlFailureKind, string>> = {
   'login-required': `give -u and a password (--password-file or ${CQL_PASSWORD_ENV})`,
   trust: 'give its CA with --ca-file, or --insecure',
+  'tls-files': 'check --ca-file, --cert and --key',
   'not-cql': 'check -H, --cql-port and --ssl',
 };
 

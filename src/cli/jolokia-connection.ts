@@ -20,7 +20,8 @@ export const DEFAULT_PATH = '/jolokia';
 export const DEFAULT_HOST = '127.0.0.1';
 export const PASSWORD_ENV = 'JOLOKIA_PASSWORD';
 
-const GROUP = 'Jolokia agent';
+// The agent's options, and the same names on the native port with --transport cql.
+const GROUP = 'Connection';
 
 export const JOLOKIA_OPTIONS: readonly OptionSpec[] = [
   {

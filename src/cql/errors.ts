@@ -10,8 +10,10 @@ export type CqlFailureKind =
   | 'connection'
   /** The deadline passed. */
   | 'timeout'
-  /** The node's certificate is not trusted, or the TLS files given cannot be used. */
+  /** The node's certificate is not trusted. */
   | 'trust'
+  /** The TLS files given (CA, client certificate, key) cannot be used: nothing was sent. */
+  | 'tls-files'
   /** The node asks for a login and no credentials were given. */
   | 'login-required'
   /** The node refused the user and password. */

@@ -79,7 +79,7 @@ export function socketFailure(
 export function unusableTls(where: string, error: unknown): CqlError {
   const reason = error instanceof Error ? error.message : String(error);
   return new CqlError(
-    'trust',
+    'tls-files',
     `Cannot connect to Cassandra's native port at ${where}: the TLS files given cannot be used (${reason})`,
     { cause: error },
   );

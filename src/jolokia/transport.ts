@@ -140,6 +140,11 @@ class Exchange {
           reject(error);
         }
       };
+      // An abort event fires once: a signal aborted already (the check gave up) would never end the wait.
+      if (this.limits.signal?.aborted === true) {
+        giveUp();
+        return;
+      }
       try {
         this.request = send((answer) => this.read(answer));
       } catch (error) {

@@ -10,25 +10,25 @@
 //    read back through the REST API and compared with what the plugin prints when run directly.
 
 import type { Client } from 'cassandra-driver';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../support/fault-servers.js';
-import { runProcess, waitFor } from '../support/process.js';
+import { runProcess } from '../support/process.js';
 import { cassandra, cluster } from './cassandra-context.js';
 import { buildPackage, DEBIAN_LAYOUT, installPackage, removePackage } from './debian-package.js';
 import {
-  CURRENT_USER,
-  freePorts,
-  removeDir,
-  requireProgram,
-  sampleProcesses,
-  startDaemon,
-  tempDir,
-  type Daemon,
-} from './monitoring-tools.js';
+  ICINGA_BASICS,
+  IcingaApi,
+  icingaDefines,
+  icingaHeader,
+  icingaProblems,
+  makeIcingaPki,
+  startIcinga2,
+  type CheckResult,
+  type Icinga2Instance,
+} from './icinga2-instance.js';
+import { freePorts, removeDir, requireProgram, sampleProcesses, tempDir } from './monitoring-tools.js';
 import { openKeyspace, safeList, setBackupByJolokia, writeRows } from './node-helpers.js';
 
 const COMMANDS_FILE = DEBIAN_LAYOUT.icingaCommands;
@@ -36,8 +36,6 @@ const PLUGIN_DIR = DEBIAN_LAYOUT.plugins;
 const API_USER = 'it';
 const API_PASSWORD = 'it-api-pw';
 const KEYSPACE = 'icinga_it';
-
-const CURRENT_GROUP = spawnSync('id', ['-gn'], { encoding: 'utf8' }).stdout.trim();
 
 let packageDir: string;
 beforeAll(async () => {
@@ -56,53 +54,11 @@ async function runInstalled(path: string, args: string[], env: NodeJS.ProcessEnv
   return { ...run, statusLine: run.stdout.split('\n')[0] ?? '' };
 }
 
-/** Every Icinga 2 path that would otherwise default to /etc, /var or /run, moved under `base`; and run as us. */
-function defines(base: string): string[] {
-  const dirs: Record<string, string> = {
-    ConfigDir: 'etc',
-    ZonesDir: 'etc/zones.d',
-    DataDir: 'data',
-    LogDir: 'log',
-    CacheDir: 'cache',
-    SpoolDir: 'spool',
-    InitRunDir: 'run',
-  };
-  const result: string[] = [];
-  for (const [name, sub] of Object.entries(dirs)) {
-    mkdirSync(join(base, sub), { recursive: true });
-    result.push(`-D${name}=${join(base, sub)}`);
-  }
-  // As root, Icinga 2 would drop to the packaged user (nagios), who may not read this checkout or the temp dir.
-  result.push(`-DRunAsUser=${CURRENT_USER}`, `-DRunAsGroup=${CURRENT_GROUP}`);
-  return result;
-}
-
 /** The CheckCommand objects that icinga-commands.conf defines. */
 function commandNames(): string[] {
   return [...readFileSync(COMMANDS_FILE, 'utf8').matchAll(/^object CheckCommand "([^"]+)"/gm)].map(
     (m) => m[1] as string,
   );
-}
-
-/** What the daemon said, without the noise: the warning and critical lines. */
-function problems(output: string): string {
-  return output
-    .split('\n')
-    .filter((l) => !/\binformation\//.test(l) && !/\bnotice\//.test(l))
-    .join('\n');
-}
-
-function header(nodeName: string): string {
-  return [
-    `const PluginDir = "/usr/lib/nagios/plugins"`,
-    `const PluginContribDir = ${JSON.stringify(PLUGIN_DIR)}`, // as Debian's /etc/icinga2/constants.conf has it
-    `const NodeName = ${JSON.stringify(nodeName)}`,
-    `const ZoneName = ${JSON.stringify(nodeName)}`,
-    `include <itl>`,
-    `include <plugins>`,
-    `include <plugins-contrib>`,
-    '',
-  ].join('\n');
 }
 
 describe('icinga2 daemon -C validates icinga-commands.conf', () => {
@@ -119,7 +75,7 @@ describe('icinga2 daemon -C validates icinga-commands.conf', () => {
     const services = commandNames()
       .map((command) => `object Service "${command}" {\n  host_name = "cass1"\n  check_command = "${command}"\n}`)
       .join('\n');
-    return `${header('master')}
+    return `${icingaHeader('master')}
 object Endpoint "master" {}
 object Zone "master" { endpoints = [ "master" ] }
 object Endpoint "cass1" {}
@@ -176,15 +132,15 @@ ${extra}`;
     mkdirSync(base);
     const file = join(base, 'icinga2.conf');
     writeFileSync(file, text);
-    const flags = defines(base);
+    const flags = icingaDefines(base);
     const result = await runProcess(icinga2, ['daemon', '-C', '-c', file, ...flags]);
     return { ...result, output: result.stdout + result.stderr, flags };
   }
 
   it('accepts a host, a service per command and variant, and an apply rule with command_endpoint', async () => {
     const result = await validate('ok', config());
-    expect(result.code, problems(result.output)).toBe(0);
-    expect(problems(result.output)).not.toMatch(/warning\/|critical\//);
+    expect(result.code, icingaProblems(result.output)).toBe(0);
+    expect(icingaProblems(result.output)).not.toMatch(/warning\/|critical\//);
     expect(result.output).toContain('Finished validating the configuration file(s).');
     expect(result.output).toMatch(new RegExp(`Instantiated ${commandNames().length + 4} Services`));
 
@@ -223,89 +179,17 @@ object Service "misplaced" {
 
 // ---------------------------------------------------------------------------------------------
 
-interface CheckResult {
-  command: string[];
-  exit_status: number;
-  state: number;
-  output: string;
-  performance_data: string[];
-  check_source: string;
-  execution_start: number;
-  execution_end: number;
-}
-
 describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
   let dir: string;
-  let master: Daemon | undefined;
-  let agent: Daemon | undefined;
-  let apiPort: number;
-  let caFile: string;
+  let master: Icinga2Instance | undefined;
+  let agent: Icinga2Instance | undefined;
   let cql: Client | undefined;
   const startedAt = Date.now();
 
-  /** One call to the master's REST API (TLS verified against the test's Icinga CA, identity "master"). */
-  // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever the REST API answers, field by field
-  function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: apiPort,
-          path,
-          method,
-          ca: readFileSync(caFile),
-          servername: 'master',
-          auth: `${API_USER}:${API_PASSWORD}`,
-          headers: {
-            Accept: 'application/json',
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          timeout: 10_000,
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (d: string) => (text += d));
-          res.on('end', () => {
-            try {
-              resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
-            } catch {
-              reject(
-                new Error(`Icinga 2 API ${method} ${path}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 300)}`),
-              );
-            }
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`Icinga 2 API ${method} ${path}: timeout`)));
-      req.on('error', reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
-  }
-
-  async function lastResult(service: string): Promise<CheckResult | null> {
-    const res = await api('GET', `/v1/objects/services/${encodeURIComponent(service)}?attrs=last_check_result`);
-    if (res.status !== 200) throw new Error(`GET service ${service}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
-    return res.json.results[0].attrs.last_check_result as CheckResult | null;
-  }
-
-  /** Asks Icinga 2 to run the check now, and waits for the result of that run. */
-  async function checkNow(service: string): Promise<CheckResult> {
-    const since = Date.now() / 1000;
-    const res = await api('POST', '/v1/actions/reschedule-check', {
-      type: 'Service',
-      filter: `service.__name == "${service}"`,
-      force: true,
-    });
-    expect(res.status, JSON.stringify(res.json)).toBe(200);
-    return waitFor(
-      async () => {
-        const result = await lastResult(service);
-        return result !== null && result.execution_start >= since ? result : undefined;
-      },
-      `Icinga 2's result for ${service}`,
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
-  }
+  /** The master's REST API (TLS verified against the test's Icinga CA, identity "master"). */
+  let icinga: IcingaApi;
+  const api = (method: string, path: string, body?: unknown) => icinga.call(method, path, body);
+  const checkNow = (service: string): Promise<CheckResult> => icinga.checkNow(service);
 
   /** The same command line, run directly by the test: what the plugin prints. */
   async function direct(command: string[], env: NodeJS.ProcessEnv = {}) {
@@ -332,35 +216,13 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
     const icinga2 = requireProgram('icinga2');
     const node = cassandra();
     dir = tempDir('it-icinga2-run-');
-    let agentPort: number;
-    [apiPort, agentPort] = (await freePorts(2)) as [number, number];
+    const [apiPort, agentPort] = (await freePorts(2)) as [number, number];
 
     // PKI with Icinga 2's own tooling: a CA, and certificates with CN = endpoint name for both
     // instances. Meanwhile, rows to flush in a keyspace of this test, and backup on.
-    const pki = join(dir, 'pki');
-    const pkiFlags = defines(pki);
-    const pkiRun = async (...args: string[]) => {
-      const result = await runProcess(icinga2, ['pki', ...args, ...pkiFlags]);
-      if (result.code !== 0) throw new Error(`icinga2 pki ${args[0]} failed:\n${result.stdout}${result.stderr}`);
-    };
-    caFile = join(pki, 'data', 'ca', 'ca.crt');
     const certificates = async () => {
-      await pkiRun('new-ca');
-      for (const name of ['master', 'cass1']) {
-        const certs = join(dir, name, 'data', 'certs');
-        mkdirSync(certs, { recursive: true });
-        await pkiRun(
-          'new-cert',
-          '--cn',
-          name,
-          '--key',
-          join(certs, `${name}.key`),
-          '--csr',
-          join(certs, `${name}.csr`),
-        );
-        await pkiRun('sign-csr', '--csr', join(certs, `${name}.csr`), '--cert', join(certs, `${name}.crt`));
-        copyFileSync(caFile, join(certs, 'ca.crt'));
-      }
+      const caFile = await makeIcingaPki(icinga2, dir, ['master', 'cass1']);
+      icinga = new IcingaApi({ port: apiPort, caFile, servername: 'master', user: API_USER, password: API_PASSWORD });
       log('certificates made');
     };
     const keyspace = async () => {
@@ -372,10 +234,8 @@ describe('a real Icinga 2 runs cassandra_backup against the real node', () => {
 
     const auth = node.agents.auth;
     const plain = node.agents.plain2;
-    const masterConf = `${header('master')}
-object FileLogger "main" { path = LogDir + "/icinga2.log"; severity = "information" }
-object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false; enable_flapping = false; enable_perfdata = false }
-object CheckerComponent "checker" {}
+    const masterConf = `${icingaHeader('master')}
+${ICINGA_BASICS}object CheckerComponent "checker" {}
 object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${apiPort}; accept_config = false; accept_commands = false }
 object ApiUser "${API_USER}" { password = "${API_PASSWORD}"; permissions = [ "*" ] }
 
@@ -446,44 +306,19 @@ apply Service "backup-flush" {
   assign where host.vars.cassandra_agent
 }
 `;
-    const agentConf = `${header('cass1')}
-object FileLogger "main" { path = LogDir + "/icinga2.log"; severity = "information" }
-object IcingaApplication "app" { enable_notifications = false; enable_event_handlers = false; enable_flapping = false; enable_perfdata = false }
-object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${agentPort}; accept_config = false; accept_commands = true }
+    const agentConf = `${icingaHeader('cass1')}
+${ICINGA_BASICS}object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${agentPort}; accept_config = false; accept_commands = true }
 
 object Endpoint "master" {}
 object Zone "master" { endpoints = [ "master" ] }
 object Endpoint "cass1" {}
 object Zone "cass1" { endpoints = [ "cass1" ]; parent = "master" }
 `;
-    const instances: [string, string][] = [
-      ['cass1', agentConf],
-      ['master', masterConf],
-    ];
-    for (const [name, text] of instances) {
-      const base = join(dir, name);
-      mkdirSync(base, { recursive: true });
-      const file = join(base, 'icinga2.conf');
-      writeFileSync(file, text);
-      const flags = defines(base);
-      const checked = await runProcess(icinga2, ['daemon', '-C', '-c', file, ...flags]);
-      if (checked.code !== 0)
-        throw new Error(`icinga2 daemon -C (${name}) failed:\n${problems(checked.stdout + checked.stderr)}`);
-      const daemon = startDaemon(`icinga2-${name}`, icinga2, ['daemon', '-c', file, ...flags], { dir: base });
-      if (name === 'master') master = daemon;
-      else agent = daemon;
-    }
-
+    // The agent first, so that the master finds it listening.
+    agent = await startIcinga2(icinga2, 'cass1', join(dir, 'cass1'), agentConf);
+    master = await startIcinga2(icinga2, 'master', join(dir, 'master'), masterConf);
     log('daemons started');
-    await waitFor(
-      async () => {
-        if (master?.exited() || agent?.exited()) throw new Error(`icinga2 exited:\n${master?.log()}\n${agent?.log()}`);
-        const res = await api('GET', '/v1/objects/endpoints/cass1?attrs=connected');
-        return res.status === 200 && res.json.results[0].attrs.connected === true;
-      },
-      'the master to be up and connected to its agent',
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    await icinga.connected('cass1', [master, agent]);
     log('master connected to its agent');
   });
 

@@ -153,10 +153,10 @@ describe('the rest', () => {
     expect(loginRefused(other, 'monitor', WHERE)).toBe(other);
   });
 
-  it('unusableTls: trust, with node:tls’s reason', () => {
+  it('unusableTls: tls-files (not trust: the node was never asked), with node:tls’s reason', () => {
     const error = unusableTls(WHERE, new Error('error:05800074:x509 certificate routines::key values mismatch'));
     expect([error.kind, error.message]).toEqual([
-      'trust',
+      'tls-files',
       `${CANNOT}: the TLS files given cannot be used (error:05800074:x509 certificate routines::key values mismatch)`,
     ]);
   });

@@ -103,9 +103,9 @@ describe('certificates', () => {
     expect(error.message).toMatch(/its TLS certificate is not trusted \(ERR_TLS_CERT_ALTNAME_INVALID\)$/);
   });
 
-  it('TLS files node:tls cannot use (a key not the certificate’s, no PEM at all): trust, not a stray exception', async () => {
+  it('TLS files node:tls cannot use (a key not the certificate’s, no PEM at all): tls-files, not a stray exception', async () => {
     const mismatch = await failure(openSession(node({ ca: cert, cert: CERT_OTHER_NAME, key: KEY_127 }), within()));
-    expect(mismatch.kind).toBe('trust');
+    expect(mismatch.kind).toBe('tls-files');
     expect(mismatch.message).toMatch(
       new RegExp(
         `^Cannot connect to Cassandra's native port at 127\\.0\\.0\\.1:${port}: the TLS files given cannot be used \\(.*key values mismatch\\)$`,
@@ -114,7 +114,7 @@ describe('certificates', () => {
     const garbage = await failure(
       openSession(node({ ca: cert, cert: 'not a certificate', key: 'nor a key' }), within()),
     );
-    expect(garbage.kind).toBe('trust');
+    expect(garbage.kind).toBe('tls-files');
   });
 });
 

@@ -151,6 +151,14 @@ describe('post: limits', () => {
       ),
     );
   });
+  it('a signal aborted before the call: ends at once, nothing sent', async () => {
+    const { url } = await serve((_q, _b, res) => respond(res, 200, '"sent"'));
+    const abort = new AbortController();
+    abort.abort();
+    const error = await fail(send(url, {}, { ...soon(60_000), signal: abort.signal }));
+    expect(error).toBeInstanceOf(JolokiaTimeoutError);
+    expect(agent!.received).toEqual([]);
+  });
 });
 
 describe('post: HTTP refusals', () => {

@@ -117,6 +117,27 @@ describe('readCluster over CQL: a ring of six, one of each behaviour', () => {
     });
   });
 
+  it('one connection per member: the contact answers for itself over the session that read the ring', async () => {
+    const healthy = await startSimulatedCqlCluster({
+      size: 3,
+      network: '127.6',
+      latencyMs: [0, 1],
+      user: USER,
+      password: PASSWORD,
+    });
+    try {
+      const contact: CqlEndpoint = { host: healthy.contact.host, port: healthy.port, user: USER, password: PASSWORD };
+      const facts = await readCluster([contact], request(), limits());
+      expect(facts.members.map((m) => statusOf(m.answer))).toEqual(['answered', 'answered', 'answered']);
+      expect(
+        facts.members.map((m) => 'found' in m.answer && m.answer.found.status === 'answered' && m.answer.found.hostId),
+      ).toEqual(healthy.members.map((m) => m.hostId));
+      expect(healthy.connections).toBe(3);
+    } finally {
+      await healthy.close();
+    }
+  });
+
   it('--dc: only the members of those data centers are asked', async () => {
     const facts = await readCluster([member(0)], request({ datacenters: ['dc2'] }), limits());
     expect(facts.members.map((m) => [m.target.name, m.target.member?.datacenter, statusOf(m.answer)])).toEqual([
