@@ -143,10 +143,16 @@ async function startPostgres(): Promise<Daemon> {
   const settings = ['listen_addresses=', `unix_socket_directories=${socketDir()}`, `port=${PG_PORT}`, 'fsync=off'];
   const [command, args] = asPostgres(join(PG_BIN, 'postgres'), ['-D', data, ...settings.flatMap((s) => ['-c', s])]);
   const daemon = startDaemon('postgres', command, args, { dir });
-  await waitForSql(daemon);
-  await sql(`CREATE ROLE director LOGIN PASSWORD 'director-db-pw'`, 'postgres');
-  await sql(`CREATE DATABASE director OWNER director ENCODING 'UTF8' TEMPLATE template0`, 'postgres');
-  await sql('CREATE EXTENSION pgcrypto');
+  try {
+    await waitForSql(daemon);
+    await sql(`CREATE ROLE director LOGIN PASSWORD 'director-db-pw'`, 'postgres');
+    await sql(`CREATE DATABASE director OWNER director ENCODING 'UTF8' TEMPLATE template0`, 'postgres');
+    // As Director's installation guide says: some of its PostgreSQL migrations need pgcrypto.
+    await sql('CREATE EXTENSION pgcrypto');
+  } catch (error) {
+    await daemon.stop();
+    throw error;
+  }
   return daemon;
 }
 
