@@ -60,6 +60,7 @@ const examples = {
   'nagios-services.cfg': 'docs/nagios/services.cfg',
   'nrpe.cfg': 'docs/nrpe.cfg',
   'jolokia-access.xml': 'docs/jolokia-access.xml',
+  'icinga-director-basket.json': 'icinga-director-basket.json',
 };
 for (const [name, source] of Object.entries(examples)) put(`${doc}/examples/${name}`, readFileSync(join(root, source)));
 for (const name of ['README.md', 'SECURITY.md'])

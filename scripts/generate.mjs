@@ -1,5 +1,6 @@
 // npm run generate: writes every file derived from the plugin registry (src/generate/index.ts):
-// the plugins/ and bin/ entry files, package.json's bin, icinga-commands.conf, docs/nagios/commands.cfg,
+// the plugins/ and bin/ entry files, package.json's bin, icinga-commands.conf,
+// icinga-director-basket.json, docs/nagios/commands.cfg,
 // docs/nrpe.cfg and the README's generated blocks. With --check it writes nothing and exits 1
 // naming each file that differs from what the registry says (test/unit/generated.test.ts does
 // the same in the test suite).

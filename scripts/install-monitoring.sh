@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Installs the real monitoring programs the integration tests run (Debian's packages): Icinga 2,
 # Nagios 4, the NRPE daemon and check_nrpe, Prometheus' promtool and node_exporter (its textfile
-# collector reads what --format prometheus writes), and lintian, which checks the Debian package
-# (npm run deb). Idempotent: when all are installed it only
+# collector reads what --format prometheus writes), lintian, which checks the Debian package
+# (npm run deb), and Icinga Director with icingacli, PHP's PostgreSQL driver and PostgreSQL, where
+# the Director test imports the generated basket into a database of its own. Idempotent: when all are installed it only
 # prints their versions (no apt-get at all). The packaged services are neither started nor left enabled:
 # the tests run their own instances (own config, state and ports in temporary folders).
 #
 #   bash scripts/install-monitoring.sh          (as root, or through sudo)
 set -euo pipefail
 
-PACKAGES=(icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin prometheus prometheus-node-exporter lintian)
-# Services those packages (and what they pull in: exim4 for nagios4's mail notifications) ship.
-SERVICES=(icinga2 nagios4 nagios-nrpe-server exim4 apache2 prometheus prometheus-node-exporter)
+PACKAGES=(icinga2 nagios4 nagios-nrpe-server nagios-nrpe-plugin prometheus prometheus-node-exporter lintian
+  icingaweb2-module-director icingacli php-pgsql postgresql)
+# Services those packages (and what they pull in: exim4 for nagios4's mail notifications) ship;
+# icingaweb2-module-director is the Director's background daemon.
+SERVICES=(icinga2 nagios4 nagios-nrpe-server exim4 apache2 prometheus prometheus-node-exporter icingaweb2-module-director)
 # The binaries the tests call, as Debian places them.
-BINARIES=(/usr/sbin/icinga2 /usr/sbin/nagios4 /usr/sbin/nrpe /usr/lib/nagios/plugins/check_nrpe /usr/bin/promtool /usr/bin/prometheus-node-exporter /usr/bin/lintian)
+BINARIES=(/usr/sbin/icinga2 /usr/sbin/nagios4 /usr/sbin/nrpe /usr/lib/nagios/plugins/check_nrpe /usr/bin/promtool /usr/bin/prometheus-node-exporter /usr/bin/lintian
+  /usr/bin/icingacli /usr/lib/postgresql/15/bin/initdb /usr/lib/postgresql/15/bin/postgres)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -29,6 +33,8 @@ installed() {
 
 missing=()
 for p in "${PACKAGES[@]}"; do installed "$p" || missing+=("$p"); done
+# A PostgreSQL server that was already here is somebody's own: only one this script installs is disabled.
+installed postgresql || SERVICES+=(postgresql)
 for b in "${BINARIES[@]}"; do
   if [ ! -x "$b" ] && [ ${#missing[@]} -eq 0 ]; then
     echo "install-monitoring: $b is missing although its package is installed; reinstalling" >&2
@@ -73,7 +79,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     if [ -e "/lib/systemd/system/$s.service" ]; then
       if [ -d /run/systemd/system ]; then "${SUDO[@]}" systemctl disable --now "$s.service" >/dev/null 2>&1 || true
-      else "${SUDO[@]}" deb-systemd-helper disable "$s.service" >/dev/null 2>&1 || true; fi
+      # Without a running systemd, systemctl still removes the unit's links (deb-systemd-helper
+      # refuses to run outside dpkg's maintainer scripts).
+      else "${SUDO[@]}" systemctl disable "$s.service" >/dev/null 2>&1 || true; fi
     fi
   done
   echo "install-monitoring: installed in $(( $(date +%s) - started )) s"
@@ -89,3 +97,4 @@ echo "  $(/usr/sbin/nagios4 --version 2>/dev/null | grep -m 1 -i 'nagios core')"
 echo "  $(/usr/sbin/nrpe -V 2>/dev/null | grep -m 1 -i version) (nrpe), $(/usr/lib/nagios/plugins/check_nrpe -V 2>/dev/null | grep -m 1 -i version) (check_nrpe)"
 echo "  $(/usr/bin/promtool --version 2>&1 | head -n 1) (promtool), $(/usr/bin/prometheus-node-exporter --version 2>&1 | head -n 1)"
 echo "  $(/usr/bin/lintian --version 2>/dev/null)"
+echo "  $(/usr/lib/postgresql/15/bin/postgres --version 2>/dev/null) (the Director test's own database)"

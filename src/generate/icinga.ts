@@ -26,7 +26,7 @@ const HEADER = `/*
 `;
 
 /** Options Icinga 2 has no use for: they make the plugin print its manual and exit. */
-const NOT_FOR_ICINGA = new Set(['help', 'version']);
+export const NOT_FOR_ICINGA = new Set(['help', 'version']);
 
 export function icingaCommands(plugins: readonly PluginEntry[]): string {
   return `${HEADER}${plugins.map(checkCommand).join('')}`;
@@ -50,9 +50,14 @@ function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
   ]);
 }
 
+/** The custom variable that carries an option: `<command>_<option>`, as the ITL names them. */
+export function icingaVariable(plugin: Pick<PluginEntry, 'icingaCommand'>, option: Pick<OptionSpec, 'name'>): string {
+  return `${plugin.icingaCommand}_${option.name.replace(/-/g, '_')}`;
+}
+
 function checkCommand(plugin: PluginEntry): string {
   const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
-  const variable = (option: OptionSpec): string => `${plugin.icingaCommand}_${option.name.replace(/-/g, '_')}`;
+  const variable = (option: OptionSpec): string => icingaVariable(plugin, option);
   const excluders = (option: OptionSpec): OptionSpec[] =>
     options.filter((o) => o.excludes?.includes(option.name) && o.environment === undefined);
   const args = options
@@ -108,7 +113,7 @@ function argument(
 }
 
 /** The option's help, with the default a service gets here, and how a count is set. */
-function describe(option: OptionSpec): string {
+export function describe(option: OptionSpec): string {
   if (option.icingaDefault !== undefined) return `${option.help} Default: ${option.icingaDefault}.`;
   if (option.help.startsWith('Alias of ')) return option.help;
   const flag = option.short ?? option.name;

@@ -4,6 +4,7 @@
 
 import type { PluginEntry } from '../plugins/entry.js';
 import { TOOLS, type ToolEntry } from '../tools/index.js';
+import { directorBasket } from './director.js';
 import { icingaCommands } from './icinga.js';
 import { nagiosCommands, nrpeCommands } from './nagios.js';
 
@@ -61,6 +62,7 @@ export function generatedFiles(plugins: readonly PluginEntry[], read: (path: str
   const nrpe = nrpeCommands(plugins);
   const files = new Map<string, string>([
     ['icinga-commands.conf', icingaCommands(plugins)],
+    ['icinga-director-basket.json', directorBasket(plugins)],
     ['docs/nagios/commands.cfg', nagiosCommands(plugins)],
     ['docs/nrpe.cfg', nrpe],
     ['package.json', packageJson(read('package.json'), plugins)],
