@@ -3,7 +3,7 @@
 // with a bare environment: nothing of ours (a JOLOKIA_PASSWORD) reaches it.
 
 import { execFile } from 'node:child_process';
-import { AttachError } from './errors.js';
+import { AttachError, AttachFailed } from './errors.js';
 import { type AttachAs, commandAs } from './user.js';
 
 export interface JarRunner {
@@ -51,7 +51,7 @@ export async function startAgent(
 ): Promise<void> {
   const args = ['--startTimeout', String(timeoutMs), '--config', propertiesFile, 'start', String(pid)];
   const run = await runJar(runner, args, timeoutMs + 60_000);
-  if (run.code !== 0) throw new AttachError(`the attach to process ${pid} failed: ${lastLines(run.output)}`);
+  if (run.code !== 0) throw new AttachFailed(`the attach to process ${pid} failed: ${lastLines(run.output)}`);
 }
 
 function lastLines(output: string): string {

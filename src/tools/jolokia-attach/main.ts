@@ -6,7 +6,7 @@ import { readPasswordFile } from './password.js';
 import { checkAgentPath, checkPassword, persistentLines, propertiesText, withJvmOption } from './agent-config.js';
 import { attachedAgent, type JarRunner, startAgent } from './agent-jar.js';
 import { helpText, PASSWORD_ENV, parseCommand, type Settings } from './cli.js';
-import { AttachError } from './errors.js';
+import { AttachError, AttachFailed } from './errors.js';
 import { installPolicy, readText, rewriteFile, writePrivateFile } from './files.js';
 import { POLICY_XML } from './policy.js';
 import { localAgentUrl, probeAgent, waitForAgent } from './probe.js';
@@ -32,7 +32,7 @@ export async function main(
   } catch (error) {
     if (!(error instanceof AttachError)) throw error;
     warn(`cassandra-jolokia-attach: ${error.message}`);
-    return 2;
+    return error.exitCode;
   }
 }
 
@@ -70,9 +70,9 @@ async function run(settings: Settings, env: NodeJS.ProcessEnv, print: Print): Pr
   await startAgent(target.runner, pid, resolve(settings.propertiesFile), settings.timeoutMs);
   const answer = await waitForAgent(url, user, password, settings.timeoutMs);
   const attachMs = Date.now() - started;
-  if (answer.kind === 'unauthorized') throw new AttachError(`the agent at ${url} refuses these credentials`);
+  if (answer.kind === 'unauthorized') throw new AttachFailed(`the agent at ${url} refuses these credentials`);
   if (answer.kind === 'no-answer')
-    throw new AttachError(
+    throw new AttachFailed(
       `the agent did not answer at ${url} within ${settings.timeoutMs / 1000} s (${answer.detail})`,
     );
   print(`Jolokia ${answer.agentVersion} answers at ${url} as ${user}, ${attachMs} ms after the attach began.`);

@@ -15,7 +15,8 @@ import {
   withJvmOption,
 } from '../../../src/tools/jolokia-attach/agent-config.js';
 import { parseCommand } from '../../../src/tools/jolokia-attach/cli.js';
-import { AttachError } from '../../../src/tools/jolokia-attach/errors.js';
+import { AttachError, AttachFailed } from '../../../src/tools/jolokia-attach/errors.js';
+import { PLUGIN_NODE, ROOT, runProcess } from '../../support/process.js';
 import { localAgentUrl } from '../../../src/tools/jolokia-attach/probe.js';
 import { chooseCassandraPid, findCassandraPids, processOwner } from '../../../src/tools/jolokia-attach/target.js';
 import { attachAs, commandAs } from '../../../src/tools/jolokia-attach/user.js';
@@ -199,5 +200,28 @@ describe('the command line', () => {
     expect(localAgentUrl('0.0.0.0', 8778)).toBe('http://127.0.0.1:8778/jolokia/');
     expect(localAgentUrl('::', 8778)).toBe('http://[::1]:8778/jolokia/');
     expect(localAgentUrl('10.0.0.5', 9000)).toBe('http://10.0.0.5:9000/jolokia/');
+  });
+});
+
+describe('exit codes, as --help lists them', () => {
+  // The built command (its policy text is bundled by esbuild, which vitest cannot load).
+  const run = async (argv: string[]) => {
+    const result = await runProcess(PLUGIN_NODE, [join(ROOT, 'bin', 'cassandra-jolokia-attach'), ...argv]);
+    return { code: result.code, out: result.stdout.trimEnd(), err: result.stderr.trimEnd() };
+  };
+
+  it('0 for --help and -V; 2 for a usage error, one line on stderr', async () => {
+    expect((await run(['--help'])).code).toBe(0);
+    expect((await run(['-V'])).out).toMatch(/^cassandra-jolokia-attach \d/);
+    const bad = await run(['--no-such-option']);
+    expect([bad.code, bad.out]).toEqual([2, '']);
+    expect(bad.err).toMatch(/^cassandra-jolokia-attach: .*--no-such-option/);
+    expect(bad.err.split('\n')).toHaveLength(1);
+  });
+
+  it('1 when the attach itself failed, 2 for what the operator must change first', () => {
+    expect(new AttachFailed('the attach to process 1 failed').exitCode).toBe(1);
+    expect(new AttachError('give the agent a user: -u USER').exitCode).toBe(2);
+    expect(new AttachFailed('x')).toBeInstanceOf(AttachError);
   });
 });
