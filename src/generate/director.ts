@@ -1,19 +1,25 @@
 // Generated from the registry: icinga-director-basket.json, a basket for Icinga Director 1.10
-// (Baskets → Upload, or `icingacli director basket restore < FILE`). Per plugin a service
-// template on the plugin's CheckCommand, with a data field for every option: the variable of
-// icinga-commands.conf (`<command>_<option>`), its help as description, a type Director can
-// check, a drop-down for the values an option knows, the password as a hidden field.
+// (Baskets → Upload, or `icingacli director basket restore < FILE`). Per plugin:
+// - the plugin's CheckCommand as an external command, every option an argument: what Director's
+//   kickstart imports from Icinga 2, in the very shape it stores it, so a restore after a
+//   kickstart, or a kickstart after a restore, changes nothing;
+// - a service template on it, with a data field for every option: the variable of
+//   icinga-commands.conf (`<command>_<option>`), its help as description, a type Director can
+//   check, a drop-down for the values an option knows, the password as a hidden field.
 //
-// The commands are not in the basket. Director 1.10 cannot give a command an environment (its
-// schema has no `env`), so a command it rendered would pass the password on the command line;
-// the package's own CheckCommands do it through the environment, and Director's kickstart
-// imports them from Icinga 2 as external commands, which the templates then use.
+// External, not a command Director renders: Director 1.10 cannot give a command an environment
+// (its schema has no `env`), so a command of its own would pass the password on the command
+// line, and its name would clash with the package's CheckCommand on deploy. Director never
+// deploys an external command: Icinga 2 runs the package's own, the password in the environment
+// (which is why it is not among the arguments). Functions (a set_if that tests another variable,
+// the ITL's check_address) reach Director as Icinga 2's API describes them, not as code: the
+// basket writes them the same way.
 //
 // The shape is what Director's own `icingacli director basket dump` writes (proven against the
-// real Director in test/integration/icinga-director.test.ts). Director 1.10 knows templates,
-// lists and the category by name and matches a field by its content, so a restore of the same
-// basket changes nothing; a field's key is a hash of its variable, so adding an option or a
-// plugin leaves every other key as it was.
+// real Director in test/integration/icinga-director.test.ts). Director 1.10 knows commands,
+// templates, lists and the category by name and matches a field by its content, so a restore of
+// the same basket changes nothing; a field's key is a hash of its variable, so adding an option
+// or a plugin leaves every other key as it was.
 
 import { createHash } from 'node:crypto';
 import type { PluginEntry } from '../plugins/entry.js';
@@ -55,6 +61,7 @@ export function directorBasket(plugins: readonly PluginEntry[]): string {
   const lists = new Map<string, DataList>();
   const fields = new Map<number, Datafield>();
   const templates = new Map<string, unknown>();
+  const commands = new Map<string, ExternalCommand>();
   for (const plugin of [...plugins].sort((a, b) => compare(a.icingaCommand, b.icingaCommand))) {
     const own: { varname: string; id: number }[] = [];
     for (const option of allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name))) {
@@ -67,6 +74,7 @@ export function directorBasket(plugins: readonly PluginEntry[]): string {
       fields.set(id, datafield(option, varname, id, values));
       own.push({ varname, id });
     }
+    commands.set(plugin.icingaCommand, externalCommand(plugin));
     templates.set(plugin.icingaCommand, {
       check_command: plugin.icingaCommand,
       fields: own
@@ -81,6 +89,7 @@ export function directorBasket(plugins: readonly PluginEntry[]): string {
     DatafieldCategory: { [DIRECTOR_CATEGORY]: { category_name: DIRECTOR_CATEGORY, description: null } },
     // Integer keys: JSON.stringify writes them in ascending order, whatever the insertion order.
     Datafield: Object.fromEntries(fields),
+    ExternalCommand: sortedRecord(commands),
     ServiceTemplate: sortedRecord(templates),
   };
   return `${JSON.stringify(basket, null, 4)}\n`;
@@ -146,6 +155,100 @@ function datafield(option: OptionSpec, varname: string, id: number, values: read
     settings,
     category: DIRECTOR_CATEGORY,
   };
+}
+
+/** What Director 1.10 stores for a function Icinga 2's API names without its code. */
+export const DSL_FUNCTION = '/* Icinga 2 does not export DSL function bodies via API */';
+const FUNCTION_SET_IF = { set_if: DSL_FUNCTION, set_if_format: 'expression' } as const;
+
+/**
+ * The variables of the ITL's "ipv4-or-ipv6" template, which every CheckCommand of the package
+ * imports, as Icinga 2's API (2.13) gives them: check_address a function, its code not shown.
+ */
+const IPV4_OR_IPV6_VARS = {
+  check_address: { arguments: [], deprecated: false, name: '<anonymous>', side_effect_free: false, type: 'Function' },
+  check_ipv4: false,
+  check_ipv6: false,
+};
+
+/** Icinga 2's default timeout of a command, which its API reports and Director keeps as a string. */
+const ICINGA_COMMAND_TIMEOUT = '60';
+
+/** An argument as Director exports it: only the keys it has, in alphabetical order. */
+interface Argument {
+  readonly description?: string;
+  readonly repeat_key?: true;
+  readonly set_if?: string;
+  readonly set_if_format?: 'expression';
+  readonly value?: string;
+}
+
+interface ExternalCommand {
+  readonly arguments: Readonly<Record<string, Argument>>;
+  readonly command: string;
+  readonly fields: readonly [];
+  readonly methods_execute: 'PluginCheck';
+  readonly object_name: string;
+  readonly object_type: 'external_object';
+  readonly timeout: string;
+  readonly vars: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The plugin's CheckCommand of icinga-commands.conf as Director's kickstart stores it: every
+ * argument (aliases too, the password not: it goes through the environment, which Director does
+ * not see), a set_if that is a function (an option passed only when another is not set, a level
+ * of -v) as Director writes one, the command by its name (Debian's PluginContribDir is PluginDir,
+ * which Director leaves out), the defaults beside the ITL template's variables; no fields: those
+ * are the template's.
+ */
+export function externalCommand(plugin: PluginEntry): ExternalCommand {
+  const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
+  const onCommandLine = options.filter((o) => o.environment === undefined);
+  const args = onCommandLine.flatMap((option): [string, Argument][] => {
+    const description = describe(option);
+    const value = `$${icingaVariable(plugin, option)}$`;
+    const setIf = onCommandLine.some((o) => o.excludes?.includes(option.name)) ? FUNCTION_SET_IF : undefined;
+    if (option.kind === 'count') {
+      const flag = option.short ?? option.name;
+      return [1, 2, 3].map((level) => [
+        `-${flag.repeat(level)}`,
+        level === 1 ? { description, ...FUNCTION_SET_IF } : FUNCTION_SET_IF,
+      ]);
+    }
+    if (option.kind === 'flag') return [[`--${option.name}`, { description, ...(setIf ?? { set_if: value }) }]];
+    return [
+      [`--${option.name}`, { description, ...(option.kind === 'list' ? { repeat_key: true } : {}), ...setIf, value }],
+    ];
+  });
+  const defaults = options.flatMap((o) =>
+    o.icingaDefault === undefined ? [] : [[icingaVariable(plugin, o), o.icingaDefault] as const],
+  );
+  return {
+    arguments: Object.fromEntries(args.sort(([a], [b]) => compare(a, b))),
+    command: plugin.name,
+    fields: [],
+    methods_execute: 'PluginCheck',
+    object_name: plugin.icingaCommand,
+    object_type: 'external_object',
+    timeout: ICINGA_COMMAND_TIMEOUT,
+    vars: sortedRecord(new Map<string, unknown>([...defaults, ...Object.entries(IPV4_OR_IPV6_VARS)])),
+  };
+}
+
+/** Each alias an option of its own, as icinga-commands.conf has it (the unit test holds the two together). */
+function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
+  return options.flatMap((o) => [
+    o,
+    ...(o.aliases ?? []).map(
+      (alias): OptionSpec => ({
+        ...o,
+        name: alias,
+        aliases: [],
+        help: `Alias of --${o.name}, kept for existing configurations.`,
+      }),
+    ),
+  ]);
 }
 
 function sortedRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {

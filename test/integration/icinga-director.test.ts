@@ -2,10 +2,13 @@
 // icingaweb2-module-director, run through icingacli), as an operator uses it: the project's Debian
 // package installed (its CheckCommands in plugins-contrib.d, the basket in its examples), a
 // PostgreSQL of the test's own (initdb in a temp dir, no TCP port: a socket in that dir), Director's
-// schema by its migrations, its kickstart against a real Icinga 2 master started by the test, then:
-// 1. the basket restored: every template, field, list and the category imported, the same shape
-//    Director itself exports (`basket dump`), and a second restore changes nothing;
-// 2. a host and a service on the cassandra_backup template, deployed by Director to the master,
+// schema by its migrations, a real Icinga 2 master started by the test, then:
+// 1. the basket restored before Director's kickstart: every command (external, every argument),
+//    template, field, list and the category imported;
+// 2. the kickstart, which imports the package's CheckCommands from the master, finds them as the
+//    basket has them: it changes nothing, nor do two restores after it; Director exports what it
+//    holds in the very shape of the basket (`basket dump`);
+// 3. a host and a service on the cassandra_backup template, deployed by Director to the master,
 //    which runs the check against the suite's node (its Jolokia agent with a login): the result
 //    read back over the REST API against nodetool statusbackup and the plugin run directly, the
 //    password in the plugin's environment only.
@@ -50,6 +53,7 @@ const BASKET = `${DEBIAN_LAYOUT.documentation}/examples/icinga-director-basket.j
 const PLUGIN = join(DEBIAN_LAYOUT.plugins, 'check_cassandra_backup');
 
 interface Basket {
+  ExternalCommand: Record<string, { arguments: Record<string, unknown> }>;
   DataList: Record<string, unknown>;
   DatafieldCategory: Record<string, unknown>;
   Datafield: Record<string, { varname: string; originalId?: string }>;
@@ -195,19 +199,28 @@ object Zone "director-global" { global = true }
 `;
 }
 
-/** What the basket's restore touches, counted and summed in Director's database. */
-async function directorState(): Promise<Record<string, string>> {
+/**
+ * What the basket's restore and the kickstart touch of the basket's objects, counted and summed in
+ * Director's database: whole rows, ids and uuids included, so an object written anew shows too.
+ */
+async function directorState(commandNames: readonly string[]): Promise<Record<string, string>> {
+  const names = commandNames.map((name) => `'${name}'`).join(', ');
+  const commandIds = `SELECT id FROM icinga_command WHERE object_name IN (${names})`;
+  const digest = (table: string, order: string, where = 'true'): string =>
+    `SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY ${order})), '-') FROM ${table} t WHERE ${where}`;
   const queries: Record<string, string> = {
     datalists: 'SELECT count(*) FROM director_datalist',
-    entries: 'SELECT count(*) FROM director_datalist_entry',
+    entries: digest('director_datalist_entry', 'list_id, entry_name'),
     categories: 'SELECT count(*) FROM director_datafield_category',
-    datafields: 'SELECT count(*) FROM director_datafield',
-    templates: "SELECT count(*) FROM icinga_service WHERE object_type = 'template'",
-    templateFields: 'SELECT count(*) FROM icinga_service_field',
-    externalCommands: "SELECT count(*) FROM icinga_command WHERE object_type = 'external_object'",
-    activityLog: 'SELECT count(*) FROM director_activity_log',
-    fieldsDigest:
-      "SELECT md5(string_agg(id || varname || caption || coalesce(description, '') || datatype, ',' ORDER BY id)) FROM director_datafield",
+    datafields: digest('director_datafield', 'id'),
+    externalCommands: digest('icinga_command', 'id', `object_type = 'external_object' AND id IN (${commandIds})`),
+    commandArguments: digest('icinga_command_argument', 'id', `command_id IN (${commandIds})`),
+    commandVars: digest('icinga_command_var', 'command_id, varname', `command_id IN (${commandIds})`),
+    commandFields: 'SELECT count(*) FROM icinga_command_field',
+    templates: digest('icinga_service', 'id', "object_type = 'template'"),
+    templateFields: digest('icinga_service_field', 'service_id, datafield_id'),
+    // The commands' and the templates' entries: they have the same names.
+    activityLog: `SELECT count(*) FROM director_activity_log WHERE object_name IN (${names})`,
   };
   const state: Record<string, string> = {};
   for (const [name, query] of Object.entries(queries)) state[name] = await sql(query);
@@ -244,7 +257,6 @@ beforeAll(async () => {
   ]);
   writeIcingaWebConfig(apiPort);
   await step('director migration run', () => icingacli(['director', 'migration', 'run']));
-  await step('director kickstart run', () => icingacli(['director', 'kickstart', 'run']));
 }, 300_000);
 
 afterAll(async () => {
@@ -263,49 +275,75 @@ describe('the basket in the real Icinga Director', () => {
     expect(readFileSync(BASKET, 'utf8')).toBe(readFileSync(join(ROOT, 'icinga-director-basket.json'), 'utf8'));
   });
 
-  it("Director's kickstart knows the package's CheckCommands, the password not among their arguments", async () => {
-    for (const name of Object.keys(basket().ServiceTemplate)) {
-      const command = JSON.parse(await icingacli(['director', 'command', 'show', name, '--json'])) as {
-        object_type: string;
-        arguments: Record<string, unknown>;
-      };
-      expect(command.object_type, name).toBe('external_object');
-      expect(Object.keys(command.arguments), name).toContain('--user');
-      expect(Object.keys(command.arguments), name).not.toContain('--password');
-    }
-  });
-
-  it('imports every template, field, list and the category; a second restore changes nothing', async () => {
+  it('restored before the kickstart: every command external with every argument, every template, field, list', async () => {
     const json = readFileSync(BASKET, 'utf8');
     const expected = basket();
-    const before = await directorState();
+    const names = Object.keys(expected.ExternalCommand);
+    const before = await directorState(names);
     await step('basket restore', () => icingacli(['director', 'basket', 'restore'], json));
-    const after = await directorState();
-    const imported = (name: string): number => Number(after[name]) - Number(before[name]);
+    const after = await directorState(names);
+    const imported = (name: string): number =>
+      Number.parseInt(after[name] ?? '', 10) - Number.parseInt(before[name] ?? '', 10);
     const figures = {
+      externalCommands: imported('externalCommands'),
+      commandArguments: imported('commandArguments'),
       templates: imported('templates'),
       datafields: imported('datafields'),
       datalists: imported('datalists'),
       categories: imported('categories'),
       templateFields: imported('templateFields'),
+      commandFields: imported('commandFields'),
     };
     process.stderr.write(`[director test] imported: ${JSON.stringify(figures)}\n`);
+    const count = (o: object): number => Object.keys(o).length;
     expect(figures).toEqual({
-      templates: Object.keys(expected.ServiceTemplate).length,
-      datafields: Object.keys(expected.Datafield).length,
-      datalists: Object.keys(expected.DataList).length,
-      categories: Object.keys(expected.DatafieldCategory).length,
+      externalCommands: names.length,
+      commandArguments: Object.values(expected.ExternalCommand).reduce((n, c) => n + count(c.arguments), 0),
+      templates: count(expected.ServiceTemplate),
+      datafields: count(expected.Datafield),
+      datalists: count(expected.DataList),
+      categories: count(expected.DatafieldCategory),
       templateFields: Object.values(expected.ServiceTemplate).reduce((n, t) => n + t.fields.length, 0),
+      // The fields are the templates': an external command has none, as the kickstart makes it.
+      commandFields: 0,
     });
-    expect(after['externalCommands']).toBe(before['externalCommands']);
+    for (const name of names) {
+      const command = JSON.parse(await icingacli(['director', 'command', 'show', name, '--json'])) as {
+        object_type: string;
+        arguments: Record<string, unknown>;
+      };
+      expect(command.object_type, name).toBe('external_object');
+      expect(Object.keys(command.arguments).sort(), name).toEqual(
+        Object.keys(expected.ExternalCommand[name]?.arguments ?? {}).sort(),
+      );
+      expect(Object.keys(command.arguments), name).toContain('--user');
+      expect(Object.keys(command.arguments), name).not.toContain('--password');
+    }
+  });
 
+  it("the kickstart finds the package's CheckCommands as restored: it and two restores after it change nothing", async () => {
+    const json = readFileSync(BASKET, 'utf8');
+    const names = Object.keys(basket().ExternalCommand);
+    const restored = await directorState(names);
+    const external = "SELECT count(*) FROM icinga_command WHERE object_type = 'external_object'";
+    const externalBefore = Number(await sql(external));
+    await step('director kickstart run', () => icingacli(['director', 'kickstart', 'run']));
+    // It ran: the ITL's commands are Director's now too.
+    expect(Number(await sql(external))).toBeGreaterThan(externalBefore + 50);
+    expect(await directorState(names)).toEqual(restored);
+    await step('basket restore after the kickstart', () => icingacli(['director', 'basket', 'restore'], json));
+    expect(await directorState(names)).toEqual(restored);
     await step('basket restore again', () => icingacli(['director', 'basket', 'restore'], json));
-    expect(await directorState()).toEqual(after);
+    expect(await directorState(names)).toEqual(restored);
   });
 
   it('Director exports what it imported in the very shape of the basket', async () => {
     const ours = basket();
-    const selection = { DataList: Object.keys(ours.DataList), ServiceTemplate: Object.keys(ours.ServiceTemplate) };
+    const selection = {
+      DataList: Object.keys(ours.DataList),
+      ExternalCommand: Object.keys(ours.ExternalCommand),
+      ServiceTemplate: Object.keys(ours.ServiceTemplate),
+    };
     const definition = { basket_name: 'cassandra-test', objects: selection, owner_type: 'user', owner_value: 'test' };
     await icingacli(['director', 'basket', 'restore'], JSON.stringify({ Basket: { 'cassandra-test': definition } }));
     const dump = JSON.parse(await icingacli(['director', 'basket', 'dump', '--name', 'cassandra-test'])) as Basket;
@@ -319,6 +357,7 @@ function normalized(basket: Basket): unknown {
   const fields = Object.values(basket.Datafield).map(({ originalId: _, ...field }) => field);
   const categories = Object.values(basket.DatafieldCategory).map((c) => ({ ...(c as object), originalId: undefined }));
   return {
+    ExternalCommand: basket.ExternalCommand,
     DataList: basket.DataList,
     DatafieldCategory: categories,
     Datafield: fields.sort((a, b) => (a.varname < b.varname ? -1 : 1)),
