@@ -26,7 +26,7 @@ import type { PluginEntry } from '../plugins/entry.js';
 import type { OptionSpec } from '../runtime/options.js';
 import { allOptions } from '../runtime/standard-options.js';
 import { DEBIAN_PACKAGE } from './debian.js';
-import { describe, icingaVariable, NOT_FOR_ICINGA } from './icinga.js';
+import { describe, icingaOptions, icingaVariable, NOT_FOR_ICINGA } from './icinga.js';
 
 /** The category Director files the fields under, a section of its own in the service form. */
 export const DIRECTOR_CATEGORY = 'Cassandra monitoring plugins';
@@ -203,7 +203,7 @@ interface ExternalCommand {
  * are the template's.
  */
 export function externalCommand(plugin: PluginEntry): ExternalCommand {
-  const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
+  const options = icingaOptions(plugin);
   const onCommandLine = options.filter((o) => o.environment === undefined);
   const args = onCommandLine.flatMap((option): [string, Argument][] => {
     const description = describe(option);
@@ -234,21 +234,6 @@ export function externalCommand(plugin: PluginEntry): ExternalCommand {
     timeout: ICINGA_COMMAND_TIMEOUT,
     vars: sortedRecord(new Map<string, unknown>([...defaults, ...Object.entries(IPV4_OR_IPV6_VARS)])),
   };
-}
-
-/** Each alias an option of its own, as icinga-commands.conf has it (the unit test holds the two together). */
-function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
-  return options.flatMap((o) => [
-    o,
-    ...(o.aliases ?? []).map(
-      (alias): OptionSpec => ({
-        ...o,
-        name: alias,
-        aliases: [],
-        help: `Alias of --${o.name}, kept for existing configurations.`,
-      }),
-    ),
-  ]);
 }
 
 function sortedRecord<T>(map: ReadonlyMap<string, T>): Record<string, T> {

@@ -50,13 +50,18 @@ function withAliases(options: readonly OptionSpec[]): OptionSpec[] {
   ]);
 }
 
+/** The options a CheckCommand has an argument for, each alias one of its own. */
+export function icingaOptions(plugin: PluginEntry): OptionSpec[] {
+  return withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
+}
+
 /** The custom variable that carries an option: `<command>_<option>`, as the ITL names them. */
 export function icingaVariable(plugin: Pick<PluginEntry, 'icingaCommand'>, option: Pick<OptionSpec, 'name'>): string {
   return `${plugin.icingaCommand}_${option.name.replace(/-/g, '_')}`;
 }
 
 function checkCommand(plugin: PluginEntry): string {
-  const options = withAliases(allOptions(plugin).filter((o) => !NOT_FOR_ICINGA.has(o.name)));
+  const options = icingaOptions(plugin);
   const variable = (option: OptionSpec): string => icingaVariable(plugin, option);
   const excluders = (option: OptionSpec): OptionSpec[] =>
     options.filter((o) => o.excludes?.includes(option.name) && o.environment === undefined);
