@@ -28,6 +28,8 @@ const MONITOR = { user: 'monitor', password: 'pw-of-the-attached-agent' };
 const WRONG_PASSWORD = 'not-the-agent-password';
 const NOBODY = { uid: 65534, gid: 65534 };
 
+const JVM_OPTIONS_BEFORE = '# the node\'s own settings\n-Xss256k\n';
+
 let node: CassandraNode | undefined;
 let dir = '';
 let agentJar = '';
@@ -51,6 +53,8 @@ beforeAll(async () => {
   dir = tempDir('it-attach-');
   writeFileSync(files.password(), `${MONITOR.password}\n`, { mode: 0o600 });
   writeFileSync(files.wrongPassword(), `${WRONG_PASSWORD}\n`, { mode: 0o600 });
+  // The node's own jvm-server.options, as a package installs it: the command adds to it, never creates it.
+  writeFileSync(files.jvmOptions(), JVM_OPTIONS_BEFORE, { mode: 0o640 });
   const art = await ensureArtifacts();
   [agentJar, java] = [art.jolokia2Jar, art.java];
   [port] = (await freePorts(1)) as [number];
@@ -229,9 +233,11 @@ describe('attached by cassandra-jolokia-attach', () => {
 
 describe('restarted with the line the command wrote', () => {
   it('the node starts again with the -javaagent line of jvm-server.options, on its data', async () => {
-    const lines = readFileSync(files.jvmOptions(), 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('-'));
+    // The node's own lines kept, and the file's mode; the agent's line added once.
+    const text = readFileSync(files.jvmOptions(), 'utf8');
+    expect(text.startsWith(JVM_OPTIONS_BEFORE)).toBe(true);
+    expect(statSync(files.jvmOptions()).mode & 0o777).toBe(0o640);
+    const lines = text.split('\n').filter((line) => line.startsWith('-javaagent'));
     expect(lines).toEqual([`-javaagent:${agentJar}=config=${files.properties()}`]);
     const before = { pid: started().pid, hostId: await hostId() };
     // The harness runs java itself, not bin/cassandra: the line of jvm-server.options goes to the
