@@ -64,13 +64,16 @@ export function checkPassword(password: string): void {
 }
 
 /**
- * A path that goes into the -javaagent option: the agent splits its options at ',', Cassandra's
- * start script splits jvm-server.options lines at blanks, cassandra-env.sh reads it in "…".
+ * A path that goes into the -javaagent option: the agent splits its options at ',', the JVM the
+ * option at the jar's first '=', Cassandra's start script reads jvm-server.options lines unquoted
+ * (blanks split them, '*', '?' and '[' are expanded), cassandra-env.sh reads it in "…".
  */
 export function checkAgentPath(option: string, path: string): void {
   if (!path.startsWith('/')) throw new AttachError(`${option}: ${path} must be an absolute path`);
-  if (/[\s,"'$`\\]/.test(path))
-    throw new AttachError(`${option}: ${path} cannot go into a -javaagent option (blanks, quotes, ',', '$', '\\')`);
+  if (/[\s,"'$`\\*?[]/.test(path) || (option === '--agent-jar' && path.includes('=')))
+    throw new AttachError(
+      `${option}: ${path} cannot go into a -javaagent option (blanks, quotes, ',', '$', '\\', '*', '?', '['${option === '--agent-jar' ? ", '='" : ''})`,
+    );
 }
 
 /** The lines that load the same agent with the same file at the next start. */

@@ -50,7 +50,10 @@ export async function startAgent(
   timeoutMs: number,
 ): Promise<void> {
   const args = ['--startTimeout', String(timeoutMs), '--config', propertiesFile, 'start', String(pid)];
-  const run = await runJar(runner, args, timeoutMs + 60_000);
+  const run = await runJar(runner, args, timeoutMs + 60_000).catch((error: unknown) => {
+    // The launcher killed at our timeout, or gone: the attach itself failed.
+    throw error instanceof AttachError ? new AttachFailed(error.message) : error;
+  });
   if (run.code !== 0) throw new AttachFailed(`the attach to process ${pid} failed: ${lastLines(run.output)}`);
 }
 

@@ -9,7 +9,7 @@ import { helpText, PASSWORD_ENV, parseCommand, type Settings } from './cli.js';
 import { AttachError, AttachFailed } from './errors.js';
 import { installPolicy, readText, rewriteFile, writePrivateFile } from './files.js';
 import { POLICY_XML } from './policy.js';
-import { localAgentUrl, probeAgent, waitForAgent } from './probe.js';
+import { localAgentUrl, portTaken, waitForAgent } from './probe.js';
 import { chooseCassandraPid, type Identity, processJava, processOwner, userName } from './target.js';
 import { attachAs } from './user.js';
 import { VERSION } from '../../version.js';
@@ -61,9 +61,8 @@ async function run(settings: Settings, env: NodeJS.ProcessEnv, print: Print): Pr
   const user = settings.user;
   if (user === undefined) throw new AttachError('give the agent a user: -u USER');
   const url = localAgentUrl(settings.host, settings.port);
-  const before = await probeAgent(url, user, password, 1000);
-  if (before.kind !== 'no-answer')
-    throw new AttachError(`something answers at ${url} already: choose another --port (or --host)`);
+  if (await portTaken(url))
+    throw new AttachError(`something listens at ${url} already: choose another --port (or --host)`);
   writeConfiguration(settings, target, user, password, print);
   print(`Attaching ${settings.agentJar} as ${ownerName} …`);
   const started = Date.now();

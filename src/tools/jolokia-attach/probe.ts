@@ -1,6 +1,7 @@
 // Does an agent answer, and does it take our credentials? One GET of Jolokia's version over HTTP.
 
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 export type Probe =
   | { readonly kind: 'answers'; readonly agentVersion: string }
@@ -11,6 +12,24 @@ export type Probe =
 export function localAgentUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '*' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/jolokia/`;
+}
+
+/**
+ * Whether anything accepts a connection on the agent's address and port, before the attach: a
+ * plain connect, no credentials sent (whatever listens there first is not to learn the password).
+ */
+export function portTaken(url: string, timeoutMs = 1000): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port), timeout: timeoutMs });
+    const done = (taken: boolean): void => {
+      socket.destroy();
+      resolve(taken);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 export function probeAgent(url: string, user: string, password: string, timeoutMs = 2000): Promise<Probe> {

@@ -1,6 +1,7 @@
-// Who runs the attach. The JDK's attach mechanism answers only a process of the JVM's own
-// effective user and group; being root is not enough. So root switches to the JVM's owner, its
-// owner attaches as itself, and anyone else is refused before anything is tried.
+// Who runs the attach. The JDK's attach mechanism answers a process of the JVM's own effective
+// user and group (root too from Java 11 on, but what the attach leaves must be the JVM user's). So
+// root switches to the JVM's owner, its owner attaches as itself, and anyone else is refused
+// before anything is tried.
 
 import type { Identity } from './target.js';
 

@@ -2,7 +2,17 @@
 // picks from /proc, the properties file the agent reads back, and the lines for the next start.
 // The real attach, to a real node and to a JVM of another user: test/integration/agent-attach.test.ts.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,8 +26,9 @@ import {
 } from '../../../src/tools/jolokia-attach/agent-config.js';
 import { parseCommand } from '../../../src/tools/jolokia-attach/cli.js';
 import { AttachError, AttachFailed } from '../../../src/tools/jolokia-attach/errors.js';
+import { installPolicy, rewriteFile, writePrivateFile } from '../../../src/tools/jolokia-attach/files.js';
 import { PLUGIN_NODE, ROOT, runProcess } from '../../support/process.js';
-import { localAgentUrl } from '../../../src/tools/jolokia-attach/probe.js';
+import { localAgentUrl, portTaken } from '../../../src/tools/jolokia-attach/probe.js';
 import { chooseCassandraPid, findCassandraPids, processOwner } from '../../../src/tools/jolokia-attach/target.js';
 import { attachAs, commandAs } from '../../../src/tools/jolokia-attach/user.js';
 
@@ -139,8 +150,18 @@ describe('the properties file', () => {
 
   it('a path for the -javaagent option: absolute, nothing the agent or the start scripts would split', () => {
     expect(() => checkAgentPath('--properties', '/etc/cassandra/jolokia-agent.properties')).not.toThrow();
-    for (const bad of ['relative.jar', '/opt/my agent.jar', '/opt/a,b.jar', '/opt/$x.jar'])
+    for (const bad of [
+      'relative.jar',
+      '/opt/my agent.jar',
+      '/opt/a,b.jar',
+      '/opt/$x.jar',
+      '/opt/a=b.jar',
+      '/opt/*.jar',
+      '/opt/[1].jar',
+    ])
       expect(() => checkAgentPath('--agent-jar', bad)).toThrow(AttachError);
+    // Only the jar's '=' splits the option; the properties file comes after config=.
+    expect(() => checkAgentPath('--properties', '/etc/a=b.properties')).not.toThrow();
   });
 });
 
@@ -223,5 +244,76 @@ describe('exit codes, as --help lists them', () => {
     expect(new AttachFailed('the attach to process 1 failed').exitCode).toBe(1);
     expect(new AttachError('give the agent a user: -u USER').exitCode).toBe(2);
     expect(new AttachFailed('x')).toBeInstanceOf(AttachError);
+  });
+});
+
+describe('the files it writes as root', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'attach-files-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const modeOf = (file: string) => statSync(file).mode & 0o7777;
+
+  it('the properties file: 0600 whatever the umask, replaced whole, no temporary file left', () => {
+    const file = join(folder, 'agent.properties');
+    const umask = process.umask(0o000);
+    try {
+      expect(writePrivateFile(file, 'password=one\n', null)).toBe(true);
+    } finally {
+      process.umask(umask);
+    }
+    expect([modeOf(file), readFileSync(file, 'utf8')]).toEqual([0o600, 'password=one\n']);
+    expect(writePrivateFile(file, 'password=one\n', null)).toBe(false);
+    expect(writePrivateFile(file, 'password=two\n', null)).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('password=two\n');
+    expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a symlink where the properties file goes is replaced, its target untouched', () => {
+    const target = join(folder, 'not-ours');
+    writeFileSync(target, 'precious\n', { mode: 0o644 });
+    const file = join(folder, 'linked.properties');
+    symlinkSync(target, file);
+    writePrivateFile(file, 'password=x\n', null);
+    expect([readFileSync(target, 'utf8'), modeOf(target)]).toEqual(['precious\n', 0o644]);
+    expect([readFileSync(file, 'utf8'), modeOf(file)]).toEqual(['password=x\n', 0o600]);
+  });
+
+  it('the policy: 0644 under a strict umask, so the JVM user can read it; an existing one kept', () => {
+    const file = join(folder, 'policy.xml');
+    const umask = process.umask(0o077);
+    try {
+      expect(installPolicy(file, '<restrict/>')).toBe(true);
+    } finally {
+      process.umask(umask);
+    }
+    expect(modeOf(file)).toBe(0o644);
+    expect(installPolicy(file, '<other/>')).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('<restrict/>');
+  });
+
+  it('jvm-server.options: rewritten keeping its mode; a file that does not exist is refused, not made', () => {
+    const file = join(folder, 'jvm-server.options');
+    writeFileSync(file, '-Xss256k\n', { mode: 0o640 });
+    rewriteFile(file, '-Xss256k\n-javaagent:/a.jar=config=/b\n');
+    expect([readFileSync(file, 'utf8'), modeOf(file)]).toEqual(['-Xss256k\n-javaagent:/a.jar=config=/b\n', 0o640]);
+    const typo = join(folder, 'jvm.options');
+    expect(() => rewriteFile(typo, 'x')).toThrow(/jvm\.options does not exist/);
+    expect(readdirSync(folder)).not.toContain('jvm.options');
+  });
+});
+
+describe('the port, before the attach', () => {
+  it('taken when anything accepts a connection there, and nothing is sent to it; free when refused', async () => {
+    const received: Buffer[] = [];
+    const server = createServer((socket) => socket.on('data', (d: Buffer) => received.push(d)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      expect(await portTaken(localAgentUrl('127.0.0.1', port))).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await portTaken(localAgentUrl('127.0.0.1', port))).toBe(false);
   });
 });
