@@ -28,7 +28,7 @@ const MONITOR = { user: 'monitor', password: 'pw-of-the-attached-agent' };
 const WRONG_PASSWORD = 'not-the-agent-password';
 const NOBODY = { uid: 65534, gid: 65534 };
 
-const JVM_OPTIONS_BEFORE = '# the node\'s own settings\n-Xss256k\n';
+const JVM_OPTIONS_BEFORE = "# the node's own settings\n-Xss256k\n";
 
 let node: CassandraNode | undefined;
 let dir = '';
