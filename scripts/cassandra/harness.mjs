@@ -40,6 +40,7 @@ export { cqlAs, createRole, DEFAULT_SUPERUSER } from './cql.mjs';
 export { httpRequest, jolokiaPost } from './http.mjs';
 export { runNodetool } from './nodetool.mjs';
 export { freePorts } from './ports.mjs';
+export { StartFailed } from './readiness.mjs';
 export { startCassandra } from './start-node.mjs';
 
 /** @typedef {import('./agents.mjs').AgentSpec} AgentSpec */

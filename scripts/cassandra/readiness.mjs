@@ -3,25 +3,56 @@
 // every agent answering as the Jolokia major asked for.
 
 import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { run } from './commands.mjs';
 import { cqlAs } from './cql.mjs';
 import { jolokiaPost } from './http.mjs';
 import { runNodetool } from './nodetool.mjs';
 
-/** @typedef {(why: string) => Error} StartFailure */
+/** A start that failed: the node did not become ready (not a missing artifact or a bad option). */
+export class StartFailed extends Error {}
+
+/** @typedef {(why: string) => Promise<StartFailed>} StartFailure */
 
 /**
- * The error of a start that failed, with the ends of the node's logs and its command line.
- * @param {{ logFile: string, stdoutFile: string, command: string[] }} node
+ * The error of a start that failed, with the ends of the node's logs, the agents' threads while
+ * the JVM still runs, and its command line. The reason comes first and last: CI shows the tail.
+ * @param {{ logFile: string, stdoutFile: string, command: string[], java: string, pid: () => number | undefined }} node
  * @returns {StartFailure}
  */
-export function startFailure({ logFile, stdoutFile, command }) {
-  return (why) =>
-    new Error(
+export function startFailure({ logFile, stdoutFile, command, java, pid }) {
+  return async (why) => {
+    const running = pid();
+    const threads = running === undefined ? '(no JVM)' : await agentThreads(java, running);
+    return new StartFailed(
       `Cassandra did not become ready: ${why}\n` +
         `--- ${logFile} (last 60 lines) ---\n${tail(logFile, 60)}\n` +
         `--- ${stdoutFile} (last 60 lines) ---\n${tail(stdoutFile, 60)}\n` +
-        `--- command ---\n${command.join(' ')}`,
+        `--- agent threads ---\n${threads}\n` +
+        `--- command ---\n${command.join(' ')}\n` +
+        `=> Cassandra did not become ready: ${why}`,
     );
+  };
+}
+
+/**
+ * The JVM's threads that serve the agents (Jolokia's, and the JDK HTTP server's that they run on),
+ * from `jcmd PID Thread.print` (the JDK beside `java`): what an agent that stopped answering waits for.
+ * @param {string} java
+ * @param {number} pid
+ * @returns {Promise<string>}
+ */
+async function agentThreads(java, pid) {
+  const jcmd = path.join(path.dirname(fs.realpathSync(java)), 'jcmd');
+  try {
+    const res = await run(jcmd, [String(pid), 'Thread.print'], { timeoutMs: 20_000 });
+    if (res.code !== 0) return `(jcmd exit ${res.code}: ${res.stderr.slice(0, 300)})`;
+    const agents = res.stdout.split(/\n(?=")/).filter((thread) => /jolokia|sun\.net\.httpserver/i.test(thread));
+    return agents.length === 0 ? '(no agent thread)' : agents.join('\n').slice(0, 20_000);
+  } catch (err) {
+    return `(jcmd failed: ${/** @type {Error} */ (err).message})`;
+  }
 }
 
 /**
@@ -30,6 +61,7 @@ export function startFailure({ logFile, stdoutFile, command }) {
  * @property {{ user: string | null, password: string } | null} cqlLogin log in over CQL (TLS when the node has it); null: not needed
  * @property {import('./cql.mjs').CqlTarget} cql
  * @property {import('./nodetool.mjs').NodetoolSpec} nodetool
+ * @property {number} agentSilenceMs how long the main agent may give no answer while CQL is served
  */
 
 /** @typedef {{ since: number, timeoutMs: number, fail: StartFailure }} Deadline */
@@ -44,7 +76,13 @@ export function startFailure({ logFile, stdoutFile, command }) {
  */
 export async function waitUntilReady(node, probes, deadline) {
   const { main, cqlLogin } = probes;
-  if (main) await pollUntil(node, 'OperationMode NORMAL with CQL served', () => normalOverJolokia(main), deadline);
+  if (main)
+    await pollUntil(
+      node,
+      'OperationMode NORMAL with CQL served',
+      mainAgentProbe(main, probes.cql, probes.agentSilenceMs),
+      deadline,
+    );
   if (cqlLogin) await pollUntil(node, 'CQL login', () => cqlLoginWorks(probes.cql, cqlLogin), deadline);
   if (!main) await pollUntil(node, 'OperationMode NORMAL', () => normalByNodetool(probes.nodetool), deadline);
 }
@@ -60,17 +98,73 @@ export async function waitUntilReady(node, probes, deadline) {
 async function pollUntil(node, what, attempt, { since, timeoutMs, fail }) {
   let lastSeen = 'no answer yet';
   for (;;) {
-    if (node.exit) throw fail(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
-    if (Date.now() - since > timeoutMs) throw fail(`no ${what} within ${timeoutMs / 1000} s (last: ${lastSeen})`);
+    if (node.exit) throw await fail(`the JVM exited (code ${node.exit.code}, signal ${node.exit.signal})`);
+    if (Date.now() - since > timeoutMs) throw await fail(`no ${what} within ${timeoutMs / 1000} s (last: ${lastSeen})`);
     try {
       const { done, seen } = await attempt();
       lastSeen = seen;
       if (done) return;
     } catch (err) {
+      if (err instanceof Hung) throw await fail(err.message);
       lastSeen = /** @type {Error} */ (err).message;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** Thrown by a probe that sees the node will not become ready: the wait ends at once. */
+class Hung extends Error {}
+
+/**
+ * The main agent's readiness probe. An agent that gives no answer at all while the node already
+ * serves CQL is hung, not slow (seen once in CI: the node up in 15 s, its main agent silent for
+ * the next four minutes): after `silenceMs` the wait ends, rather than at the deadline.
+ * @param {import('./agents.mjs').AgentInfo} main
+ * @param {import('./cql.mjs').CqlTarget} cql
+ * @param {number} silenceMs
+ * @returns {() => Promise<{ done: boolean, seen: string }>}
+ */
+function mainAgentProbe(main, cql, silenceMs) {
+  /** @type {number | null} */
+  let silentSince = null;
+  return async () => {
+    try {
+      const answer = await normalOverJolokia(main);
+      silentSince = null;
+      return answer;
+    } catch (err) {
+      if (await accepts(cql.address, cql.nativePort)) {
+        silentSince ??= Date.now();
+        const silentMs = Date.now() - silentSince;
+        if (silentMs > silenceMs) {
+          const last = /** @type {Error} */ (err).message;
+          throw new Hung(
+            `the main agent ${main.url} has not answered for ${Math.round(silentMs / 1000)} s while CQL is served (last: ${last})`,
+          );
+        }
+      }
+      throw err;
+    }
+  };
+}
+
+/**
+ * Whether something accepts TCP connections at address:port (a plain connect, nothing sent).
+ * @param {string} address
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
+function accepts(address, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port, timeout: 2000 });
+    const end = (/** @type {boolean} */ ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => end(true));
+    socket.once('error', () => end(false));
+    socket.once('timeout', () => end(false));
+  });
 }
 
 /**
@@ -129,10 +223,10 @@ export async function checkAgents(agents, fail) {
     const res = await firstAnswer(agent, fail);
     const v = /** @type {any} */ (res.json)?.value?.agent;
     if (res.status !== 200 || typeof v !== 'string') {
-      throw fail(`agent ${agent.name} (${agent.url}) answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+      throw await fail(`agent ${agent.name} (${agent.url}) answered HTTP ${res.status}: ${res.text.slice(0, 300)}`);
     }
     if (!v.startsWith(`${agent.version}.`)) {
-      throw fail(`agent ${agent.name} should be Jolokia ${agent.version}.x but reports ${v}`);
+      throw await fail(`agent ${agent.name} should be Jolokia ${agent.version}.x but reports ${v}`);
     }
     agent.agentVersion = v;
   }
@@ -150,7 +244,7 @@ async function firstAnswer(agent, fail) {
       return await jolokiaPost(agent, { type: 'version' }, { timeoutMs: 15_000 });
     } catch (err) {
       if (attempt === 3)
-        throw fail(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
+        throw await fail(`agent ${agent.name} (${agent.url}) did not answer: ${/** @type {Error} */ (err).message}`);
     }
   }
 }

@@ -13,7 +13,7 @@ import { nodeLayout, writeNodeFiles } from './node-files.mjs';
 import { endJvmKeepingFiles, endNode, launch, nodeProcess } from './node-process.mjs';
 import { nodetoolSpec, runNodetool } from './nodetool.mjs';
 import { nodePorts } from './ports.mjs';
-import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
+import { checkAgents, StartFailed, startFailure, waitUntilReady } from './readiness.mjs';
 
 /**
  * @typedef {object} StartOptions
@@ -31,6 +31,8 @@ import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
  * @property {number} [dataDirs] number of data_file_directories (default 1)
  * @property {string} [heap] -Xms/-Xmx, default "1G"
  * @property {number} [startTimeoutMs] default 240 000 ms
+ * @property {number} [agentSilenceMs] a main agent that gives no answer this long while the node serves CQL is hung: the start fails then (default 60 000 ms)
+ * @property {number} [startAttempts] a node that did not become ready is started afresh (new work dir, new agent ports) up to this many times in all; default 2
  * @property {number} [stopGraceMs] SIGKILL after this long if SIGTERM did not stop it (default 15 000 ms)
  * @property {string} [clusterName]
  * @property {string} [extraYaml] appended to cassandra.yaml
@@ -74,7 +76,8 @@ import { checkAgents, startFailure, waitUntilReady } from './readiness.mjs';
 
 /**
  * Starts a node and resolves when it is NORMAL, serves CQL and every agent answers. On failure it
- * ends what it started (node-process.mjs: endNode) and rethrows.
+ * ends what it started (node-process.mjs: endNode); a node that did not become ready is started
+ * afresh once more (`startAttempts`), the first failure logged whole, before the error is rethrown.
  * @param {StartOptions} [options]
  * @returns {Promise<CassandraNode>}
  */
@@ -84,6 +87,25 @@ export async function startCassandra(options = {}) {
     log,
     ...(options.cassandraVersion === undefined ? {} : { cassandraVersion: options.cassandraVersion }),
   });
+  const attempts = options.startAttempts ?? 2;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(art, options, log);
+    } catch (err) {
+      if (!(err instanceof StartFailed) || attempt >= attempts) throw err;
+      log(`start ${attempt} of ${attempts} failed, starting afresh:\n${err.message}`);
+    }
+  }
+}
+
+/**
+ * One start: a new work dir, new ports, the JVM launched and waited for.
+ * @param {import('./artifacts.mjs').Artifacts} art
+ * @param {StartOptions} options
+ * @param {(message: string) => void} log
+ * @returns {Promise<CassandraNode>}
+ */
+async function startOnce(art, options, log) {
   const agentSpecs = options.agents ?? { main: {} };
   const mainName = mainAgentName(agentSpecs, options.mainAgent);
   const dataDirs = dataDirCount(options);
@@ -177,8 +199,9 @@ async function setUpNode(art, layout, agentSpecs, mainName, options) {
  */
 async function launchUntilReady(node, setup, options, log) {
   const { art, layout, agents, mainName, jvmArgs, command } = setup;
-  // A failure quotes the command and the ends of the logs.
-  const fail = startFailure({ ...layout, command });
+  // A failure quotes the command, the ends of the logs and, while the JVM runs, its agents' threads.
+  const running = () => (node.exit === null ? node.jvm?.pid : undefined);
+  const fail = startFailure({ ...layout, command, java: art.java, pid: running });
   log(`starting Cassandra ${art.cassandraVersion} in ${layout.workDir} (${Object.keys(agents).length} Jolokia agents)`);
   const t0 = Date.now();
   const pid = launch(node, art.java, jvmArgs, layout.stdoutFile);
@@ -186,7 +209,13 @@ async function launchUntilReady(node, setup, options, log) {
   // Without an agent, or with auth or TLS on the native port, readiness logs in over CQL.
   const loginNeeded = main === null || options.auth || setup.cql.cqlTls !== null;
   const cqlLogin = !loginNeeded ? null : options.auth ? DEFAULT_SUPERUSER : { user: null, password: '' };
-  const probes = { main, cqlLogin, cql: setup.cql, nodetool: nodetoolSpec(art, layout, setup.ports.jmx) };
+  const probes = {
+    main,
+    cqlLogin,
+    cql: setup.cql,
+    nodetool: nodetoolSpec(art, layout, setup.ports.jmx),
+    agentSilenceMs: options.agentSilenceMs ?? 60_000,
+  };
   await waitUntilReady(node, probes, { since: t0, timeoutMs: options.startTimeoutMs ?? 240_000, fail });
   const startupMs = Date.now() - t0;
   log(`Cassandra NORMAL, serving CQL, after ${(startupMs / 1000).toFixed(1)} s (pid ${pid})`);
