@@ -4,10 +4,10 @@
 // is the oracle. Every failure an operator meets is one clean line within -t.
 
 import type { Client } from 'cassandra-driver';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cqlAs,
@@ -59,7 +59,7 @@ beforeAll(async () => {
     clientTls: {},
     log: (m) => process.stderr.write(`[cassandra cql] ${m}\n`),
   });
-  passwordFile = join(tmpdir(), `cql-transport-${process.pid}.pw`);
+  passwordFile = join(mkdtempSync(join(tmpdir(), 'cql-transport-')), 'monitor.pw');
   // The least grant on this release (README.md, "No agent on the nodes").
   await createRole(node, { ...MONITOR, grants: ['SELECT ON KEYSPACE system_views'] });
   await createRole(node, NO_GRANT);
@@ -70,6 +70,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  if (passwordFile) rmSync(dirname(passwordFile), { recursive: true, force: true });
   await admin?.shutdown();
   await node?.stop();
 });

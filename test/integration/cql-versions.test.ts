@@ -5,7 +5,7 @@
 // its own system_virtual_schema, the oracle for what the plugins may claim.
 
 import type { Client } from 'cassandra-driver';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,8 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s over CQL', (version) => {
   let node: CassandraNode | undefined;
   let admin: Client | undefined;
   let views = new Set<string>();
-  const passwordFile = join(tmpdir(), `cql-${version}-${process.pid}.pw`);
+  const passwordDir = mkdtempSync(join(tmpdir(), `cql-${version}-`));
+  const passwordFile = join(passwordDir, 'monitor.pw');
   const nodetool: Nodetool = (...args) => (node as CassandraNode).nodetool(...args);
 
   function cql(plugin: string, args: readonly string[] = [], role = { name: 'monitor', password: 'pw-monitor' }) {
@@ -62,6 +63,7 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s over CQL', (version) => {
   }, 600_000);
 
   afterAll(async () => {
+    rmSync(passwordDir, { recursive: true, force: true });
     await admin?.shutdown();
     await node?.stop();
   });

@@ -85,16 +85,19 @@ describe('the package file', () => {
 
   it('lintian (Debian 12) reports nothing: no error, warning, pedantic or informational tag', async () => {
     const lintian = requireProgram('lintian');
+    // lintian's scratch files (mldbm-elf-*) stay behind in TMPDIR: the test's own folder takes them.
+    const env = { ...process.env, TMPDIR: dir };
     const run = await runProcess(
       lintian,
       ['--info', '--pedantic', '--display-experimental', '--fail-on', 'error,warning', deb],
-      { killAfterMs: 300_000 },
+      { killAfterMs: 300_000, env },
     );
     expect(run.stdout.trim(), run.stdout).toBe('');
     expect(run.code, run.stderr).toBe(0);
     // The one override (see docs/DECISIONS.md D18) hides the plugin folder's tag and nothing else.
     const overridden = await runProcess(lintian, ['--show-overrides', '--pedantic', '--display-experimental', deb], {
       killAfterMs: 300_000,
+      env,
     });
     const tags = overridden.stdout.split('\n').filter((line) => line.startsWith('O: '));
     expect(tags.map((line) => line.replace(/ \[.*$/, ''))).toEqual(
