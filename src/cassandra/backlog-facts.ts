@@ -1,11 +1,10 @@
 // Cassandra knowledge (acquisition): check_cassandra_backup_backlog's facts. The data directories
-// given with --data-dir, or those the node reports over its agent; then what waits in each table's
-// backups/ (backlog.ts). Nothing is judged here: checks/backup-backlog.ts does.
+// given with --data-dir, or those the node reports (over its agent or CQL); then what waits in each
+// table's backups/ (backlog.ts). Nothing is judged here: checks/backup-backlog.ts does.
 
 import { scanBacklog, type BacklogFilter, type BacklogScan } from './backlog.js';
 import { requireDataDirectories } from './data-layout.js';
-import type { JolokiaSource } from './source.js';
-import { readBackupStatus } from './storage-service.js';
+import type { BackupStatus } from './storage-service.js';
 
 export interface BacklogFacts {
   readonly scan: BacklogScan;
@@ -14,20 +13,20 @@ export interface BacklogFacts {
 }
 
 export interface BacklogRequest {
-  /** As seen from here; undefined: ask the node (AllDataFileLocations). */
+  /** As seen from here; undefined: ask the node (AllDataFileLocations, or data_file_directories over CQL). */
   readonly dataDirectories?: readonly string[];
   readonly filter: BacklogFilter;
 }
 
-/** `source` is asked only when the request names no data directories. */
+/** The node is asked (`nodeStatus`, with its data directories) only when the request names none. */
 export async function readBacklog(
-  source: () => JolokiaSource,
+  nodeStatus: () => Promise<BackupStatus>,
   request: BacklogRequest,
   deadline: number,
 ): Promise<BacklogFacts> {
   if (request.dataDirectories !== undefined)
     return { scan: await scanDirectories(request.dataDirectories, request.filter, deadline) };
-  const status = await readBackupStatus(source(), { dataFileLocations: true });
+  const status = await nodeStatus();
   const scan = await scanDirectories(status.dataFileLocations ?? [], request.filter, deadline);
   return { scan, node: { where: status.where, backupEnabled: status.incrementalBackupsEnabled } };
 }

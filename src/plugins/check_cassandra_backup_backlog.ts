@@ -4,18 +4,20 @@
 
 import { readBacklog, type BacklogFacts, type BacklogRequest } from '../cassandra/backlog-facts.js';
 import { parseTableSelector, type TableSelector } from '../cassandra/identifiers.js';
+import { readBackupStatus, type BackupStatus } from '../cassandra/storage-service.js';
 import { judgeBacklogFacts, type BacklogPolicy } from '../checks/backup-backlog.js';
 import {
-  connectionHintOr,
-  describeConnection,
-  JOLOKIA_OPTIONS,
-  jolokiaSource,
-  readJolokiaConnection,
-  type JolokiaConnection,
-} from '../cli/jolokia-connection.js';
+  CONNECTION_OPTIONS,
+  connectionWarnings,
+  describeAnyConnection,
+  readConnection,
+  type Connection,
+} from '../cli/connection.js';
+import { cqlHint, cqlLimits, overCql } from '../cli/cql-connection.js';
+import { connectionHintOr, jolokiaSource } from '../cli/jolokia-connection.js';
 import { parseDuration } from '../runtime/duration.js';
 import type { ParsedOptions } from '../runtime/options.js';
-import type { Check } from '../runtime/plugin.js';
+import type { Check, CheckContext } from '../runtime/plugin.js';
 import { parseSize } from '../runtime/size.js';
 import { describeThresholds, readThresholds } from '../runtime/thresholds.js';
 import type { PluginEntry } from './entry.js';
@@ -25,7 +27,7 @@ const WHAT = 'What to look at (run on the node: reads its data directories)';
 const THRESHOLDS = 'Thresholds (Monitoring Plugins ranges)';
 
 interface BacklogSettings {
-  readonly connection: JolokiaConnection;
+  readonly connection: Connection;
   readonly request: BacklogRequest;
   readonly policy: BacklogPolicy;
 }
@@ -34,7 +36,7 @@ const backlogCheck: Check<BacklogSettings, BacklogFacts> = {
   configure(options, env, plugin) {
     const dataDirectories = options.list('data-dir');
     return {
-      connection: readJolokiaConnection(options, env, plugin),
+      connection: readConnection(options, env, plugin),
       request: {
         ...(dataDirectories.length > 0 ? { dataDirectories } : {}),
         filter: { only: selectors(options, 'keyspace'), exclude: selectors(options, 'exclude') },
@@ -50,20 +52,28 @@ const backlogCheck: Check<BacklogSettings, BacklogFacts> = {
     const list = (s: readonly TableSelector[]): string =>
       s.map((x) => (x.table === undefined ? x.keyspace : `${x.keyspace}.${x.table}`)).join(', ') || '(all)';
     return [
-      ...(request.dataDirectories === undefined ? describeConnection(connection) : []),
-      `data directories: ${request.dataDirectories?.join(', ') ?? 'as the node reports them (AllDataFileLocations)'}`,
+      ...(request.dataDirectories === undefined ? describeAnyConnection(connection) : []),
+      `data directories: ${request.dataDirectories?.join(', ') ?? `as the node reports them (${connection.transport === 'cql' ? 'data_file_directories' : 'AllDataFileLocations'})`}`,
       `keyspaces: ${list(request.filter.only)}; left out: ${request.filter.exclude.length === 0 ? '(none)' : list(request.filter.exclude)}`,
       `oldest age (s): ${describeThresholds(policy.age)}; size (B): ${describeThresholds(policy.size)}; share (%): ${describeThresholds(policy.share)}`,
     ];
   },
-  warnings: (settings) => (settings.request.dataDirectories === undefined ? settings.connection.warnings : []),
+  warnings: (settings) =>
+    settings.request.dataDirectories === undefined ? connectionWarnings(settings.connection) : [],
   read: (settings, context) =>
-    readBacklog(() => jolokiaSource(settings.connection, context), settings.request, context.deadline),
+    readBacklog(() => nodeStatus(settings.connection, context), settings.request, context.deadline),
   judge: (facts, settings, nowMs) => judgeBacklogFacts(facts, settings.policy, nowMs),
   factsWhenUnknown: { files: null, bytes: null, oldest_age_seconds: null },
-  // Only the data directories' paths come from the node: with --data-dir the agent is not needed.
-  hint: connectionHintOr('or give --data-dir, which needs no agent'),
+  // Only the data directories' paths come from the node: with --data-dir it is not asked at all.
+  hint: (error) => cqlHint(error) ?? connectionHintOr('or give --data-dir, which needs no agent')(error),
 };
+
+/** The node's backup flag and data directories, over the transport chosen. */
+function nodeStatus(connection: Connection, context: CheckContext): Promise<BackupStatus> {
+  return connection.transport === 'cql'
+    ? overCql((cql) => cql.readBackupStatus(connection.cql.endpoint, cqlLimits(context)))
+    : readBackupStatus(jolokiaSource(connection.jolokia, context), { dataFileLocations: true });
+}
 
 function selectors(options: ParsedOptions, name: string): TableSelector[] {
   return options
@@ -87,7 +97,7 @@ export const entry: PluginEntry = {
       kind: 'list',
       arg: 'DIR',
       group: WHAT,
-      help: 'A data directory as seen from here. Repeatable. Default: what the node reports over Jolokia (AllDataFileLocations); with --data-dir no agent is asked at all.',
+      help: 'A data directory as seen from here. Repeatable. Default: what the node reports (over Jolokia AllDataFileLocations, over CQL data_file_directories); with --data-dir the node is not asked at all.',
     },
     {
       name: 'keyspace',
@@ -127,7 +137,7 @@ export const entry: PluginEntry = {
       help: "On what backups/ takes of each data directory's file system, in percent: 10 means WARNING above 10%.",
     },
     { name: 'critical-share', kind: 'value', arg: 'RANGE', group: THRESHOLDS, help: 'The same, CRITICAL.' },
-    ...JOLOKIA_OPTIONS,
+    ...CONNECTION_OPTIONS,
   ],
   formats: [],
 
@@ -141,7 +151,7 @@ export const entry: PluginEntry = {
       "a table's oldest file older than --warning-age, the total over --warning-size, or a data directory's share over --warning-share.",
     critical: 'the same against the --critical-* ranges.',
     unknown:
-      'a data directory that does not exist here or cannot be read (a keyspace or table folder that cannot be read: that one alone, named), no answer from the agent when the data directories are not given, timeout; also bad options.',
+      'a data directory that does not exist here or cannot be read (a keyspace or table folder that cannot be read: that one alone, named), no answer from the node (its agent, or CQL with --transport cql) when the data directories are not given, timeout; also bad options.',
   },
   perfdata: [
     {
@@ -168,6 +178,10 @@ export const entry: PluginEntry = {
     {
       says: 'The same without asking the agent, and the disk too:',
       command: `${NAME} --data-dir /var/lib/cassandra/data --warning-age 2h --critical-age 6h --warning-share 10 --critical-share 20`,
+    },
+    {
+      says: 'On a node without a Jolokia agent, its data directories asked over CQL:',
+      command: `${NAME} --transport cql -H 127.0.0.1 -u monitor --password-file /etc/nagios/cassandra.pw --warning-age 2h --critical-age 6h`,
     },
     {
       says: 'Only the keyspaces the shipper handles, and a size limit:',

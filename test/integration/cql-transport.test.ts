@@ -4,7 +4,7 @@
 // is the oracle. Every failure an operator meets is one clean line within -t.
 
 import type { Client } from 'cassandra-driver';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import {
   type CassandraNode,
 } from '../../scripts/cassandra/harness.mjs';
 import { runPlugin } from '../support/run-plugin.js';
-import { nodetoolOk, setBackupByNodetool, writeRows, type Nodetool } from './node-helpers.js';
+import { nodetoolOk, safeList, setBackupByNodetool, writeRows, type Nodetool } from './node-helpers.js';
 
 const MONITOR = { name: 'monitor', password: 'pw-of-monitor' };
 const NO_GRANT = { name: 'nogrant', password: 'pw-of-nogrant' };
@@ -194,6 +194,59 @@ describe('check_cassandra_snapshots over CQL', () => {
     const json = JSON.parse(run.stdout);
     expect(json.snapshot_count).toBe(1);
     expect(JSON.stringify(json)).toContain('nightly');
+  });
+});
+
+describe('check_cassandra_backup_backlog over CQL', () => {
+  /** The regular files in every backups/ of the keyspace (.index folders included), walked here, not by the plugin. */
+  const backupFiles = (dataDirs: readonly string[]): string[] =>
+    dataDirs.flatMap((dataDir) =>
+      safeList(join(dataDir, KS))
+        .map((table) => join(dataDir, KS, table, 'backups'))
+        .filter((backups) => existsSync(backups))
+        .flatMap((backups) =>
+          readdirSync(backups, { recursive: true, encoding: 'utf8' }).map((name) => join(backups, name)),
+        )
+        .filter((path) => lstatSync(path).isFile()),
+    );
+  const backlog = (run: { stdout: string }) => {
+    const { files, bytes, tables_with_backups, data_directories } = JSON.parse(run.stdout);
+    return { files, bytes, tables_with_backups, paths: data_directories.map((d: { path: string }) => d.path) };
+  };
+
+  it("the node's data_file_directories: the backlog --data-dir gives, the files a walk of backups/ finds", async () => {
+    const n = node as CassandraNode;
+    await setBackupByNodetool(true, nodetool);
+    await writeRows(admin as Client, KS, 'orders', 20, { from: 5000 });
+    await nodetoolOk(['flush', KS, 'orders'], nodetool);
+    const overCql = await cql('check_cassandra_backup_backlog', ['--keyspace', KS, '--format', 'json']);
+    expect(overCql.code, overCql.stdout).toBe(0);
+    const given = await runPlugin('check_cassandra_backup_backlog', [
+      '--keyspace',
+      KS,
+      '--format',
+      'json',
+      ...n.dataDirs.flatMap((dir) => ['--data-dir', dir]),
+    ]);
+    expect(backlog(overCql).paths).toEqual(n.dataDirs);
+    expect(backlog(overCql)).toEqual(backlog(given));
+    const walked = backupFiles(n.dataDirs);
+    expect(walked.length).toBeGreaterThan(0);
+    expect(backlog(overCql).files).toBe(walked.length);
+    const verbose = await cql('check_cassandra_backup_backlog', ['--keyspace', KS, '-vv']);
+    expect(verbose.stdout).toContain(`${n.address}:${n.nativePort} over CQL`);
+    expect(verbose.stdout).toContain('as the node reports them (data_file_directories)');
+  });
+
+  it('a role without the grant: UNKNOWN naming the GRANT statement and --data-dir', async () => {
+    const run = await cql('check_cassandra_backup_backlog', [], NO_GRANT);
+    expect([run.code, run.statusLine]).toEqual([
+      3,
+      expect.stringMatching(
+        /^CASSANDRA BACKUP BACKLOG UNKNOWN - .*may not read system_views\.settings.*GRANT SELECT ON KEYSPACE system_views TO nogrant/,
+      ),
+    ]);
+    expect(run.stdout.split('\n').filter((line) => line !== '').length).toBe(1);
   });
 });
 

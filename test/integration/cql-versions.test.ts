@@ -117,6 +117,13 @@ describe.each(OTHER_CASSANDRA_VERSIONS)('Cassandra %s over CQL', (version) => {
     }
   });
 
+  it("check_cassandra_backup_backlog: the node's data directories from this release's settings table", async () => {
+    const run = await cql('check_cassandra_backup_backlog', ['--format', 'json']);
+    expect(run.code, run.stdout).toBe(0);
+    const paths = JSON.parse(run.stdout).data_directories.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(node?.dataDirs);
+  });
+
   it('--find-config: the file the node loaded where system_properties exists, else UNKNOWN naming --config', async () => {
     const run = await cql('check_cassandra_backup', ['--expect-backup', 'disabled', '--find-config', '-v']);
     if (views.has('system_properties')) {

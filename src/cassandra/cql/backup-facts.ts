@@ -50,6 +50,11 @@ export function readBackupFacts(
   });
 }
 
+/** The flag and the data directories alone, on a session of their own: what the backlog check asks. */
+export function readBackupStatus(endpoint: CqlEndpoint, limits: CqlLimits): Promise<BackupStatus> {
+  return withNode(endpoint, limits, (node) => readStatus(node, true));
+}
+
 /** The flag, the release, and the data directories: two queries at once on the one session. */
 export async function readStatus(node: CqlNode, dataDirectories: boolean): Promise<BackupStatus> {
   const started = process.hrtime.bigint();

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBacklog } from '../../../src/cassandra/backlog-facts.js';
 import { DataDirectoryError } from '../../../src/cassandra/data-layout.js';
 import type { JolokiaSource } from '../../../src/cassandra/source.js';
+import { readBackupStatus, type BackupStatus } from '../../../src/cassandra/storage-service.js';
 import { tableDirectory, writeSSTable } from '../../support/data-dir.js';
 import { byAttribute, described, sourceOf, stubAgent, WHERE } from './stub-agent.js';
 
@@ -21,9 +22,11 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(data, { recursive: true, force: true }));
 
-const noAgent = (): JolokiaSource => {
-  throw new Error('the agent must not be asked');
+const noAgent = (): Promise<BackupStatus> => {
+  throw new Error('the node must not be asked');
 };
+/** The node's status as the plugin asks for it over Jolokia: with the data directories. */
+const overAgent = (source: JolokiaSource) => () => readBackupStatus(source, { dataFileLocations: true });
 
 describe('readBacklog', () => {
   it('--data-dir: the folders alone, no agent, no node facts', async () => {
@@ -37,7 +40,7 @@ describe('readBacklog', () => {
     const agent = stubAgent(
       byAttribute({ IncrementalBackupsEnabled: false, ReleaseVersion: '4.1.10', AllDataFileLocations: [data] }),
     );
-    const facts = await readBacklog(() => sourceOf(agent), { filter: EVERYTHING }, FAR);
+    const facts = await readBacklog(overAgent(sourceOf(agent)), { filter: EVERYTHING }, FAR);
     expect(agent.sent.map(described)).toEqual([
       ['IncrementalBackupsEnabled', 'ReleaseVersion', 'AllDataFileLocations'].map(
         (a) => `org.apache.cassandra.db:type=StorageService ${a}`,
@@ -59,7 +62,7 @@ describe('readBacklog', () => {
 
   it('a node that reports no data directories, or one that is not here: a DataDirectoryError that says what to do', async () => {
     const none = stubAgent(byAttribute({ IncrementalBackupsEnabled: true, AllDataFileLocations: [] }));
-    await expect(readBacklog(() => sourceOf(none), { filter: EVERYTHING }, FAR)).rejects.toThrow(
+    await expect(readBacklog(overAgent(sourceOf(none)), { filter: EVERYTHING }, FAR)).rejects.toThrow(
       new DataDirectoryError('The node reports no data directories: give --data-dir'),
     );
     const elsewhere = join(data, 'not-here');
